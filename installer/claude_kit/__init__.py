@@ -1,0 +1,1 @@
+"""claude-kit: a governed engineering platform for Claude Code (CLI side)."""

@@ -1,0 +1,3 @@
+from claude_kit.cli import main
+
+main()

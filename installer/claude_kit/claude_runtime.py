@@ -1,0 +1,173 @@
+"""Find or install the pinned Claude Code CLI that e2e tests and `claude-kit demo` drive.
+
+The npm package `@anthropic-ai/claude-code` only ships a stub plus a postinstall script that copies
+the native binary out of a per-platform package. npm may refuse to run that script, so we never rely
+on it: the binary is taken straight from `node_modules/@anthropic-ai/claude-code-<platform>/`.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from claude_kit.errors import KitError
+
+PINNED_VERSION = "2.1.329"
+PACKAGE = "@anthropic-ai/claude-code"
+ENV_CACHE = "CLAUDE_KIT_CACHE"
+ENV_BIN = "CLAUDE_KIT_CLAUDE_BIN"
+_NPM_TIMEOUT = 900  # seconds; the platform package is a ~380 MB download
+
+
+class ClaudeRuntimeError(KitError):
+    """The pinned Claude Code could not be found, installed or run."""
+
+
+def cache_root() -> Path:
+    override = os.environ.get(ENV_CACHE)
+    return Path(override).expanduser() if override else Path.home() / ".cache" / "claude-kit"
+
+
+def install_dir(cache_dir: Path | None = None) -> Path:
+    return (cache_dir or cache_root()) / f"claude-code-{PINNED_VERSION}"
+
+
+def platform_keys() -> list[str]:
+    """npm platform package suffixes to try, best match first (as the package's install.cjs)."""
+    machine = platform.machine().lower()
+    cpu = {"x86_64": "x64", "amd64": "x64", "aarch64": "arm64", "arm64": "arm64"}.get(machine, machine)
+    if sys.platform == "win32":
+        return [f"win32-{cpu}"]
+    if sys.platform == "darwin":
+        # An x64 Python under Rosetta reports x86_64; the arm64 build is the one that runs natively.
+        return ["darwin-arm64", "darwin-x64"] if cpu == "x64" else [f"darwin-{cpu}"]
+    glibc = platform.libc_ver()[0] == "glibc"
+    plain, musl = f"linux-{cpu}", f"linux-{cpu}-musl"
+    return [plain, musl] if glibc else [musl, plain]
+
+
+def _binary_name() -> str:
+    return "claude.exe" if sys.platform == "win32" else "claude"
+
+
+def candidate_binaries(cache_dir: Path | None = None) -> list[Path]:
+    modules = install_dir(cache_dir) / "node_modules" / "@anthropic-ai"
+    return [modules / f"claude-code-{key}" / _binary_name() for key in platform_keys()]
+
+
+@functools.cache
+def _reported_version(path: Path, mtime_ns: int) -> str | None:
+    del mtime_ns  # part of the cache key only: a replaced binary is checked again
+    try:
+        completed = subprocess.run(
+            [str(path), "--version"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if completed.returncode != 0:
+        return None
+    return completed.stdout.strip()
+
+
+def verify(path: Path) -> bool:
+    """True if `path` runs and reports the pinned version (`2.1.329 (Claude Code)`)."""
+    try:
+        mtime_ns = path.stat().st_mtime_ns
+    except OSError:
+        return False
+    version = _reported_version(path.resolve(), mtime_ns)
+    return version is not None and version.split()[:1] == [PINNED_VERSION]
+
+
+def find_claude() -> Path | None:
+    """The pinned CLI from the cache, else from $CLAUDE_KIT_CLAUDE_BIN; None if neither verifies."""
+    for candidate in candidate_binaries():
+        if candidate.is_file() and verify(candidate):
+            return candidate
+    override = os.environ.get(ENV_BIN)
+    if override and verify(Path(override).expanduser()):
+        return Path(override).expanduser()
+    return None
+
+
+def install_claude(cache_dir: Path | None = None) -> Path:
+    """npm-install the pinned CLI into the cache (if needed) and return its verified binary."""
+    for candidate in candidate_binaries(cache_dir):
+        if candidate.is_file() and verify(candidate):
+            return candidate
+    npm = shutil.which("npm")
+    if npm is None:
+        raise ClaudeRuntimeError(
+            f"cannot install Claude Code {PINNED_VERSION}: npm is not on PATH",
+            hint=f"install Node.js (it provides npm), or set {ENV_BIN} to a claude {PINNED_VERSION} binary",
+        )
+    target = install_dir(cache_dir)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # Install beside the target and rename into place, so an interrupted download never leaves a
+    # half-filled folder that looks installed, and two concurrent installs cannot interleave.
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        _npm_install(npm, staging)
+        staging.chmod(0o755)  # mkdtemp makes it private; the cache is an ordinary folder
+        if target.exists():
+            shutil.rmtree(target)
+        staging.rename(target)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    for candidate in candidate_binaries(cache_dir):
+        if candidate.is_file() and verify(candidate):
+            return candidate
+    raise ClaudeRuntimeError(
+        f"npm installed {PACKAGE}@{PINNED_VERSION} into {target} but no runnable platform binary was "
+        f"found (tried {', '.join(str(c) for c in candidate_binaries(cache_dir))})",
+        hint="this platform may not be supported by Claude Code; see install.log in that folder",
+    )
+
+
+def _npm_install(npm: str, folder: Path) -> None:
+    # A package.json of our own stops npm from walking up and installing into an enclosing project.
+    (folder / "package.json").write_text(
+        '{"name": "claude-kit-runtime", "private": true}\n', encoding="utf-8"
+    )
+    command = [
+        npm,
+        "install",
+        "--no-audit",
+        "--no-fund",
+        "--save-exact",
+        # The postinstall only copies the platform binary over a stub we never use.
+        "--ignore-scripts",
+        f"{PACKAGE}@{PINNED_VERSION}",
+    ]
+    log = folder / "install.log"
+    try:
+        with log.open("w", encoding="utf-8") as out:
+            completed = subprocess.run(
+                command,
+                cwd=folder,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                timeout=_NPM_TIMEOUT,
+                check=False,
+            )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise ClaudeRuntimeError(f"npm install of {PACKAGE}@{PINNED_VERSION} failed: {exc}") from exc
+    if completed.returncode != 0:
+        tail = log.read_text(encoding="utf-8", errors="replace")[-2000:]
+        raise ClaudeRuntimeError(
+            f"npm install of {PACKAGE}@{PINNED_VERSION} failed (exit {completed.returncode}):\n{tail}",
+            hint="check network access to the npm registry",
+        )

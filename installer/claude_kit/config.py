@@ -1,0 +1,220 @@
+"""The team config: load and validate `.claude/claude-kit.yaml`, detect domains, compile for the hooks.
+
+Hooks never parse YAML (it costs ~18 ms per call); the CLI compiles the config to
+`.claude/hooks/claude-kit.json`, which records the YAML's sha256 so a hook can tell it is stale.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from claude_kit import globs
+from claude_kit._version import __version__
+from claude_kit.errors import KitError
+
+CONFIG_REL = ".claude/claude-kit.yaml"
+COMPILED_REL = ".claude/hooks/claude-kit.json"
+COMPILED_FORMAT = 1
+ROLES = ("lead", "developer", "reviewer", "tester")
+TEST_LEAD = "test-lead"
+HOOK_NAMES = (
+    "session_context", "prompt_reminder", "precompact_context", "agent_first", "shell_write_warning",
+    "spawn_depth", "coordinator_no_edit", "compaction_gate", "budget", "file_locks",
+    "track_modifications", "verdicts", "feedback_loop", "quality_gate", "output_location",
+    "completion_loop", "loop_detection", "advisor",
+)  # fmt: skip
+
+DEFAULTS: dict[str, Any] = {
+    "output_dir": ".claude/.output",
+    "domains": {},
+    "exemptions": {"tests": True, "docs": True, "globs": []},
+    "hooks": {},
+    "spawn": {"max_depth": 1},
+    "orchestration": {"coordinator_mode": False},
+    "compaction": {"context_window": "auto", "warn_percent": 75, "must_percent": 80, "deny_percent": 85},
+    "budget": {
+        "session_tokens": None,
+        "session_usd": None,
+        "warn_percent": 80,
+        # USD per million tokens; the longest matching model-name prefix wins.
+        "prices": {
+            "claude-opus": {"input": 15.0, "output": 75.0, "cache_write": 18.75, "cache_read": 1.5},
+            "claude-sonnet": {"input": 3.0, "output": 15.0, "cache_write": 3.75, "cache_read": 0.3},
+            "claude-haiku": {"input": 1.0, "output": 5.0, "cache_write": 1.25, "cache_read": 0.1},
+        },
+    },
+    "limits": {
+        "max_feedback_iterations": 5,
+        "max_consecutive_failures": 3,
+        "max_stop_blocks": 6,
+        "loop_similarity_percent": 90,
+        "loop_max_iterations": 20,
+    },
+    "advisor": {"command": None, "timeout": 20},
+    "logging": {"max_bytes": 2_000_000, "keep": 3},
+}
+
+# Test and doc files the main thread may edit itself (exemptions.tests / exemptions.docs).
+TEST_FILE_REGEXES = (
+    r"(^|/)(tests?|__tests__|spec|e2e)/",
+    r"_test\.(go|py)$",
+    r"(^|/)test_[^/]*\.py$",
+    r"(^|/)conftest\.py$",
+    r"\.(test|spec)\.[cm]?[jt]sx?$",
+)
+DOC_FILE_REGEXES = (r"\.(md|mdx|rst|adoc|txt)$", r"(^|/)docs?/")
+
+
+@cache
+def schema() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((Path(__file__).parent / "schemas" / "config.schema.json").read_text())
+    return data
+
+
+def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict) and key != "domains":
+            out[key] = _deep_merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def _line_of(text: str, path: list[str | int]) -> int | None:
+    """1-based line of the YAML node at `path`, for error messages."""
+    try:
+        node = yaml.compose(text)
+    except yaml.YAMLError:
+        return None
+    line = node.start_mark.line + 1 if node is not None else None
+    for part in path:
+        if isinstance(node, yaml.MappingNode):
+            nxt = next((v for k, v in node.value if k.value == part), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            nxt = node.value[part]
+        else:
+            nxt = None
+        if nxt is None:
+            break
+        node, line = nxt, nxt.start_mark.line + 1
+    return line
+
+
+def parse(text: str, source: str) -> dict[str, Any]:
+    """Parse and validate config text; every problem is reported with its path and line."""
+    from jsonschema import Draft202012Validator
+
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise KitError(f"{where}: invalid YAML: {problem}", hint="fix the syntax, then run `claude-kit sync`") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise KitError(f"{source}: the config must be a mapping (got {type(data).__name__})")
+    problems = []
+    for err in sorted(Draft202012Validator(schema()).iter_errors(data), key=lambda e: list(map(str, e.path))):
+        line = _line_of(text, list(err.path))
+        where = f"{source}:{line}" if line else source
+        problems.append(f"{where}: {err.json_path} -> {err.message}")
+    merged = _deep_merge(DEFAULTS, data)
+    comp = merged["compaction"]
+    if not comp["warn_percent"] <= comp["must_percent"] <= comp["deny_percent"]:
+        problems.append(
+            f"{source}: $.compaction -> warn_percent <= must_percent <= deny_percent must hold "
+            f"(got {comp['warn_percent']}, {comp['must_percent']}, {comp['deny_percent']})"
+        )
+    if problems:
+        raise KitError("invalid config:\n  " + "\n  ".join(problems), hint="fix the lines above, then run `claude-kit sync`")
+    return merged
+
+
+def load(root: Path) -> dict[str, Any]:
+    path = root / CONFIG_REL
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise KitError(f"{path}: no team config", hint="run `claude-kit install` first") from None
+    except UnicodeDecodeError as exc:
+        raise KitError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    return parse(text, CONFIG_REL)
+
+
+def domain_agents(name: str, domain: dict[str, Any]) -> dict[str, str]:
+    agents = {role: f"{name}-{role}" for role in ROLES}
+    agents.update(domain.get("agents") or {})
+    return agents
+
+
+def compile_config(cfg: dict[str, Any], source_bytes: bytes) -> dict[str, Any]:
+    """The runtime view the hooks read: regexes precompiled as strings, defaults filled in."""
+    rules: list[tuple[tuple[int, int], str, str, str]] = []
+    domains: dict[str, Any] = {}
+    for name, dom in cfg["domains"].items():
+        domains[name] = {
+            "paths": list(dom["paths"]),
+            "exclude": [globs.glob_to_regex(g) for g in dom.get("exclude", [])],
+            "agents": domain_agents(name, dom),
+            "test_planning": bool(dom.get("test_planning", False)),
+            "checks": [
+                {"name": c["name"], "run": c["run"], "timeout": int(c.get("timeout", 300))}
+                for c in dom.get("checks", [])
+            ],
+        }
+        for pattern in dom["paths"]:
+            rules.append((globs.specificity(pattern), name, globs.glob_to_regex(pattern), pattern))
+    rules.sort(key=lambda r: r[0], reverse=True)
+    exempt: list[list[str]] = []
+    ex = cfg["exemptions"]
+    out_dir = cfg["output_dir"].rstrip("/")
+    exempt.append(["output_dir", "^" + re.escape(out_dir) + "/"])
+    if ex.get("tests", True):
+        exempt += [["tests", r] for r in TEST_FILE_REGEXES]
+    if ex.get("docs", True):
+        exempt += [["docs", r] for r in DOC_FILE_REGEXES]
+    exempt += [[f"glob {g}", globs.glob_to_regex(g)] for g in ex.get("globs", [])]
+    return {
+        "format": COMPILED_FORMAT,
+        "kit_version": __version__,
+        "source": CONFIG_REL,
+        "source_sha256": hashlib.sha256(source_bytes).hexdigest(),
+        "output_dir": out_dir,
+        "domains": domains,
+        "domain_rules": [[name, regex, pattern] for _, name, regex, pattern in rules],
+        "exempt_rules": exempt,
+        "test_lead": TEST_LEAD,
+        "hooks": {h: bool((cfg["hooks"].get(h) or {}).get("enabled", True)) for h in HOOK_NAMES},
+        **{k: cfg[k] for k in ("spawn", "orchestration", "compaction", "budget", "limits", "advisor", "logging")},
+    }
+
+
+def compiled_bytes(cfg: dict[str, Any], source_bytes: bytes) -> bytes:
+    return (json.dumps(compile_config(cfg, source_bytes), indent=1, sort_keys=False) + "\n").encode()
+
+
+def compiled_is_stale(root: Path) -> str | None:
+    """Why the compiled JSON no longer reflects the YAML, or None when it is current."""
+    src, out = root / CONFIG_REL, root / COMPILED_REL
+    if not out.is_file():
+        return f"{COMPILED_REL} is missing"
+    if not src.is_file():
+        return f"{CONFIG_REL} is missing"
+    try:
+        recorded = json.loads(out.read_text()).get("source_sha256")
+    except (ValueError, OSError):
+        return f"{COMPILED_REL} is not valid JSON"
+    if recorded != hashlib.sha256(src.read_bytes()).hexdigest():
+        return f"{CONFIG_REL} changed after it was compiled"
+    return None

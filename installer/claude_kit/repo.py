@@ -1,0 +1,61 @@
+"""Locating the target repository and reading the files the kit merges into, with clear errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from claude_kit.errors import KitError
+from claude_kit.plan import CLAUDE_MD_REL, SETTINGS_REL
+
+
+def find_root(target: Path) -> Path:
+    target = target.resolve()
+    if not target.is_dir():
+        raise KitError(f"{target}: no such directory")
+    try:
+        proc = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"], cwd=target, capture_output=True, text=True, check=False
+        )
+    except FileNotFoundError:
+        raise KitError("git is not installed or not on PATH", hint="install git, then rerun") from None
+    if proc.returncode != 0:
+        raise KitError(f"{target}: not a git repository", hint=f"run `git init {target}` first, or pass the repository's path")
+    return Path(proc.stdout.strip()).resolve()
+
+
+def check_settings(root: Path) -> dict[str, Any] | None:
+    path = root / SETTINGS_REL
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except UnicodeDecodeError as exc:
+        raise KitError(f"{path}: not UTF-8 ({exc.reason}); nothing was changed") from None
+    if not text.strip():
+        return {}
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise KitError(
+            f"{path}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg}); nothing was changed",
+            hint="fix the file (Claude Code ignores it while it is broken), then rerun",
+        ) from None
+    if not isinstance(data, dict):
+        raise KitError(f"{path}: must hold a JSON object, found {type(data).__name__}; nothing was changed")
+    hooks = data.get("hooks")
+    if hooks is not None and not isinstance(hooks, dict):
+        raise KitError(f"{path}: $.hooks must be an object; nothing was changed")
+    return data
+
+
+def check_claude_md(root: Path) -> None:
+    path = root / CLAUDE_MD_REL
+    try:
+        path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        return
+    except UnicodeDecodeError as exc:
+        raise KitError(f"{path}: not UTF-8 ({exc.reason}); nothing was changed") from None

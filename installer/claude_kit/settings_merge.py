@@ -1,0 +1,101 @@
+"""Merge the kit's hook entries into `.claude/settings.json` as pure data, and take them out again.
+
+An entry is (event, matcher, handler). The kit appends its own matcher groups and never edits the
+user's groups, so unmerging removes exactly what was added. Key order is preserved by `json`.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from typing import Any
+
+HOOKS_DIR = ".claude/hooks"
+LAUNCHER = f"{HOOKS_DIR}/run"
+# Recognisable as the kit's: every kit command runs the launcher.
+KIT_COMMAND_RE = re.compile(r'(^|["\s/])\.claude/hooks/run"?\s+[a-z_]+\s*$')
+
+Entry = dict[str, Any]  # {"event": str, "matcher": str | None, "handler": {...}}
+
+
+def command_for(module: str) -> str:
+    # No path of the installing machine: CLAUDE_PROJECT_DIR is set by Claude Code for every hook.
+    return f'sh "${{CLAUDE_PROJECT_DIR}}/{LAUNCHER}" {module}'
+
+
+def is_kit_handler(handler: Any) -> bool:
+    return isinstance(handler, dict) and bool(KIT_COMMAND_RE.search(str(handler.get("command", ""))))
+
+
+def _group_matches(group: Any, matcher: str | None) -> bool:
+    return isinstance(group, dict) and group.get("matcher") == matcher
+
+
+def merge_hooks(settings: dict[str, Any], entries: list[Entry]) -> dict[str, Any]:
+    """Return settings with every entry present exactly once; the input is not modified."""
+    out = copy.deepcopy(settings)
+    for entry in entries:
+        hooks = out.setdefault("hooks", {})
+        groups = hooks.setdefault(entry["event"], [])
+        if any(
+            _group_matches(g, entry["matcher"]) and entry["handler"] in (g.get("hooks") or [])
+            for g in groups
+        ):
+            continue
+        group: dict[str, Any] = {} if entry["matcher"] is None else {"matcher": entry["matcher"]}
+        group["hooks"] = [copy.deepcopy(entry["handler"])]
+        groups.append(group)
+    return out
+
+
+def unmerge_hooks(settings: dict[str, Any], entries: list[Entry]) -> tuple[dict[str, Any], list[str]]:
+    """Remove recorded entries; returns the new settings and warnings about entries the user changed."""
+    out = copy.deepcopy(settings)
+    warnings: list[str] = []
+    hooks = out.get("hooks")
+    if not isinstance(hooks, dict):
+        return out, warnings
+    for entry in entries:
+        groups = hooks.get(entry["event"])
+        if not isinstance(groups, list):
+            continue
+        found = False
+        for group in list(groups):
+            if not _group_matches(group, entry["matcher"]):
+                continue
+            handlers = group.get("hooks")
+            if isinstance(handlers, list) and entry["handler"] in handlers:
+                handlers.remove(entry["handler"])
+                found = True
+                if not handlers:
+                    groups.remove(group)
+                break
+        if not found:
+            stray = [
+                h for g in groups if isinstance(g, dict)
+                for h in (g.get("hooks") or []) if is_kit_handler(h)
+            ]  # fmt: skip
+            if stray:
+                warnings.append(
+                    f"hooks.{entry['event']}: a kit hook entry was edited by hand and was left in place"
+                )
+        if not groups:
+            del hooks[entry["event"]]
+    if not hooks:
+        del out["hooks"]
+    return out, warnings
+
+
+def detect_indent(text: str) -> int | str:
+    for line in text.splitlines()[1:]:
+        stripped = line.lstrip(" \t")
+        if stripped and len(stripped) != len(line):
+            ws = line[: len(line) - len(stripped)]
+            return "\t" if ws.startswith("\t") else len(ws)
+    return 2
+
+
+def dumps(settings: dict[str, Any], like: str | None = None) -> str:
+    indent = detect_indent(like) if like else 2
+    return json.dumps(settings, indent=indent, ensure_ascii=False) + "\n"

@@ -1,0 +1,128 @@
+"""`status` (what is installed, modified, missing) and `doctor` (is the wiring sound)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import click
+
+from claude_kit import config, manifest, render, repo, settings_merge
+from claude_kit._version import __version__
+from claude_kit.errors import KitError
+from claude_kit.plan import SETTINGS_REL
+
+
+def collect_status(root: Path) -> dict[str, Any]:
+    rec = manifest.load(root)
+    if rec is None:
+        return {"root": str(root), "installed": False, "package_version": __version__}
+    files: dict[str, list[str]] = {"ok": [], "modified": [], "missing": []}
+    for rel, info in sorted(rec["files"].items()):
+        p = root / rel
+        if not p.is_file():
+            files["missing"].append(rel)
+        elif manifest.sha256(p.read_bytes()) in (info.get("sha256"), info.get("base_sha256")):
+            files["ok"].append(rel)
+        else:
+            files["modified"].append(rel)
+    return {
+        "root": str(root),
+        "installed": True,
+        "kit_version": rec["kit_version"],
+        "package_version": __version__,
+        "files": {k: len(v) for k, v in files.items()},
+        "modified": files["modified"],
+        "missing": files["missing"] + [p for p in rec["deleted"] if p not in files["missing"]],
+        "config_stale": config.compiled_is_stale(root),
+    }
+
+
+def status(target: Path, *, fmt: str = "text") -> int:
+    st = collect_status(repo.find_root(target))
+    if fmt == "json":
+        click.echo(json.dumps(st, indent=2))
+        return 0
+    if not st["installed"]:
+        click.echo(f"claude-kit is not installed in {st['root']} (package {__version__})")
+        return 0
+    click.echo(f"claude-kit {st['kit_version']} installed in {st['root']} (package {st['package_version']})")
+    f = st["files"]
+    click.echo(f"files: {f['ok']} as installed, {f['modified']} modified, {f['missing']} missing")
+    for rel in st["modified"]:
+        click.echo(f"  modified  {rel}")
+    for rel in st["missing"]:
+        click.echo(f"  missing   {rel}")
+    if st["config_stale"]:
+        click.echo(f"config: {st['config_stale']}: run `claude-kit sync`")
+    if st["kit_version"] != st["package_version"]:
+        click.echo(f"update available: run `claude-kit update` ({st['kit_version']} -> {st['package_version']})")
+    return 0
+
+
+def doctor(target: Path) -> int:
+    root = repo.find_root(target)
+    problems = 0
+
+    def report(ok: bool, what: str, fix: str = "") -> None:
+        nonlocal problems
+        problems += not ok
+        mark = click.style("ok  ", fg="green") if ok else click.style("FAIL", fg="red")
+        click.echo(f"{mark} {what}" + (f"\n     fix: {fix}" if fix and not ok else ""))
+
+    rec = manifest.load(root)
+    report(rec is not None, "kit installed (manifest present)", "run `claude-kit install`")
+    if rec is None:
+        return 1
+    try:
+        settings = repo.check_settings(root) or {}
+        report(True, f"{SETTINGS_REL} is valid JSON")
+    except KitError as exc:
+        report(False, exc.message)
+        settings = {}
+    handlers = [
+        (event, h)
+        for event, groups in (settings.get("hooks") or {}).items() if isinstance(groups, list)
+        for g in groups if isinstance(g, dict)
+        for h in (g.get("hooks") or []) if settings_merge.is_kit_handler(h)
+    ]  # fmt: skip
+    expected = {(e["event"], e["handler"]["command"]) for e in render.settings_entries()}
+    present = {(ev, h["command"]) for ev, h in handlers}
+    for event, command in sorted(expected):
+        report((event, command) in present, f"settings.json wires {event}", "run `claude-kit update`")
+    dupes = len(handlers) - len({(ev, h["command"]) for ev, h in handlers})
+    report(dupes == 0, "no kit hook registered twice", f"remove duplicate kit entries from {SETTINGS_REL}")
+    for _event, h in handlers:
+        module = str(h["command"]).split()[-1]
+        hook_file = root / ".claude/hooks" / f"{module}.py"
+        report(hook_file.is_file(), f"hook file exists: {hook_file.relative_to(root)}", "run `claude-kit update`")
+        timeout = h.get("timeout")
+        report(isinstance(timeout, int) and 0 < timeout <= 600, f"{module}: timeout {timeout!r} is in seconds (1-600)")
+    launcher = root / ".claude/hooks/run"
+    if launcher.is_file():
+        proc = subprocess.run(["sh", str(launcher), "--which"], capture_output=True, text=True, check=False)
+        py = proc.stdout.strip()
+        report(proc.returncode == 0 and bool(py), f"hook interpreter works: {py or proc.stderr.strip()}",
+               "install Python 3.9+ as python3")  # fmt: skip
+    else:
+        report(False, "hook launcher .claude/hooks/run exists", "run `claude-kit update`")
+    try:
+        config.load(root)
+        report(True, f"{config.CONFIG_REL} validates")
+    except KitError as exc:
+        report(False, exc.message)
+    stale = config.compiled_is_stale(root)
+    report(stale is None, f"{config.COMPILED_REL} is current" + (f" ({stale})" if stale else ""), "run `claude-kit sync`")
+    local_settings = root / ".claude/settings.local.json"
+    if local_settings.is_file():
+        try:
+            text = local_settings.read_text(encoding="utf-8")
+            dup = settings_merge.KIT_COMMAND_RE.search(text) is not None
+        except (OSError, UnicodeDecodeError):
+            dup = False
+        report(not dup, "kit hooks not also registered in .claude/settings.local.json (they would fire twice)",
+               "remove the kit entries from .claude/settings.local.json")  # fmt: skip
+    click.echo("all checks passed" if problems == 0 else f"{problems} problem(s)")
+    return 0 if problems == 0 else 1
