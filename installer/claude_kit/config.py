@@ -129,6 +129,8 @@ def parse(text: str, source: str) -> dict[str, Any]:
         line = _line_of(text, list(err.path))
         where = f"{source}:{line}" if line else source
         problems.append(f"{where}: {err.json_path} -> {err.message}")
+    if problems:
+        raise KitError("invalid config:\n  " + "\n  ".join(problems), hint="fix the lines above, then run `claude-kit sync`")
     merged = _deep_merge(DEFAULTS, data)
     comp = merged["compaction"]
     if not comp["warn_percent"] <= comp["must_percent"] <= comp["deny_percent"]:

@@ -147,12 +147,14 @@ def _plan_settings(root: Path, entries: list[dict[str, Any]], old: dict[str, Any
     disk = _read(root, SETTINGS_REL)
     text = disk.decode("utf-8") if disk is not None else ""
     current: dict[str, Any] = json.loads(text) if text.strip() else {}
-    rec = old.get("settings") or {"existed": disk is not None, "original_text": text if disk is not None else None, "entries": []}
+    rec = old.get("settings") or {
+        "existed": disk is not None, "original_text": text if disk is not None else None, "entries": [], "created": [],
+    }  # fmt: skip
     stale = [e for e in rec["entries"] if e not in entries]
-    cleaned, warns = settings_merge.unmerge_hooks(current, stale)
+    cleaned, warns = settings_merge.unmerge_hooks(current, stale, rec.get("created", []))
     plan.warnings += [f"{SETTINGS_REL}: {w}" for w in warns]
-    merged = settings_merge.merge_hooks(cleaned, entries)
-    manifest["settings"] = {**rec, "entries": entries}
+    merged, created = settings_merge.merge_hooks(cleaned, entries)
+    manifest["settings"] = {**rec, "entries": entries, "created": sorted(set(rec.get("created", [])) | set(created))}
     if merged == current and disk is not None:
         plan.actions.append(Action("identical", SETTINGS_REL, "settings"))
     else:
@@ -250,7 +252,7 @@ def plan_uninstall(root: Path, manifest: dict[str, Any] | None) -> Plan:
     if srec is not None and disk is not None:
         text = disk.decode("utf-8")
         current = json.loads(text) if text.strip() else {}
-        unmerged, warns = settings_merge.unmerge_hooks(current, srec["entries"])
+        unmerged, warns = settings_merge.unmerge_hooks(current, srec["entries"], srec.get("created", []))
         plan.warnings += [f"{SETTINGS_REL}: {w}" for w in warns]
         original = srec.get("original_text")
         if srec.get("existed") and original is not None and _loads(original) == unmerged:

@@ -32,11 +32,20 @@ def _group_matches(group: Any, matcher: str | None) -> bool:
     return isinstance(group, dict) and group.get("matcher") == matcher
 
 
-def merge_hooks(settings: dict[str, Any], entries: list[Entry]) -> dict[str, Any]:
-    """Return settings with every entry present exactly once; the input is not modified."""
+def merge_hooks(settings: dict[str, Any], entries: list[Entry]) -> tuple[dict[str, Any], list[str]]:
+    """Return (settings with every entry present exactly once, containers the merge created).
+
+    The input is not modified. Created containers ("hooks", "hooks.<Event>") are recorded so that
+    unmerging removes them again only when the kit created them.
+    """
     out = copy.deepcopy(settings)
+    created: list[str] = []
     for entry in entries:
+        if "hooks" not in out:
+            created.append("hooks")
         hooks = out.setdefault("hooks", {})
+        if entry["event"] not in hooks:
+            created.append(f"hooks.{entry['event']}")
         groups = hooks.setdefault(entry["event"], [])
         if any(
             _group_matches(g, entry["matcher"]) and entry["handler"] in (g.get("hooks") or [])
@@ -46,11 +55,16 @@ def merge_hooks(settings: dict[str, Any], entries: list[Entry]) -> dict[str, Any
         group: dict[str, Any] = {} if entry["matcher"] is None else {"matcher": entry["matcher"]}
         group["hooks"] = [copy.deepcopy(entry["handler"])]
         groups.append(group)
-    return out
+    return out, created
 
 
-def unmerge_hooks(settings: dict[str, Any], entries: list[Entry]) -> tuple[dict[str, Any], list[str]]:
-    """Remove recorded entries; returns the new settings and warnings about entries the user changed."""
+def unmerge_hooks(
+    settings: dict[str, Any], entries: list[Entry], created: list[str] | tuple[str, ...] = ()
+) -> tuple[dict[str, Any], list[str]]:
+    """Remove recorded entries and the containers the kit created once they are empty.
+
+    Returns the new settings and warnings about kit entries the user edited by hand.
+    """
     out = copy.deepcopy(settings)
     warnings: list[str] = []
     hooks = out.get("hooks")
@@ -80,9 +94,9 @@ def unmerge_hooks(settings: dict[str, Any], entries: list[Entry]) -> tuple[dict[
                 warnings.append(
                     f"hooks.{entry['event']}: a kit hook entry was edited by hand and was left in place"
                 )
-        if not groups:
+        if not groups and f"hooks.{entry['event']}" in created:
             del hooks[entry["event"]]
-    if not hooks:
+    if not hooks and "hooks" in created:
         del out["hooks"]
     return out, warnings
 

@@ -1,0 +1,86 @@
+"""Shared fixtures: real temporary git repos, an isolated HOME, and the CLI runner."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+# Resolve the Claude Code cache from the real HOME before any test isolates HOME.
+os.environ.setdefault("CLAUDE_KIT_CACHE", str(Path.home() / ".cache" / "claude-kit"))
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def isolate_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No test may read or write the developer's real ~/.claude or ~/.cache."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    monkeypatch.delenv("CLAUDE_KIT_DISABLE", raising=False)
+    monkeypatch.delenv("CLAUDE_KIT_DISABLE_HOOKS", raising=False)
+    return home
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture
+def tmp_repo(tmp_path: Path) -> Path:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    git(repo, "config", "user.email", "test@example.invalid")
+    git(repo, "config", "user.name", "Test")
+    return repo
+
+
+def build_file_tree(root: Path, files: dict[str, str | bytes]) -> None:
+    for rel, content in files.items():
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            p.write_bytes(content)
+        else:
+            p.write_text(content)
+
+
+def tree_hashes(root: Path) -> dict[str, str]:
+    """Every file below root (outside .git) -> sha256: compares whole trees byte for byte."""
+    out = {}
+    for p in sorted(root.rglob("*")):
+        if ".git" in p.relative_to(root).parts[:1] or not p.is_file():
+            continue
+        out[p.relative_to(root).as_posix()] = hashlib.sha256(p.read_bytes()).hexdigest()
+    return out
+
+
+@pytest.fixture
+def sample_repo(tmp_repo: Path) -> Path:
+    build_file_tree(tmp_repo, {
+        "cmd/api/main.go": "package main\n\nfunc main() {}\n",
+        "internal/store/store.go": "package store\n",
+        "ui/src/App.tsx": "export function App() { return null }\n",
+        "tools/gen.py": "print('gen')\n",
+        "README.md": "# sample\n",
+    })  # fmt: skip
+    return tmp_repo
+
+
+@pytest.fixture
+def ck() -> Iterator[Callable[..., Result]]:
+    from claude_kit.cli import cli
+
+    runner = CliRunner()
+
+    def invoke(*args: str) -> Result:
+        return runner.invoke(cli, list(args), catch_exceptions=False)
+
+    yield invoke
