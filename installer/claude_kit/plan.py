@@ -77,10 +77,12 @@ def _read(root: Path, rel: str) -> bytes | None:
         return b""
 
 
-def _plan_file(root: Path, d: Desired, old: dict[str, Any], manifest: dict[str, Any], force: bool, plan: Plan) -> None:
+def _plan_file(
+    root: Path, d: Desired, old: dict[str, Any], manifest: dict[str, Any], force: bool, plan: Plan
+) -> None:
     disk = _read(root, d.path)
     rec = old["files"].get(d.path)
-    new_rec = {"sha256": sha256(d.data), "base_sha256": sha256(d.data), "component": d.component}
+    new_rec: dict[str, Any] = {"sha256": sha256(d.data), "base_sha256": sha256(d.data), "component": d.component}
     if d.user_owned:
         new_rec["user_owned"] = True
 
@@ -95,7 +97,13 @@ def _plan_file(root: Path, d: Desired, old: dict[str, Any], manifest: dict[str, 
         elif disk == d.data:
             keep("identical", d.data)
         elif force:
-            keep("update", d.data, "foreign file moved aside to " + d.path + ASIDE_SUFFIX, write=d.data, move_aside=True)
+            keep(
+                "update",
+                d.data,
+                "foreign file moved aside to " + d.path + ASIDE_SUFFIX,
+                write=d.data,
+                move_aside=True,
+            )
             manifest["moved_aside"][d.path] = d.path + ASIDE_SUFFIX
         else:
             plan.actions.append(Action("conflict", d.path, d.component, note="not the kit's file"))
@@ -113,7 +121,9 @@ def _plan_file(root: Path, d: Desired, old: dict[str, Any], manifest: dict[str, 
             manifest["deleted"].append(d.path)
         return
     if d.user_owned:
-        plan.actions.append(Action("skip" if disk != d.data else "identical", d.path, d.component, note="yours to edit"))
+        plan.actions.append(
+            Action("skip" if disk != d.data else "identical", d.path, d.component, note="yours to edit")
+        )
         manifest["files"][d.path] = {**rec}
         return
     base_sha = rec.get("base_sha256", rec.get("sha256"))
@@ -134,33 +144,54 @@ def _plan_file(root: Path, d: Desired, old: dict[str, Any], manifest: dict[str, 
             keep("update", merged, "merged your edit with the new kit version", write=merged)
         else:
             plan.actions.append(
-                Action("conflict", d.path, d.component, beside=d.data,
-                       note=f"your edit conflicts with the new kit version: see {d.path}{NEW_SUFFIX}")
-            )  # fmt: skip
+                Action(
+                    "conflict",
+                    d.path,
+                    d.component,
+                    beside=d.data,
+                    note=f"your edit conflicts with the new kit version: see {d.path}{NEW_SUFFIX}",
+                )
+            )
             # Keep the old base so the next update can still merge against it.
             manifest["files"][d.path] = {**rec}
             if base is not None:
                 plan.base_files[base_path(d.path)] = base
 
 
-def _plan_settings(root: Path, entries: list[dict[str, Any]], old: dict[str, Any], manifest: dict[str, Any], plan: Plan) -> None:
+def _plan_settings(
+    root: Path, entries: list[dict[str, Any]], old: dict[str, Any], manifest: dict[str, Any], plan: Plan
+) -> None:
     disk = _read(root, SETTINGS_REL)
     text = disk.decode("utf-8") if disk is not None else ""
     current: dict[str, Any] = json.loads(text) if text.strip() else {}
     rec = old.get("settings") or {
-        "existed": disk is not None, "original_text": text if disk is not None else None, "entries": [], "created": [],
-    }  # fmt: skip
+        "existed": disk is not None,
+        "original_text": text if disk is not None else None,
+        "entries": [],
+        "created": [],
+    }
     stale = [e for e in rec["entries"] if e not in entries]
     cleaned, warns = settings_merge.unmerge_hooks(current, stale, rec.get("created", []))
     plan.warnings += [f"{SETTINGS_REL}: {w}" for w in warns]
     merged, created = settings_merge.merge_hooks(cleaned, entries)
-    manifest["settings"] = {**rec, "entries": entries, "created": sorted(set(rec.get("created", [])) | set(created))}
+    manifest["settings"] = {
+        **rec,
+        "entries": entries,
+        "created": sorted(set(rec.get("created", [])) | set(created)),
+    }
     if merged == current and disk is not None:
         plan.actions.append(Action("identical", SETTINGS_REL, "settings"))
     else:
         data = settings_merge.dumps(merged, like=text or None).encode()
-        plan.actions.append(Action("create" if disk is None else "update", SETTINGS_REL, "settings", write=data,
-                                   note="kit hook entries merged; your keys and hooks kept"))  # fmt: skip
+        plan.actions.append(
+            Action(
+                "create" if disk is None else "update",
+                SETTINGS_REL,
+                "settings",
+                write=data,
+                note="kit hook entries merged; your keys and hooks kept",
+            )
+        )
 
 
 def _plan_claude_md(root: Path, body: str, old: dict[str, Any], manifest: dict[str, Any], plan: Plan) -> None:
@@ -168,7 +199,9 @@ def _plan_claude_md(root: Path, body: str, old: dict[str, Any], manifest: dict[s
     text = disk.decode("utf-8") if disk is not None else ""
     rec = old.get("claude_md")
     if rec is not None and disk is not None and not claude_md.has_block(text):
-        plan.actions.append(Action("skip", CLAUDE_MD_REL, "claude_md", note="you removed the kit block; left out"))
+        plan.actions.append(
+            Action("skip", CLAUDE_MD_REL, "claude_md", note="you removed the kit block; left out")
+        )
         manifest["claude_md"] = rec
         return
     if rec is None:
@@ -178,8 +211,15 @@ def _plan_claude_md(root: Path, body: str, old: dict[str, Any], manifest: dict[s
     if new == text:
         plan.actions.append(Action("identical", CLAUDE_MD_REL, "claude_md"))
     else:
-        plan.actions.append(Action("create" if disk is None else "update", CLAUDE_MD_REL, "claude_md",
-                                   write=new.encode("utf-8"), note="kit block only; your text kept"))  # fmt: skip
+        plan.actions.append(
+            Action(
+                "create" if disk is None else "update",
+                CLAUDE_MD_REL,
+                "claude_md",
+                write=new.encode("utf-8"),
+                note="kit block only; your text kept",
+            )
+        )
 
 
 def plan_install(
@@ -212,9 +252,13 @@ def plan_install(
         if disk is None:
             continue
         if sha256(disk) in (rec.get("sha256"), rec.get("base_sha256")):
-            plan.actions.append(Action("remove", rel, rec.get("component", "?"), delete=True, note="no longer in the kit"))
+            plan.actions.append(
+                Action("remove", rel, rec.get("component", "?"), delete=True, note="no longer in the kit")
+            )
         else:
-            plan.actions.append(Action("skip", rel, rec.get("component", "?"), note="no longer in the kit; kept your edit"))
+            plan.actions.append(
+                Action("skip", rel, rec.get("component", "?"), note="no longer in the kit; kept your edit")
+            )
     _plan_settings(root, settings_entries, old, manifest, plan)
     _plan_claude_md(root, claude_md_body, old, manifest, plan)
     return plan
@@ -243,10 +287,14 @@ def plan_uninstall(root: Path, manifest: dict[str, Any] | None) -> Plan:
         if sha256(disk) in (rec.get("sha256"), rec.get("base_sha256")):
             plan.actions.append(Action("remove", rel, comp, delete=True))
         else:
-            plan.actions.append(Action("skip", rel, comp, note="you edited it; kept (delete it by hand if unwanted)"))
+            plan.actions.append(
+                Action("skip", rel, comp, note="you edited it; kept (delete it by hand if unwanted)")
+            )
     for rel, aside in sorted(manifest["moved_aside"].items()):
         if (root / aside).exists():
-            plan.actions.append(Action("update", rel, "restore", restore=aside, note=f"your file restored from {aside}"))
+            plan.actions.append(
+                Action("update", rel, "restore", restore=aside, note=f"your file restored from {aside}")
+            )
     srec = manifest.get("settings")
     disk = _read(root, SETTINGS_REL)
     if srec is not None and disk is not None:
@@ -264,7 +312,9 @@ def plan_uninstall(root: Path, manifest: dict[str, Any] | None) -> Plan:
         if new is None:
             plan.actions.append(Action("remove", SETTINGS_REL, "settings", delete=True))
         elif new != disk:
-            plan.actions.append(Action("update", SETTINGS_REL, "settings", write=new, note="kit hook entries removed"))
+            plan.actions.append(
+                Action("update", SETTINGS_REL, "settings", write=new, note="kit hook entries removed")
+            )
     crec = manifest.get("claude_md")
     disk = _read(root, CLAUDE_MD_REL)
     if crec is not None and disk is not None:
@@ -273,7 +323,15 @@ def plan_uninstall(root: Path, manifest: dict[str, Any] | None) -> Plan:
         if not crec.get("existed") and not stripped.strip():
             plan.actions.append(Action("remove", CLAUDE_MD_REL, "claude_md", delete=True))
         elif stripped != text:
-            plan.actions.append(Action("update", CLAUDE_MD_REL, "claude_md", write=stripped.encode("utf-8"), note="kit block removed"))
+            plan.actions.append(
+                Action(
+                    "update",
+                    CLAUDE_MD_REL,
+                    "claude_md",
+                    write=stripped.encode("utf-8"),
+                    note="kit block removed",
+                )
+            )
     plan.remove_paths = [MANIFEST_REL, LOCAL_DIR, ".claude/.claude-kit/base"]
     kit_dirs: set[str] = set()
     for rel in manifest["files"]:
@@ -284,8 +342,9 @@ def plan_uninstall(root: Path, manifest: dict[str, Any] | None) -> Plan:
     keep = set(manifest.get("existing_dirs", []))
     plan.prune_dirs = sorted(
         (d for d in kit_dirs | {".claude/.claude-kit", ".claude"} if d not in keep),
-        key=lambda d: (d.count("/"), d), reverse=True,
-    )  # fmt: skip
+        key=lambda d: (d.count("/"), d),
+        reverse=True,
+    )
     return plan
 
 

@@ -80,7 +80,9 @@ def test_conflicting_edit_writes_new_version_beside(ck: CK, sample_repo: Path, n
     assert beside.read_bytes() == (new_kit / SKILL).read_bytes()
 
 
-def test_user_edit_survives_when_kit_did_not_change_the_file(ck: CK, sample_repo: Path, new_kit: Path) -> None:
+def test_user_edit_survives_when_kit_did_not_change_the_file(
+    ck: CK, sample_repo: Path, new_kit: Path
+) -> None:
     assert ck("install", str(sample_repo)).exit_code == 0
     installed = sample_repo / ".claude" / AGENT
     _append_line(installed, "Our addition.")
