@@ -8,6 +8,7 @@ body alone, and each scripted conversation replays its own list of turns. Stdlib
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import secrets
@@ -70,7 +71,7 @@ def text(value: str) -> Text:
     return Text(value)
 
 
-def tool_use(name: str, input: Mapping[str, Any], *, id: str | None = None) -> ToolUse:  # noqa: A002
+def tool_use(name: str, input: Mapping[str, Any], *, id: str | None = None) -> ToolUse:
     return ToolUse(name, dict(input), id)
 
 
@@ -114,7 +115,7 @@ def say(value: str, usage: Usage | None = None) -> Turn:
     return Turn([Text(value)], usage)
 
 
-def call(name: str, input: Mapping[str, Any], usage: Usage | None = None) -> Turn:  # noqa: A002
+def call(name: str, input: Mapping[str, Any], usage: Usage | None = None) -> Turn:
     return Turn([tool_use(name, input)], usage)
 
 
@@ -133,7 +134,7 @@ class Request:
     seq: int
     path: str
     kind: Kind
-    conversation: str  # "main", "agent:<marker>#<n>", "side", "count_tokens", "other"
+    conversation: str  # "main", "agent:<marker>#<n>" (n-th spawn with that marker), or the kind
     body: dict[str, Any]
     response: dict[str, Any]
     step: int | None  # index into the conversation's script; None when unscripted
@@ -324,7 +325,7 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         pass  # the request log is the record; stderr noise would only hide test output
 
     def _body(self) -> dict[str, Any]:
@@ -359,7 +360,7 @@ class _Handler(BaseHTTPRequestHandler):
         request, turn = router.messages(self.path, body)
         fallback = {"side": SIDE_TEXT, "compact": COMPACT_TEXT}.get(request.kind, DONE_TEXT)
         message = build_message(turn, str(body.get("model") or "claude-fake"), fallback)
-        router.record(_with_response(request, message))
+        router.record(dataclasses.replace(request, response=message))
         if body.get("stream"):
             stream = "".join(
                 f"event: {name}\ndata: {json.dumps(data)}\n\n" for name, data in sse_events(message)
@@ -380,12 +381,6 @@ class _Handler(BaseHTTPRequestHandler):
         error = {"type": "error", "error": {"type": "not_found_error", "message": f"fake: no {self.path}"}}
         self.server.router.other(self.path, "other", body, error)
         self._send(404, json.dumps(error).encode(), "application/json")
-
-
-def _with_response(request: Request, message: dict[str, Any]) -> Request:
-    return Request(
-        request.seq, request.path, request.kind, request.conversation, request.body, message, request.step
-    )
 
 
 class _Server(ThreadingHTTPServer):

@@ -14,7 +14,7 @@ import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -79,22 +79,16 @@ class SessionResult:
             for block in r.response.get("content") or []
             if block.get("type") == "tool_use"
         }
-        seen: set[str] = set()
-        errors: list[ToolError] = []
+        errors: dict[str, ToolError] = {}
         for r in self.requests:
-            for message in r.body.get("messages") or []:
-                content = message.get("content") if isinstance(message, dict) else None
-                for block in content if isinstance(content, list) else []:
-                    if not (isinstance(block, dict) and block.get("type") == "tool_result"):
-                        continue
-                    tool_use_id = str(block.get("tool_use_id"))
-                    if block.get("is_error") and tool_use_id not in seen:
-                        seen.add(tool_use_id)
-                        text = "\n".join(_texts(block.get("content")))
-                        errors.append(
-                            ToolError(r.conversation, names.get(tool_use_id, ""), tool_use_id, text)
-                        )
-        return errors
+            for block in _tool_results(r.body):
+                tool_use_id = str(block.get("tool_use_id"))
+                if block.get("is_error") and tool_use_id not in errors:
+                    text = "\n".join(_texts(block.get("content")))
+                    errors[tool_use_id] = ToolError(
+                        r.conversation, names.get(tool_use_id, ""), tool_use_id, text
+                    )
+        return list(errors.values())
 
     def last_result(self) -> dict[str, Any]:
         """The final stream-json `result` event; raises with the session's output when missing."""
@@ -116,6 +110,7 @@ class SessionResult:
         return (
             f"returncode={self.returncode} transcript={self.transcript_path}\n"
             f"requests: {routed or '(none)'}\n"
+            f"tool errors: {[(e.conversation, e.tool, e.text[:300]) for e in self.tool_errors()]}\n"
             f"stderr tail: {self.stderr[-2000:]}\n"
             f"last events: {json.dumps(self.events[-3:])[:3000]}"
         )
@@ -125,6 +120,14 @@ class SessionTimeout(TimeoutError):
     def __init__(self, timeout: float, result: SessionResult) -> None:
         super().__init__(f"claude did not finish within {timeout:g}s\n{result.describe()}")
         self.result = result
+
+
+def _tool_results(body: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
+    for message in body.get("messages") or []:
+        content = message.get("content") if isinstance(message, dict) else None
+        for block in content if isinstance(content, list) else []:
+            if isinstance(block, dict) and block.get("type") == "tool_result":
+                yield block
 
 
 def _texts(node: Any) -> list[str]:
@@ -200,8 +203,13 @@ def run_session(
     timeout: float = 120,
     claude_bin: Path,
     extra_args: Iterable[str] = (),
+    tmpdir: Path | None = None,
 ) -> SessionResult:
-    """Run `claude -p prompt` in `repo` against `script`; raise SessionTimeout after `timeout` s."""
+    """Run `claude -p prompt` in `repo` against `script`; raise SessionTimeout after `timeout` s.
+
+    `tmpdir` becomes the session's TMPDIR (kept afterwards); by default a private one is made
+    and removed when the session ends.
+    """
     home.mkdir(parents=True, exist_ok=True)
     api = FakeAnthropicAPI(script)
     command = [
@@ -214,41 +222,44 @@ def run_session(
         "--dangerously-skip-permissions",
         *extra_args,
     ]
-    timed_out = False
     # Short on purpose (unix socket paths are capped near 104 bytes) and private to this session.
-    tmpdir = Path(tempfile.mkdtemp(prefix="cc-"))
-    with api as base_url:
-        with subprocess.Popen(
-            command,
-            cwd=repo,
-            env=session_env(home, base_url, extra_env, tmpdir=tmpdir),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-            start_new_session=sys.platform != "win32",
-        ) as process:
-            try:
-                stdout, stderr = process.communicate(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                timed_out = True
-                _kill_tree(process)
-                stdout, stderr = process.communicate()
-        events, noise = _parse_stdout(stdout)
-        result = SessionResult(
-            returncode=process.returncode,
-            events=events,
-            stderr=stderr,
-            requests=api.requests,
-            transcript_path=None,
-            home=home,
-            repo=repo,
-            stdout_noise=noise,
-        )
-    shutil.rmtree(tmpdir, ignore_errors=True)
+    own_tmpdir = tmpdir is None
+    session_tmp = Path(tempfile.mkdtemp(prefix="cc-")) if tmpdir is None else tmpdir
+    try:
+        with api as base_url:
+            env = session_env(home, base_url, extra_env, tmpdir=session_tmp)
+            returncode, stdout, stderr, timed_out = _launch(command, repo, env, timeout)
+            requests = api.requests
+    finally:
+        if own_tmpdir:
+            shutil.rmtree(session_tmp, ignore_errors=True)
+    events, noise = _parse_stdout(stdout)
+    result = SessionResult(returncode, events, stderr, requests, None, home, repo, noise)
     result.transcript_path = find_transcript(home, result.session_id)
     if timed_out:
         raise SessionTimeout(timeout, result)
     return result
+
+
+def _launch(command: list[str], cwd: Path, env: dict[str, str], timeout: float) -> tuple[int, str, str, bool]:
+    """Run the CLI to completion or until `timeout`; returns (returncode, stdout, stderr, timed_out)."""
+    with subprocess.Popen(
+        command,
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        # Its own process group, so that a timeout can take down hooks and shells with it.
+        start_new_session=sys.platform != "win32",
+    ) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _kill_tree(process)
+            stdout, stderr = process.communicate()
+            return process.returncode, stdout, stderr, True
+    return process.returncode, stdout, stderr, False

@@ -1,0 +1,67 @@
+"""Fixtures for scenarios that drive the real Claude Code CLI against the scripted fake API."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from claude_kit.claude_runtime import PINNED_VERSION, ClaudeRuntimeError, find_claude, install_claude
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Also declared in pyproject.toml; registering here keeps `-m e2e` warning-free when these
+    # tests run from a checkout whose pyproject does not (yet) list the marker.
+    config.addinivalue_line("markers", "e2e: drives the real Claude Code CLI against the scripted fake API")
+
+
+@pytest.fixture(scope="session")
+def claude_bin() -> Path:
+    found = find_claude()
+    if found is not None:
+        return found
+    try:
+        return install_claude()
+    except ClaudeRuntimeError as exc:
+        reason = f"Claude Code {PINNED_VERSION} is not available: {exc.message}"
+    # In CI a missing runtime must fail loudly: a skipped e2e suite proves nothing.
+    if os.environ.get("CI"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
+
+
+@pytest.fixture
+def tmp_repo(tmp_path: Path) -> Path:
+    """An empty git repository with a local identity (commits work without a global config)."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    _git(repo, "init", "-q")
+    _git(repo, "config", "user.name", "claude-kit e2e")
+    _git(repo, "config", "user.email", "e2e@claude-kit.invalid")
+    return repo
+
+
+@pytest.fixture
+def isolated_home(tmp_path: Path) -> Path:
+    """A fresh HOME for the claude process, so nothing reads or writes the real ~/.claude.
+
+    Only the session gets it (run_session sets HOME): patching this process's HOME would move
+    the runtime cache that `claude_bin` looks in.
+    """
+    home = tmp_path / "home"
+    home.mkdir()
+    return home
+
+
+@pytest.fixture
+def hook_dir(tmp_path: Path) -> Path:
+    """Where a scenario's hook scripts and their payload log live (outside the repo)."""
+    directory = tmp_path / "hooks"
+    directory.mkdir()
+    return directory
