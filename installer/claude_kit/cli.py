@@ -12,8 +12,12 @@ import click
 
 from claude_kit._version import __version__
 
-TARGET = click.argument("target", type=click.Path(file_okay=False, path_type=Path), default=".", required=False)
-DRY_RUN = click.option("--dry-run", is_flag=True, help="Print the plan (one status word per file); write nothing.")
+TARGET = click.argument(
+    "target", type=click.Path(file_okay=False, path_type=Path), default=".", required=False
+)
+DRY_RUN = click.option(
+    "--dry-run", is_flag=True, help="Print the plan (one status word per file); write nothing."
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -136,6 +140,29 @@ def doctor(target: Path) -> None:
     from claude_kit import status as status_mod
 
     sys.exit(status_mod.doctor(target))
+
+
+@cli.command()
+@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path),
+              help="Where to create the sample repository (default: a new temporary folder).")
+@click.option("--install-runtime", is_flag=True, help=f"Install the pinned Claude Code CLI from npm if it is missing.")
+@click.option("--replay", is_flag=True, help="Do not start Claude Code; send the tool calls through the hooks directly.")
+def demo(directory: Path | None, install_runtime: bool, replay: bool) -> None:
+    """Create a sample repository, install the kit and run a scripted session that shows the hooks.
+
+    \b
+    The session is the real Claude Code CLI (pinned version) talking to a scripted fake of the
+    Messages API on 127.0.0.1: no API key, no network. Without the CLI the demo replays the same
+    tool calls through the installed hooks.
+
+    \b
+    Examples:
+      claude-kit demo --install-runtime
+      claude-kit demo --dir /tmp/kit-demo --replay
+    """
+    from claude_kit import demo as demo_mod
+
+    sys.exit(demo_mod.demo(directory, install_runtime=install_runtime, force_replay=replay))
 
 
 def main() -> None:
