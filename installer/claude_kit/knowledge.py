@@ -1,77 +1,207 @@
-"""Generated knowledge files: the routing index of the skill library and the gateways' tables."""
+"""Generated knowledge files: the routing index of the skill library and the gateways' tables.
+
+The index and the tables are built from the union of the kit's packaged library and the skills a
+team added under `.claude/skill-library/` (those stay the team's files: only `index.json` and the
+kit's gateway `SKILL.md` files are regenerated).
+"""
 
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 LIBRARY_REL = ".claude/skill-library"
 INDEX_REL = f"{LIBRARY_REL}/index.json"
+INDEX_FORMAT = 1
 ROUTING_START = "<!-- claude-kit:routing:start -->"
 ROUTING_END = "<!-- claude-kit:routing:end -->"
+TABLE_INTENTS = 5
+
+
+def yaml_load(text: str) -> Any:
+    """yaml.safe_load with the C loader when available (the audit parses hundreds of files)."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
 
 
 def split_frontmatter(text: str) -> tuple[dict[str, Any] | None, int]:
-    """(frontmatter mapping or None, line number where the body starts)."""
+    """(frontmatter mapping or None, line number where the body starts). Raises yaml.YAMLError."""
     if not text.startswith("---"):
         return None, 1
     end = text.find("\n---", 3)
     if end == -1:
         return None, 1
-    data = yaml.safe_load(text[3:end])
+    data = yaml_load(text[3:end])
     return (data if isinstance(data, dict) else None), text[: end + 4].count("\n") + 2
 
 
+def entry_for(text: str, category: str, rel_dir: str) -> dict[str, Any] | None:
+    """The index entry of one library SKILL.md (None when its frontmatter is missing or broken)."""
+    import yaml
+
+    try:
+        meta, _ = split_frontmatter(text)
+    except yaml.YAMLError:
+        return None  # the audit reports it; routing skips it
+    if meta is None:
+        return None
+    triggers = meta.get("triggers") or []
+    extra = meta.get("gateways") or []
+    extra_list = extra if isinstance(extra, list) else [extra]
+    gateways = [category, *[str(g) for g in extra_list if str(g) != category]]
+    return {
+        "name": str(meta.get("name", rel_dir.rsplit("/", 1)[-1])),
+        "category": category,
+        "gateways": gateways,
+        "description": str(meta.get("description", "")),
+        "triggers": [str(t) for t in triggers] if isinstance(triggers, list) else [],
+        "path": f"{LIBRARY_REL}/{rel_dir}/SKILL.md",
+    }
+
+
 def library_entries(library: Path) -> list[dict[str, Any]]:
+    """Index entries of every `<category>/<name>/SKILL.md` under `library`, sorted by path."""
     entries = []
     for skill in sorted(library.glob("*/*/SKILL.md")):
-        meta, _ = split_frontmatter(skill.read_text(encoding="utf-8"))
-        if meta is None:
-            continue
-        category = skill.parent.parent.name
-        triggers = meta.get("triggers") or []
-        gateways = [category, *[g for g in (meta.get("gateways") or []) if g != category]]
-        entries.append({
-            "name": str(meta.get("name", skill.parent.name)),
-            "category": category,
-            "gateways": gateways,
-            "description": str(meta.get("description", "")),
-            "triggers": [str(t) for t in triggers] if isinstance(triggers, list) else [],
-            "path": f"{LIBRARY_REL}/{skill.parent.relative_to(library).as_posix()}/SKILL.md",
-        })  # fmt: skip
+        rel_dir = skill.parent.relative_to(library).as_posix()
+        entry = entry_for(skill.read_text(encoding="utf-8"), skill.parent.parent.name, rel_dir)
+        if entry is not None:
+            entries.append(entry)
     return entries
 
 
+def repo_library_entries(payload_library: Path, root: Path | None) -> list[dict[str, Any]]:
+    """Entries of the library as it will be on disk after install/update/sync in `root`.
+
+    - a kit skill the team edited (on disk, not as the kit wrote it): its frontmatter on disk;
+    - a kit skill the team deleted (recorded by the manifest, gone from disk): left out;
+    - any other kit skill: the packaged version (the plan writes it);
+    - a skill the team added (on disk, not in the payload): its frontmatter on disk.
+    """
+    if root is None:
+        return library_entries(payload_library)
+    from claude_kit import manifest as manifest_mod
+
+    repo_library = root / LIBRARY_REL
+    old = manifest_mod.load(root)
+    files = old["files"] if old else {}
+    deleted = set(old["deleted"]) if old else set()
+    entries: dict[str, dict[str, Any]] = {}
+    for skill in sorted(payload_library.glob("*/*/SKILL.md")):
+        rel_dir = skill.parent.relative_to(payload_library).as_posix()
+        installed = f"{LIBRARY_REL}/{rel_dir}/SKILL.md"
+        disk_path = root / installed
+        text = skill.read_text(encoding="utf-8")
+        if not disk_path.is_file():
+            if old is not None and (installed in files or installed in deleted):
+                continue  # deleted by the team: stays deleted
+        elif installed in files:
+            disk = disk_path.read_bytes()
+            rec = files[installed]
+            if manifest_mod.sha256(disk) not in (rec.get("sha256"), rec.get("base_sha256")):
+                text = disk.decode("utf-8", "replace")  # the team's edit is kept by the plan
+        entry = entry_for(text, skill.parent.parent.name, rel_dir)
+        if entry is not None:
+            entries[rel_dir] = entry
+    if repo_library.is_dir():
+        for skill in sorted(repo_library.glob("*/*/SKILL.md")):
+            rel_dir = skill.parent.relative_to(repo_library).as_posix()
+            if rel_dir in entries or (payload_library / rel_dir / "SKILL.md").is_file():
+                continue
+            rec = files.get(f"{LIBRARY_REL}/{rel_dir}/SKILL.md")
+            data = skill.read_bytes()
+            if rec is not None and manifest_mod.sha256(data) in (rec.get("sha256"), rec.get("base_sha256")):
+                continue  # a kit skill this kit version dropped: the plan removes it
+            entry = entry_for(data.decode("utf-8", "replace"), skill.parent.parent.name, rel_dir)
+            if entry is not None:
+                entries[rel_dir] = entry
+    return [entries[k] for k in sorted(entries)]
+
+
 def index_bytes(entries: list[dict[str, Any]]) -> bytes:
-    return (json.dumps({"format": 1, "skills": entries}, indent=1) + "\n").encode()
+    return (json.dumps({"format": INDEX_FORMAT, "skills": entries}, indent=1) + "\n").encode()
+
+
+def top_intents(entry: dict[str, Any], idf: dict[str, float], n: int = TABLE_INTENTS) -> list[str]:
+    """The entry's most distinctive triggers: highest mean IDF of their terms, multi-word first on ties."""
+    from claude_kit.route import terms
+
+    scored = []
+    for pos, trigger in enumerate(entry["triggers"]):
+        ts = terms(trigger)
+        if not ts:
+            continue
+        mean = sum(idf.get(t, 0.0) for t in ts) / len(ts)
+        scored.append((-round(mean + 0.15 * min(len(ts), 3), 3), pos, trigger))
+    return [t for _, _, t in sorted(scored)[:n]]
+
+
+def term_idf(entries: list[dict[str, Any]]) -> dict[str, float]:
+    from claude_kit.route import terms
+
+    df: dict[str, int] = {}
+    for e in entries:
+        words = set(terms(" ".join([e["name"].replace("-", " "), e["description"], *e["triggers"]])))
+        for t in words:
+            df[t] = df.get(t, 0) + 1
+    n = max(len(entries), 1)
+    return {t: math.log(1.0 + n / d) for t, d in df.items()}
 
 
 def routing_table(gateway: str, entries: list[dict[str, Any]]) -> str:
-    rows = ["| When the task involves | Read |", "|---|---|"]
-    for e in sorted((e for e in entries if gateway in e["gateways"]), key=lambda e: e["name"]):
-        intents = ", ".join(e["triggers"][:4]) or e["name"]
-        rows.append(f"| {intents} | `{e['path']}` |")
+    """Markdown table for one gateway: each skill, its most distinctive intents, the path to Read.
+
+    Distinctive = rare among this gateway's skills, so adding a skill elsewhere never rewrites it.
+    """
+    mine = sorted((e for e in entries if gateway in e["gateways"]), key=lambda e: e["name"])
+    idf = term_idf(mine)
+    rows = ["| Skill | Top intents | Read |", "|---|---|---|"]
+    for e in mine:
+        intents = "; ".join(top_intents(e, idf)) or e["name"].replace("-", " ")
+        rows.append(f"| {e['name']} | {_cell(intents)} | `{e['path']}` |")
     if len(rows) == 2:
-        rows.append("| (no library skills for this gateway yet) | run `claude-kit route \"<intent>\"` |")
+        hint = f'run `claude-kit route "<intent>" --gateway {gateway}`'
+        rows.append(f"| (no library skills for this gateway yet) | - | {hint} |")
     return "\n".join(rows)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def routing_block(text: str) -> str | None:
+    """The text between the routing markers (None when the markers are missing or out of order)."""
+    start, end = text.find(ROUTING_START), text.find(ROUTING_END)
+    if start == -1 or end == -1 or end < start:
+        return None
+    return text[start + len(ROUTING_START) : end]
 
 
 def fill_gateway(text: str, gateway: str, entries: list[dict[str, Any]]) -> str:
     start, end = text.find(ROUTING_START), text.find(ROUTING_END)
     if start == -1 or end == -1 or end < start:
         return text
-    return text[: start + len(ROUTING_START)] + "\n" + routing_table(gateway, entries) + "\n" + text[end:]
+    table = routing_table(gateway, entries)
+    return text[: start + len(ROUTING_START)] + "\n" + table + "\n" + text[end:]
 
 
-def generated(payload: Path) -> dict[str, bytes]:
-    """Installed rel path -> bytes for every file the kit generates from the payload."""
-    entries = library_entries(payload / "skill-library")
+def gateway_domain(skill_dir_name: str) -> str:
+    return skill_dir_name.removeprefix("gateway-")
+
+
+def generated(payload: Path, root: Path | None = None) -> dict[str, bytes]:
+    """Installed rel path -> bytes for every file the kit generates (index + kit gateways).
+
+    With `root`, the library is the union of the payload and the repo's own library skills.
+    """
+    entries = repo_library_entries(payload / "skill-library", root)
     out = {INDEX_REL: index_bytes(entries)}
     for gw in sorted((payload / "skills").glob("gateway-*/SKILL.md")):
-        domain = gw.parent.name.removeprefix("gateway-")
         text = gw.read_text(encoding="utf-8")
-        out[f".claude/skills/{gw.parent.name}/SKILL.md"] = fill_gateway(text, domain, entries).encode("utf-8")
+        filled = fill_gateway(text, gateway_domain(gw.parent.name), entries)
+        out[f".claude/skills/{gw.parent.name}/SKILL.md"] = filled.encode("utf-8")
     return out

@@ -25,7 +25,12 @@ HOOK_EVENTS: dict[str, tuple[str, str | None, int]] = {
     "stop": ("Stop", None, 600),
     "pre_compact": ("PreCompact", None, 10),
 }
-TARGETS = {"hooks": ".claude/hooks", "skills": ".claude/skills", "skill-library": ".claude/skill-library", "agents": ".claude/agents"}
+TARGETS = {
+    "hooks": ".claude/hooks",
+    "skills": ".claude/skills",
+    "skill-library": ".claude/skill-library",
+    "agents": ".claude/agents",
+}
 SKIP_NAMES = {"__pycache__", ".DS_Store", ".pytest_cache", ".mypy_cache"}
 EXECUTABLE = {".claude/hooks/run"}
 
@@ -53,17 +58,26 @@ def settings_entries(cfg: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     for module, (event, matcher, timeout) in HOOK_EVENTS.items():
         if not (hooks_dir / f"{module}.py").is_file():
             continue
-        handler = {"type": "command", "command": settings_merge.command_for(module),
-                   "timeout": stop_timeout if module == "stop" else timeout}  # fmt: skip
+        handler = {
+            "type": "command",
+            "command": settings_merge.command_for(module),
+            "timeout": stop_timeout if module == "stop" else timeout,
+        }
         entries.append({"event": event, "matcher": matcher, "handler": handler})
     return entries
 
 
 def claude_md_body(cfg: dict[str, Any], root: Path) -> str:
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+    env = jinja2.Environment(
+        undefined=jinja2.StrictUndefined, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True
+    )
     template = env.from_string((payload_root() / TEMPLATE).read_text(encoding="utf-8"))
     agent_names = {p.stem for p in (payload_root() / "agents").glob("*.md")}
-    agent_names |= {p.stem for p in (root / ".claude/agents").glob("*.md")} if (root / ".claude/agents").is_dir() else set()
+    agent_names |= (
+        {p.stem for p in (root / ".claude/agents").glob("*.md")}
+        if (root / ".claude/agents").is_dir()
+        else set()
+    )
     domains = []
     for name, dom in cfg["domains"].items():
         agents = {r: a for r, a in config_mod.domain_agents(name, dom).items() if a in agent_names}
@@ -99,8 +113,11 @@ def default_checks(root: Path, domains: dict[str, list[str]]) -> dict[str, list[
 def initial_config_text(root: Path, domains: dict[str, list[str]]) -> str:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("claude_kit", "templates"),
-        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-    )  # fmt: skip
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
     text = env.get_template("claude-kit.yaml.j2").render(
         output_dir=config_mod.DEFAULTS["output_dir"], domains=domains, checks=default_checks(root, domains)
     )
@@ -112,13 +129,25 @@ def desired_files(root: Path, cfg: dict[str, Any], config_text: str) -> list[Des
     from claude_kit import knowledge
 
     files: list[Desired] = []
-    generated = knowledge.generated(payload_root())
+    generated = knowledge.generated(payload_root(), root)
     for rel, src, component in payload_files():
         data = generated.get(rel, src.read_bytes())
         files.append(Desired(rel, data, component, mode=0o755 if rel in EXECUTABLE else 0o644))
     known = {d.path for d in files}
     files += [Desired(rel, data, "generated") for rel, data in generated.items() if rel not in known]
     files.append(Desired(config_mod.CONFIG_REL, config_text.encode("utf-8"), "config", user_owned=True))
-    files.append(Desired(config_mod.COMPILED_REL, config_mod.compiled_bytes(cfg, config_text.encode("utf-8")), "generated"))
-    files.append(Desired(f"{LOCAL_DIR}/.gitignore", b"# claude-kit: machine-local state, never committed\n*\n", "state"))
+    files.append(
+        Desired(
+            config_mod.COMPILED_REL, config_mod.compiled_bytes(cfg, config_text.encode("utf-8")), "generated"
+        )
+    )
+    # The .gitignore itself is committed (the manifest records it), so a teammate's clone ignores
+    # the folder too; everything else in it stays machine-local.
+    files.append(
+        Desired(
+            f"{LOCAL_DIR}/.gitignore",
+            b"# claude-kit: machine-local state, never committed\n*\n!.gitignore\n",
+            "state",
+        )
+    )
     return sorted(files, key=lambda d: d.path)

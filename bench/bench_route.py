@@ -1,0 +1,154 @@
+"""`claude-kit route` over a generated 2,000-skill library vs a 50-skill one, measured side by side.
+
+Libraries are generated from the kit's real library (names, descriptions and triggers recombined,
+so the vocabulary and lengths are realistic) and written as index.json files. Interleaved rounds,
+median of N each:
+
+  command (warm)   `python -m claude_kit route "<intent>" --index <index.json>`: what an agent runs;
+                   the router's built state is cached per index file (~/.cache/claude-kit/route)
+  command (cold)   the same right after the cache was dropped (first call after `claude-kit sync`)
+  in-process       load the index, load the router (cached) and rank, without interpreter start-up
+  build            Router(entries) from scratch: what the cache saves
+
+Target: command (warm) 2,000 / 50 <= 2x. Also prints the import time of `claude_kit.route`.
+
+Usage: python bench/bench_route.py [--runs 15]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from claude_kit import knowledge, route
+from claude_kit.payload import payload_root
+
+INTENTS = (
+    "postgres migration add a not null column",
+    "flaky test passes locally fails in ci",
+    "react list re-renders on every keystroke",
+    "leaked api key in git history",
+)
+
+
+def generate(n: int, seed: int = 7) -> list[dict[str, Any]]:
+    base = knowledge.library_entries(payload_root() / "skill-library")
+    rng = random.Random(seed)
+    words = [w for e in base for w in f"{e['description']} {' '.join(e['triggers'])}".split()]
+    out = []
+    for i in range(n):
+        b = base[i % len(base)]
+        name = b["name"] if i < len(base) else f"{b['name']}-{i}"
+        if i < len(base):
+            desc, triggers = b["description"], b["triggers"]
+        else:
+            desc = "Use when " + " ".join(rng.choice(words) for _ in range(rng.randint(25, 45)))
+            triggers = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 3))) for _ in range(8)]
+        out.append(
+            {
+                **b,
+                "name": name,
+                "description": desc,
+                "triggers": triggers,
+                "path": f".claude/skill-library/{b['category']}/{name}/SKILL.md",
+            }
+        )
+    return out
+
+
+def time_cmd(cmd: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+        env = {**os.environ, "XDG_CACHE_HOME": str(base / "cache")}
+        os.environ["XDG_CACHE_HOME"] = env["XDG_CACHE_HOME"]
+        indexes = {}
+        for n in (50, 2000):
+            path = base / f"lib{n}" / "index.json"
+            path.parent.mkdir()
+            path.write_bytes(knowledge.index_bytes(generate(n)))
+            indexes[n] = path
+            print(f"library of {n:>4} skills: index.json {path.stat().st_size / 1024:.0f} KiB")
+
+        def cmd(n: int, intent: str) -> list[str]:
+            return [sys.executable, "-m", "claude_kit", "route", intent, "--index", str(indexes[n])]
+
+        results: dict[str, dict[int, list[float]]] = {
+            k: {50: [], 2000: []} for k in ("warm", "cold", "inproc", "build")
+        }
+        for n in indexes:  # warm the caches once
+            time_cmd(cmd(n, INTENTS[0]), env)
+        for r in range(args.runs):
+            intent = INTENTS[r % len(INTENTS)]
+            for n in (50, 2000) if r % 2 == 0 else (2000, 50):
+                results["warm"][n].append(time_cmd(cmd(n, intent), env))
+                start = time.perf_counter()
+                entries, _ = route.load_entries(indexes[n])
+                route.load_router(entries, indexes[n]).rank(intent)
+                results["inproc"][n].append(time.perf_counter() - start)
+                start = time.perf_counter()
+                route.Router(entries)
+                results["build"][n].append(time.perf_counter() - start)
+        for r in range(max(3, args.runs // 3)):  # cold: drop the cache before each call
+            for n in (50, 2000) if r % 2 == 0 else (2000, 50):
+                shutil.rmtree(base / "cache", ignore_errors=True)
+                results["cold"][n].append(time_cmd(cmd(n, INTENTS[r % len(INTENTS)]), env))
+
+        print(f"\nmedian of {args.runs} interleaved runs (cold: {max(3, args.runs // 3)})")
+        print(f"{'':<18}{'50 skills':>12}{'2000 skills':>14}{'ratio':>8}")
+        for key, label in (
+            ("warm", "command (warm)"),
+            ("cold", "command (cold)"),
+            ("inproc", "in-process"),
+            ("build", "build only"),
+        ):
+            a, b = statistics.median(results[key][50]), statistics.median(results[key][2000])
+            print(f"{label:<18}{a * 1000:>10.1f}ms{b * 1000:>12.1f}ms{b / a:>7.2f}x")
+        warm = statistics.median(results["warm"][2000]) / statistics.median(results["warm"][50])
+        print(f"\ntarget: command (warm) 2000/50 <= 2x -> {warm:.2f}x {'OK' if warm <= 2 else 'OVER TARGET'}")
+
+        proc = subprocess.run(
+            [sys.executable, "-X", "importtime", "-c", "import claude_kit.route"],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        )
+        rows = [line.split("|") for line in proc.stderr.splitlines() if line.startswith("import time:")]
+        total = next(int(r[1]) for r in rows if r[2].strip() == "claude_kit.route")
+        print(
+            f"import claude_kit.route: {total / 1000:.1f} ms cumulative (rapidfuzz is imported on first rank)"
+        )
+        proc = subprocess.run(
+            [sys.executable, "-X", "importtime", "-c", "import rapidfuzz.process, rapidfuzz.fuzz"],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        )
+        rf = sum(
+            int(line.split("|")[0].split(":")[1]) for line in proc.stderr.splitlines() if "rapidfuzz" in line
+        )
+        print(f"import rapidfuzz (self times): {rf / 1000:.1f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+# claude-kit: managed, id=hooks/ck_locks
+"""File locks for PreToolUse(Edit|Write|NotebookEdit): deny an edit to a file another agent holds.
+
+Locks are written only by `claude-kit lock acquire|release` into `<output_dir>/locks/locks.json`:
+`{"<project-relative path>": {"agent", "acquired_at", "expires_at"}}` with UTC times as
+`YYYY-MM-DDTHH:MM:SSZ` (compared as strings). The editing agent is the payload's `agent_type`
+(a subagent's type, or the `--agent` of the main thread), else `main`. A lock held by the same
+agent name, or an expired lock, allows. Standard library only; when no locks file exists the
+whole check costs one os.stat.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+import ckrt
+
+CONFIG_NOTE = ".claude/claude-kit.yaml"
+
+
+def locks_path(cfg: dict) -> str:
+    out_dir = str(cfg.get("output_dir") or ".claude/.output").rstrip("/")
+    return os.path.join(ckrt.ROOT, out_dir, "locks", "locks.json")
+
+
+def _target(h: ckrt.Hook) -> str:
+    for key in (
+        ("notebook_path", "file_path") if h.tool_name == "NotebookEdit" else ("file_path", "notebook_path")
+    ):
+        value = h.tool_input.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return ""
+
+
+def file_locks(h: ckrt.Hook) -> None:
+    if not h.enabled("file_locks"):
+        return
+    path = locks_path(h.config)
+    try:
+        os.stat(path)
+    except OSError:
+        return  # no locks file: nothing is locked
+    target = _target(h)
+    rel = ckrt.project_relpath(target) if target else None
+    if rel is None:
+        return
+    locks = ckrt.read_json(path, {})
+    rec = locks.get(rel) if isinstance(locks, dict) else None
+    if not isinstance(rec, dict):
+        return
+    holder = str(rec.get("agent") or "")
+    expires = str(rec.get("expires_at") or "")
+    me = str(h.agent_type or "main")
+    if not holder or expires <= time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()):
+        h.allow("file_locks", f"lock on {rel} by {holder or '?'} expired at {expires or '?'}", file=rel)
+        return
+    if holder == me:
+        h.allow("file_locks", f"{me} holds the lock on {rel}", file=rel)
+        return
+    reason = (
+        f"claude-kit: {rel} is locked by {holder} until {expires} (UTC) so that parallel agents do not "
+        f"overwrite each other's work; this edit by {me} was not made. Do not retry it now. Either wait for "
+        f"{holder} to finish and release it, or end your task reporting that you need {rel} so the main "
+        f"thread can coordinate who edits it. If {holder} is no longer running (a stale lock), the main "
+        f"thread can run `claude-kit lock release {rel} --agent {holder}`.\n"
+        f"(The user can turn this check off with `hooks: {{file_locks: {{enabled: false}}}}` "
+        f"in {CONFIG_NOTE}.)"
+    )
+    h.deny("file_locks", reason, file=rel, holder=holder, expires_at=expires)

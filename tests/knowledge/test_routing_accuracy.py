@@ -1,0 +1,210 @@
+"""Routing quality on the labelled intents, and the `claude-kit route` command's behaviour."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import Result
+
+from claude_kit import knowledge, lifecycle, route
+from claude_kit.payload import payload_root
+from tests.conftest import build_file_tree
+
+HERE = Path(__file__).parent
+CATEGORIES = {"backend", "frontend", "python", "testing", "security", "kit"}
+
+
+def load_labels(name: str) -> list[dict[str, str]]:
+    data = yaml.safe_load((HERE / name).read_text(encoding="utf-8"))
+    return [{**item, "category": cat} for cat, items in data.items() for item in items]
+
+
+@pytest.fixture(scope="module")
+def library() -> list[dict[str, Any]]:
+    return knowledge.library_entries(payload_root() / "skill-library")
+
+
+def accuracy(entries: list[dict[str, Any]], labels: list[dict[str, str]]) -> tuple[float, float, list[str]]:
+    router = route.Router(entries)
+    top1 = top3 = 0
+    misses = []
+    for label in labels:
+        names = [h.name for h in router.rank(label["intent"], limit=3)]
+        top1 += names[:1] == [label["expect"]]
+        top3 += label["expect"] in names
+        if label["expect"] not in names:
+            misses.append(f"{label['intent']!r}: expected {label['expect']}, got {names}")
+    return top1 / len(labels), top3 / len(labels), misses
+
+
+def test_labelled_set_is_realistic_and_covers_every_category(library: list[dict[str, Any]]) -> None:
+    labels = load_labels("routing_labels.yaml")
+    by_name = {e["name"]: e for e in library}
+    assert len(labels) >= 60
+    assert {label["category"] for label in labels} == CATEGORIES
+    for label in labels:
+        assert label["expect"] in by_name, f"label names a skill that does not exist: {label['expect']}"
+        assert by_name[label["expect"]]["category"] == label["category"], label
+        triggers = {t.lower() for t in by_name[label["expect"]]["triggers"]}
+        assert label["intent"].lower() not in triggers, f"copied from the triggers: {label['intent']}"
+
+
+def test_routing_accuracy_top3_at_least_95_percent(library: list[dict[str, Any]]) -> None:
+    labels = load_labels("routing_labels.yaml")
+    top1, top3, misses = accuracy(library, labels)
+    print(f"\nrouting accuracy on {len(labels)} labelled intents: top-1 {top1:.1%}, top-3 {top3:.1%}")
+    for miss in misses:
+        print(f"  miss: {miss}")
+    assert top3 >= 0.95, misses
+
+
+def test_routing_accuracy_on_the_holdout_set(library: list[dict[str, Any]]) -> None:
+    """Intents never used for tuning: the honest estimate (reported; a loose floor catches collapses)."""
+    labels = load_labels("routing_holdout.yaml")
+    top1, top3, misses = accuracy(library, labels)
+    print(f"\nrouting accuracy on {len(labels)} held-out intents: top-1 {top1:.1%}, top-3 {top3:.1%}")
+    for miss in misses:
+        print(f"  miss: {miss}")
+    assert top3 >= 0.80, misses
+
+
+# -- ranking mechanics ---------------------------------------------------------------------------
+ENTRIES = [
+    {
+        "name": "go-error-handling",
+        "category": "backend",
+        "gateways": ["backend"],
+        "description": "Use when wrapping or inspecting errors in Go services.",
+        "triggers": ["errors.Is", "error wrapping", "sentinel error"],
+        "path": ".claude/skill-library/backend/go-error-handling/SKILL.md",
+    },
+    {
+        "name": "database-migrations",
+        "category": "backend",
+        "gateways": ["backend"],
+        "description": "Use when writing schema migrations without downtime.",
+        "triggers": ["add column postgres", "zero downtime migration", "backfill"],
+        "path": ".claude/skill-library/backend/database-migrations/SKILL.md",
+    },
+    {
+        "name": "flaky-test-diagnosis",
+        "category": "testing",
+        "gateways": ["testing", "backend"],
+        "description": "Use when a test passes and fails without code changes.",
+        "triggers": ["flaky test", "intermittent failure"],
+        "path": ".claude/skill-library/testing/flaky-test-diagnosis/SKILL.md",
+    },
+]
+
+
+def test_an_exact_trigger_phrase_wins() -> None:
+    hits = route.Router(ENTRIES).rank("postgres: add column to the orders table", limit=3)
+    assert hits[0].name == "database-migrations"
+    assert [h.rank for h in hits] == list(range(1, len(hits) + 1))
+    assert hits == sorted(hits, key=lambda h: -h.score)
+
+
+def test_typos_and_word_forms_still_match() -> None:
+    assert route.Router(ENTRIES).rank("intermitent failures in the suite")[0].name == "flaky-test-diagnosis"
+    assert route.Router(ENTRIES).rank("wrapped errors")[0].name == "go-error-handling"
+
+
+def test_gateway_filter_keeps_only_that_gateways_skills() -> None:
+    router = route.Router(ENTRIES)
+    assert {h.name for h in router.rank("flaky test", gateway="testing")} == {"flaky-test-diagnosis"}
+    assert "flaky-test-diagnosis" in {h.name for h in router.rank("flaky test", gateway="backend")}
+    assert router.rank("flaky test", gateway="security") == []
+
+
+def test_nothing_in_common_returns_nothing() -> None:
+    assert route.Router(ENTRIES).rank("zzzz qqqq") == []
+
+
+def test_cached_state_ranks_exactly_like_a_fresh_build(tmp_path: Path) -> None:
+    index = tmp_path / "index.json"
+    index.write_bytes(knowledge.index_bytes(ENTRIES))
+    fresh = route.load_router(ENTRIES, index).rank("zero downtime migration backfill")
+    cached = route.load_router(ENTRIES, index).rank("zero downtime migration backfill")
+    assert fresh == cached
+    cache = route._cache_file(index.resolve())
+    assert cache.is_file() and str(cache).startswith(str(Path.home()))  # XDG_CACHE_HOME is the test's home
+    index.write_bytes(knowledge.index_bytes(ENTRIES[:1]))  # a changed index is not served from the cache
+    assert [h.name for h in route.load_router(ENTRIES[:1], index).rank("backfill")] == []
+
+
+# -- the command --------------------------------------------------------------------------------------
+def test_route_text_prints_rank_score_path_and_description(ck: Callable[..., Result], tmp_path: Path) -> None:
+    index = tmp_path / "index.json"
+    index.write_bytes(knowledge.index_bytes(ENTRIES))
+    result = ck("route", "backfill a new postgres column", "--index", str(index), "--limit", "2")
+    assert result.exit_code == 0, result.output
+    first, description = result.output.splitlines()[:2]
+    assert first.startswith("1.") and first.endswith(
+        ".claude/skill-library/backend/database-migrations/SKILL.md"
+    )
+    assert description.strip() == "Use when writing schema migrations without downtime."
+
+
+def test_route_json_and_no_match(ck: Callable[..., Result], tmp_path: Path) -> None:
+    index = tmp_path / "index.json"
+    index.write_bytes(knowledge.index_bytes(ENTRIES))
+    result = ck(
+        "route", "flaky test", "--index", str(index), "--format", "json", "--gateway", "gateway-testing"
+    )
+    data = json.loads(result.output)
+    assert result.exit_code == 0
+    assert data["gateway"] == "testing"
+    assert [r["name"] for r in data["results"]] == ["flaky-test-diagnosis"]
+    assert set(data["results"][0]) == {"rank", "score", "name", "path", "description", "category"}
+    missing = ck("route", "zzzz qqqq", "--index", str(index))
+    assert missing.exit_code == 1
+    assert "no library skill matches" in missing.output
+
+
+def test_route_rejects_an_unknown_gateway_and_an_empty_intent(
+    ck: Callable[..., Result], tmp_path: Path
+) -> None:
+    index = tmp_path / "index.json"
+    index.write_bytes(knowledge.index_bytes(ENTRIES))
+    bad = ck("route", "flaky", "--index", str(index), "--gateway", "nope")
+    assert bad.exit_code == 2
+    assert "unknown gateway 'nope'" in bad.output and "backend, testing" in bad.output
+    assert ck("route", "  ", "--index", str(index)).exit_code == 2
+
+
+def test_route_uses_the_installed_index_of_the_repo_it_runs_in(
+    tmp_repo: Path, monkeypatch: pytest.MonkeyPatch, ck: Callable[..., Result]
+) -> None:
+    build_file_tree(
+        tmp_repo,
+        {
+            "go.mod": "module example.com/x\n",
+            "main.go": "package main\n",
+            ".claude/skill-library/backend/team-kafka-retries/SKILL.md": (
+                "---\nname: team-kafka-retries\n"
+                "description: Use when a kafka consumer must retry poison messages.\n"
+                "triggers: [kafka retry, poison message, dead letter topic]\n---\n# Kafka retries\n"
+            ),
+        },
+    )
+    assert lifecycle.install(tmp_repo) == 0
+    monkeypatch.chdir(tmp_repo / ".claude")
+    result = ck("route", "kafka poison message keeps failing", "--limit", "1")
+    assert result.exit_code == 0, result.output
+    assert ".claude/skill-library/backend/team-kafka-retries/SKILL.md" in result.output.splitlines()[0]
+    assert route.find_index(tmp_repo) == tmp_repo / route.INDEX_REL
+
+
+def test_route_outside_an_installed_repo_uses_the_packaged_library(
+    tmp_repo: Path, monkeypatch: pytest.MonkeyPatch, ck: Callable[..., Result]
+) -> None:
+    monkeypatch.chdir(tmp_repo)
+    result = ck("route", "postgres migration add a not null column", "--format", "json", "--limit", "1")
+    data = json.loads(result.output)
+    assert "packaged library" in data["index"]
+    assert data["results"][0]["name"] == "database-migrations"
