@@ -1,0 +1,252 @@
+"""The feedback loop at Stop: block with the next agent until review and testing pass, bounded."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.loop.conftest import BACKEND, TWO_DOMAINS, Kit, allowed, blocked, fixture, verdict_text
+
+
+def limits(**values: int) -> str:
+    return BACKEND + "limits:\n" + "".join(f"  {k}: {v}\n" for k, v in values.items())
+
+
+def test_stop_with_nothing_tracked_is_silent(kit: Kit) -> None:
+    kit.install()
+    payload = fixture("Stop", kit.repo)
+
+    assert kit.run_hook("stop", payload) == {}
+    assert kit.decisions(event="Stop") == []
+
+
+def test_changed_backend_blocks_until_review_and_testing_pass(kit: Kit) -> None:
+    kit.install()
+    kit.edit("cmd/main.go")
+
+    reason = blocked(kit.stop("I am done"))
+    assert 'subagent_type "backend-reviewer" and run_in_background false' in reason
+    assert "cmd/main.go" in reason
+    assert '"role": "review", "domain": "backend"' in reason
+    assert "CLAUDE_KIT_DISABLE=1" in reason and "feedback_loop: {enabled: false}" in reason
+
+    kit.verdict("backend-reviewer", verdict_text())
+    reason = blocked(kit.stop("reviewed", active=True))
+    assert 'subagent_type "backend-tester"' in reason
+    assert "not yet testing PASS" in reason
+
+    kit.verdict("backend-tester", verdict_text("testing"))
+    h = kit.stop("tested", active=True)
+    allowed(h)
+    assert h.output() == ""
+    [done] = kit.decisions(hook="stop_gate", decision="allow")
+    assert "after 2 block(s)" in done["reason"]
+
+
+def test_stop_hook_wiring_answers_with_a_block_document(kit: Kit) -> None:
+    kit.install()
+    kit.edit("cmd/main.go")
+    payload = fixture("Stop", kit.repo)
+    payload["session_id"] = kit.sid
+
+    answer = kit.run_hook("stop", payload)
+
+    assert answer["decision"] == "block"
+    assert "backend-reviewer" in answer["reason"]
+    assert "hookSpecificOutput" not in answer  # additionalContext on Stop would not end the turn either
+
+
+def test_test_planning_runs_between_review_and_testing_when_configured(kit: Kit) -> None:
+    kit.install(config=BACKEND + "    test_planning: true\n")
+    kit.edit("cmd/main.go")
+    kit.verdict("backend-reviewer", verdict_text())
+
+    reason = blocked(kit.stop())
+    assert 'subagent_type "test-lead"' in reason and '"role": "test_planning"' in reason
+
+    kit.verdict("test-lead", verdict_text("test_planning"))
+    assert 'subagent_type "backend-tester"' in blocked(kit.stop(active=True))
+
+
+def test_review_fail_sends_the_developer_with_the_issues_then_the_reviewer_again(kit: Kit) -> None:
+    kit.install()
+    kit.edit("cmd/main.go")
+    issue = [{"file": "cmd/main.go", "line": 7, "problem": "SQL built with Sprintf"}]
+    kit.verdict("backend-reviewer", verdict_text(verdict="FAIL", issues=issue))
+
+    reason = blocked(kit.stop())
+    assert 'subagent_type "backend-developer"' in reason
+    assert "cmd/main.go:7 SQL built with Sprintf" in reason
+    assert 'Then call the Agent tool with subagent_type "backend-reviewer" again' in reason
+    assert kit.state()["consecutive"]["review"] == 1
+    assert kit.state()["iteration"] == 1  # only testing failures cost an iteration
+
+    kit.edit("cmd/main.go", text="package main // fixed\n")
+    reason = blocked(kit.stop(active=True))
+    assert reason.splitlines()[1].startswith(
+        'Next: call the Agent tool with subagent_type "backend-reviewer"'
+    )
+
+
+def test_testing_fail_increments_the_iteration_and_resets_every_domain(kit: Kit) -> None:
+    kit.install(config=TWO_DOMAINS)
+    kit.edit("cmd/main.go")
+    kit.edit("tools/gen.py", agent_type="python-developer")
+    for agent in ("backend-reviewer", "python-reviewer"):
+        kit.verdict(agent, verdict_text(domain=agent.split("-")[0]))
+    kit.verdict("python-tester", verdict_text("testing", "python"))
+
+    kit.verdict("backend-tester", verdict_text("testing", verdict="FAIL"))
+
+    state = kit.state()
+    assert state["iteration"] == 2
+    assert state["consecutive"]["testing"] == 1
+    assert state["domains"]["backend"]["phases"] == {} and state["domains"]["python"]["phases"] == {}
+    reason = blocked(kit.stop())
+    assert "iteration 2/5" in reason and 'subagent_type "backend-developer"' in reason
+
+
+def test_consecutive_failures_escalate_to_the_user_and_let_the_stop_through(kit: Kit) -> None:
+    kit.install(config=limits(max_consecutive_failures=2))
+    kit.edit("cmd/main.go")
+    for n in range(2):
+        kit.verdict("backend-reviewer", verdict_text())
+        kit.verdict("backend-tester", verdict_text("testing", verdict="FAIL", summary=f"run {n}"))
+        if n == 0:
+            blocked(kit.stop(active=n > 0))
+            kit.edit("cmd/main.go", text=f"package main // fix {n}\n")
+
+    h = kit.stop("giving up?", active=True)
+
+    allowed(h)
+    [note] = h.messages
+    assert "claude-kit escalated to you (feedback_loop): testing failed 2 times in a row" in note
+    [esc] = kit.decisions(decision="escalate")
+    assert esc["hook"] == "feedback_loop"
+    escalation = kit.repo / esc["file"]
+    assert esc["file"].startswith(f".claude/.output/escalations/{kit.sid}-") and escalation.is_file()
+    text = escalation.read_text()
+    assert "run 1" in text and "## Recent failures" in text and "consecutive failures: review 0" in text
+
+    # The human decides: without a new change the kit does not block again ...
+    allowed(kit.stop("ok, stopping"))
+    allowed(kit.stop("still stopping", active=True))
+    # ... and once the code changes, the gate engages again with fresh counters.
+    kit.edit("cmd/main.go", text="package main // human fix\n")
+    reason = blocked(kit.stop())
+    assert "iteration 1/5" in reason
+    assert kit.state()["consecutive"]["testing"] == 0
+
+
+def test_iteration_limit_escalates(kit: Kit) -> None:
+    kit.install(config=limits(max_feedback_iterations=2, max_consecutive_failures=20))
+    kit.edit("cmd/main.go")
+    for n in range(2):
+        kit.verdict("backend-tester", verdict_text("testing", verdict="FAIL", summary=f"run {n}"))
+        kit.edit("cmd/main.go", text=f"package main // {n}\n")
+
+    h = kit.stop()
+
+    allowed(h)
+    assert "testing failed 2 times (limits.max_feedback_iterations = 2)" in h.messages[0]
+
+
+def test_domains_without_installed_reviewer_and_tester_are_not_gated(kit: Kit) -> None:
+    kit.install()
+    kit.remove_agent("backend-reviewer")
+    kit.remove_agent("backend-tester")
+    kit.edit("cmd/main.go")
+
+    allowed(kit.stop())
+
+
+def test_only_installed_phases_are_required(kit: Kit) -> None:
+    kit.install()
+    kit.remove_agent("backend-tester")
+    kit.edit("cmd/main.go")
+    kit.verdict("backend-reviewer", verdict_text())
+
+    allowed(kit.stop())
+
+
+def test_a_running_background_verifier_lets_the_stop_through_to_wait_for_it(kit: Kit) -> None:
+    kit.install()
+    kit.edit("cmd/main.go")
+    running = [
+        {
+            "id": "a1",
+            "type": "subagent",
+            "status": "running",
+            "description": "review",
+            "agent_type": "backend-reviewer",
+        }
+    ]
+
+    allowed(kit.stop("waiting for the reviewer", background_tasks=running))
+    [rec] = kit.decisions(hook="feedback_loop", decision="allow")
+    assert "backend-reviewer" in rec["reason"]
+    done = [dict(running[0], status="completed")]
+    blocked(kit.stop(background_tasks=done))
+
+
+def test_kit_bound_escalates_when_blocks_repeat_without_progress(kit: Kit) -> None:
+    kit.install(config=limits(max_stop_blocks=3))
+    kit.edit("cmd/main.go")
+    answers = ["Everything is finished.", "I already said the work is complete.", "No reviewer needed here."]
+    for n, answer in enumerate(answers):
+        blocked(kit.stop(answer, active=n > 0))
+
+    h = kit.stop("Stopping now regardless of the hook.", active=True)
+
+    allowed(h)
+    assert "3 stop blocks in a row without a recorded change or verdict" in h.messages[0]
+    [esc] = kit.decisions(decision="escalate")
+    assert esc["hook"] == "stop_bound"
+
+
+def test_progress_or_a_fresh_turn_resets_the_kit_bound(kit: Kit) -> None:
+    kit.install(config=limits(max_stop_blocks=2, max_consecutive_failures=9))
+    kit.edit("cmd/main.go")
+    blocked(kit.stop("one"))
+    blocked(kit.stop("two", active=True))
+    kit.verdict("backend-reviewer", verdict_text(verdict="FAIL"))  # progress
+    blocked(kit.stop("three", active=True))
+    blocked(kit.stop("four", active=True))
+    blocked(kit.stop("five, new prompt from the user"))  # stop_hook_active false: a new turn
+    blocked(kit.stop("six", active=True))
+    assert kit.decisions(decision="escalate") == []
+    allowed(kit.stop("seven", active=True))
+
+
+def test_subagent_stop_payloads_never_reach_the_stop_gate(kit: Kit) -> None:
+    kit.install()
+    kit.edit("cmd/main.go")
+    import ck_loop
+
+    h = kit.call(ck_loop.stop_gate, "Stop", agent_id="x", agent_type="backend-developer")
+    allowed(h)
+
+
+def test_feedback_loop_can_be_switched_off(kit: Kit) -> None:
+    kit.install(config=BACKEND + "hooks:\n  feedback_loop: {enabled: false}\n")
+    kit.edit("cmd/main.go")
+
+    allowed(kit.stop())
+
+
+def test_output_location_backstop_blocks_once_at_stop(kit: Kit) -> None:
+    kit.install()
+    kit.remove_agent("backend-reviewer")
+    kit.remove_agent("backend-tester")
+    kit.edit("cmd/main.go")
+    kit.edit("REVIEW-notes.md", agent_type=None, tool="Write", text="# notes\n")
+
+    reason = blocked(kit.stop())
+    assert "REVIEW-notes.md" in reason
+    assert "mv REVIEW-notes.md .claude/.output/adhoc/REVIEW-notes.md" in reason
+    assert "rm REVIEW-notes.md" in reason
+
+    h = kit.stop(active=True)
+    allowed(h)
+    assert "REVIEW-notes.md" in h.messages[0]
+    Path(kit.repo / "REVIEW-notes.md").unlink()
+    allowed(kit.stop())
