@@ -21,12 +21,22 @@ def preflight(root: Path, plan: Plan) -> None:
         if action.write is None and not action.delete and action.beside is None and action.restore is None:
             continue
         target = root / action.path
+        if target.is_symlink() and action.write is not None and not action.move_aside:
+            real = Path(os.path.realpath(target))
+            if not real.is_relative_to(Path(os.path.realpath(root))):
+                raise KitError(
+                    f"{target}: is a symlink to {real}, outside the repository; nothing was changed",
+                    hint="replace the link with a file (or point it inside the repository), then rerun",
+                )
         probe = target if target.exists() else next(p for p in [target, *target.parents] if p.exists())
         writable_dir = probe if probe.is_dir() else probe.parent
         if target.exists() and not os.access(target, os.W_OK):
             raise KitError(f"{target}: file is read-only; nothing was changed", hint=f"chmod u+w {target}")
         if not os.access(writable_dir, os.W_OK):
-            raise KitError(f"{writable_dir}: folder is not writable; nothing was changed", hint=f"chmod u+w {writable_dir}")
+            raise KitError(
+                f"{writable_dir}: folder is not writable; nothing was changed",
+                hint=f"chmod u+w {writable_dir}",
+            )
 
 
 def apply_plan(root: Path, plan: Plan) -> None:
@@ -34,6 +44,12 @@ def apply_plan(root: Path, plan: Plan) -> None:
         raise KitError("refusing to change anything:\n  " + "\n  ".join(plan.errors))
     preflight(root, plan)
     undo: list[tuple[Path, bytes | None]] = []
+    lock = root / LOCK_REL
+    # Folders and the lock file this run creates: a rollback removes them too.
+    touched = [root / a.path for a in plan.actions] + [root / r for r in plan.base_files] + [lock]
+    new_dirs = {d for t in touched for d in t.parents if d.is_relative_to(root) and not d.exists()}
+    lock_existed = lock.exists()
+    failure: OSError | None = None
 
     def remember(path: Path) -> None:
         try:
@@ -41,7 +57,7 @@ def apply_plan(root: Path, plan: Plan) -> None:
         except FileNotFoundError:
             undo.append((path, None))
 
-    with exclusive_lock(root / LOCK_REL):
+    with exclusive_lock(lock):
         try:
             for a in plan.actions:
                 target = root / a.path
@@ -75,13 +91,22 @@ def apply_plan(root: Path, plan: Plan) -> None:
                     remember(p)
                     atomic_write(p, data)
         except OSError as exc:
+            failure = exc
             for path, old in reversed(undo):
                 with contextlib.suppress(OSError):
                     if old is None:
                         path.unlink(missing_ok=True)
                     else:
                         atomic_write(path, old)
-            raise KitError(f"{exc.filename or root}: {exc.strerror}; the changes made so far were rolled back") from None
+    if failure is not None:
+        if not lock_existed:
+            lock.unlink(missing_ok=True)
+        for d in sorted(new_dirs, key=lambda p: len(p.parts), reverse=True):
+            with contextlib.suppress(OSError):
+                d.rmdir()
+        raise KitError(
+            f"{failure.filename or root}: {failure.strerror}; the changes made so far were rolled back"
+        )
     if plan.manifest is None:
         for rel in plan.remove_paths:
             p = root / rel

@@ -26,11 +26,26 @@ COMPILED_FORMAT = 1
 ROLES = ("lead", "developer", "reviewer", "tester")
 TEST_LEAD = "test-lead"
 HOOK_NAMES = (
-    "session_context", "prompt_reminder", "precompact_context", "agent_first", "shell_write_warning",
-    "spawn_depth", "coordinator_no_edit", "compaction_gate", "budget", "file_locks",
-    "track_modifications", "verdicts", "feedback_loop", "quality_gate", "output_location",
-    "completion_loop", "loop_detection", "advisor",
-)  # fmt: skip
+    "session_context",
+    "prompt_reminder",
+    "precompact_context",
+    "subagent_context",
+    "agent_first",
+    "shell_write_warning",
+    "spawn_depth",
+    "coordinator_no_edit",
+    "compaction_gate",
+    "budget",
+    "file_locks",
+    "track_modifications",
+    "verdicts",
+    "feedback_loop",
+    "quality_gate",
+    "output_location",
+    "completion_loop",
+    "loop_detection",
+    "advisor",
+)
 
 DEFAULTS: dict[str, Any] = {
     "output_dir": ".claude/.output",
@@ -44,11 +59,25 @@ DEFAULTS: dict[str, Any] = {
         "session_tokens": None,
         "session_usd": None,
         "warn_percent": 80,
-        # USD per million tokens; the longest matching model-name prefix wins.
+        # USD per million tokens; the longest matching model-name prefix wins. From the pricing
+        # table of the pinned Claude Code 2.1.329 (cache_write = 5-minute cache writes).
         "prices": {
-            "claude-opus": {"input": 15.0, "output": 75.0, "cache_write": 18.75, "cache_read": 1.5},
+            "claude-opus": {"input": 5.0, "output": 25.0, "cache_write": 6.25, "cache_read": 0.5},
+            "claude-opus-4-0": {"input": 15.0, "output": 75.0, "cache_write": 18.75, "cache_read": 1.5},
+            "claude-opus-4-1": {"input": 15.0, "output": 75.0, "cache_write": 18.75, "cache_read": 1.5},
+            "claude-opus-4-2025": {"input": 15.0, "output": 75.0, "cache_write": 18.75, "cache_read": 1.5},
+            "claude-opus-5-5": {"input": 4.0, "output": 20.0, "cache_write": 5.0, "cache_read": 0.2},
             "claude-sonnet": {"input": 3.0, "output": 15.0, "cache_write": 3.75, "cache_read": 0.3},
+            "claude-sonnet-5": {"input": 2.0, "output": 10.0, "cache_write": 2.5, "cache_read": 0.2},
+            "claude-sonnet-5-5": {"input": 2.0, "output": 10.0, "cache_write": 2.5, "cache_read": 0.1},
             "claude-haiku": {"input": 1.0, "output": 5.0, "cache_write": 1.25, "cache_read": 0.1},
+            "claude-haiku-5-5": {"input": 0.1, "output": 0.5, "cache_write": 0.125, "cache_read": 0.01},
+            "claude-fable": {"input": 10.0, "output": 50.0, "cache_write": 12.5, "cache_read": 1.0},
+            "claude-fable-5-1": {"input": 10.0, "output": 50.0, "cache_write": 12.5, "cache_read": 0.25},
+            "claude-fable-5-2": {"input": 8.0, "output": 40.0, "cache_write": 10.0, "cache_read": 0.2},
+            "claude-mythos": {"input": 10.0, "output": 50.0, "cache_write": 12.5, "cache_read": 1.0},
+            "claude-mythos-5-1": {"input": 10.0, "output": 50.0, "cache_write": 12.5, "cache_read": 0.25},
+            "claude-mythos-5-2": {"input": 8.0, "output": 40.0, "cache_write": 10.0, "cache_read": 0.2},
         },
     },
     "limits": {
@@ -98,15 +127,29 @@ def _line_of(text: str, path: list[str | int]) -> int | None:
     line = node.start_mark.line + 1 if node is not None else None
     for part in path:
         if isinstance(node, yaml.MappingNode):
-            nxt = next((v for k, v in node.value if k.value == part), None)
+            pair = next(((k, v) for k, v in node.value if k.value == part), None)
+            if pair is None:
+                break
+            node, line = pair[1], pair[0].start_mark.line + 1  # the key's line
         elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            nxt = node.value[part]
+            node = node.value[part]
+            line = node.start_mark.line + 1
         else:
-            nxt = None
-        if nxt is None:
             break
-        node, line = nxt, nxt.start_mark.line + 1
     return line
+
+
+def _error_path(err: Any) -> list[str | int]:
+    """The YAML path to point at: the offending key itself for unknown or misspelt keys."""
+    path: list[str | int] = list(err.path)
+    if "propertyNames" in err.relative_schema_path and isinstance(err.instance, str):
+        return [*path, err.instance]
+    if err.validator == "additionalProperties" and isinstance(err.instance, dict):
+        known = err.schema.get("properties", {})
+        extra = next((k for k in err.instance if k not in known), None)
+        if extra is not None:
+            return [*path, extra]
+    return path
 
 
 def parse(text: str, source: str) -> dict[str, Any]:
@@ -119,45 +162,73 @@ def parse(text: str, source: str) -> dict[str, Any]:
         mark = getattr(exc, "problem_mark", None)
         where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
         problem = getattr(exc, "problem", None) or str(exc)
-        raise KitError(f"{where}: invalid YAML: {problem}", hint="fix the syntax, then run `claude-kit sync`") from None
+        raise KitError(
+            f"{where}: invalid YAML: {problem}", hint="fix the syntax, then run `claude-kit sync`"
+        ) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
         raise KitError(f"{source}: the config must be a mapping (got {type(data).__name__})")
     problems = []
     for err in sorted(Draft202012Validator(schema()).iter_errors(data), key=lambda e: list(map(str, e.path))):
-        line = _line_of(text, list(err.path))
+        line = _line_of(text, _error_path(err))
         where = f"{source}:{line}" if line else source
         problems.append(f"{where}: {err.json_path} -> {err.message}")
     if problems:
-        raise KitError("invalid config:\n  " + "\n  ".join(problems), hint="fix the lines above, then run `claude-kit sync`")
+        raise KitError(
+            "invalid config:\n  " + "\n  ".join(problems),
+            hint="fix the lines above, then run `claude-kit sync`",
+        )
     merged = _deep_merge(DEFAULTS, data)
     comp = merged["compaction"]
     if not comp["warn_percent"] <= comp["must_percent"] <= comp["deny_percent"]:
+        line = _line_of(text, ["compaction"])
         problems.append(
-            f"{source}: $.compaction -> warn_percent <= must_percent <= deny_percent must hold "
+            f"{source}:{line}: $.compaction -> warn_percent <= must_percent <= deny_percent must hold "
             f"(got {comp['warn_percent']}, {comp['must_percent']}, {comp['deny_percent']})"
         )
     if problems:
-        raise KitError("invalid config:\n  " + "\n  ".join(problems), hint="fix the lines above, then run `claude-kit sync`")
+        raise KitError(
+            "invalid config:\n  " + "\n  ".join(problems),
+            hint="fix the lines above, then run `claude-kit sync`",
+        )
     return merged
 
 
-def load(root: Path) -> dict[str, Any]:
+def load_text(root: Path) -> str:
     path = root / CONFIG_REL
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise KitError(f"{path}: no team config", hint="run `claude-kit install` first") from None
     except UnicodeDecodeError as exc:
-        raise KitError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    return parse(text, CONFIG_REL)
+        raise KitError(
+            f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); nothing was changed",
+            hint="save it as UTF-8, then rerun",
+        ) from None
+
+
+def load(root: Path) -> dict[str, Any]:
+    return parse(load_text(root), CONFIG_REL)
 
 
 def domain_agents(name: str, domain: dict[str, Any]) -> dict[str, str]:
     agents = {role: f"{name}-{role}" for role in ROLES}
     agents.update(domain.get("agents") or {})
     return agents
+
+
+def _glob_regex(pattern: str) -> str:
+    """The hooks compile these with `re`: a glob that yields no valid regex is the team's error."""
+    rx = globs.glob_to_regex(pattern)
+    try:
+        re.compile(rx)
+    except re.error as exc:
+        raise KitError(
+            f"{CONFIG_REL}: glob {pattern!r} is not valid ({exc})",
+            hint="fix the glob (classes like [a-z] need a low-to-high range), then run `claude-kit sync`",
+        ) from None
+    return rx
 
 
 def compile_config(cfg: dict[str, Any], source_bytes: bytes) -> dict[str, Any]:
@@ -167,7 +238,7 @@ def compile_config(cfg: dict[str, Any], source_bytes: bytes) -> dict[str, Any]:
     for name, dom in cfg["domains"].items():
         domains[name] = {
             "paths": list(dom["paths"]),
-            "exclude": [globs.glob_to_regex(g) for g in dom.get("exclude", [])],
+            "exclude": [_glob_regex(g) for g in dom.get("exclude", [])],
             "agents": domain_agents(name, dom),
             "test_planning": bool(dom.get("test_planning", False)),
             "checks": [
@@ -176,17 +247,19 @@ def compile_config(cfg: dict[str, Any], source_bytes: bytes) -> dict[str, Any]:
             ],
         }
         for pattern in dom["paths"]:
-            rules.append((globs.specificity(pattern), name, globs.glob_to_regex(pattern), pattern))
+            rules.append((globs.specificity(pattern), name, _glob_regex(pattern), pattern))
     rules.sort(key=lambda r: r[0], reverse=True)
     exempt: list[list[str]] = []
     ex = cfg["exemptions"]
     out_dir = cfg["output_dir"].rstrip("/")
+    while out_dir.startswith("./"):  # relpaths the hooks compare against never start with ./
+        out_dir = out_dir[2:]
     exempt.append(["output_dir", "^" + re.escape(out_dir) + "/"])
     if ex.get("tests", True):
         exempt += [["tests", r] for r in TEST_FILE_REGEXES]
     if ex.get("docs", True):
         exempt += [["docs", r] for r in DOC_FILE_REGEXES]
-    exempt += [[f"glob {g}", globs.glob_to_regex(g)] for g in ex.get("globs", [])]
+    exempt += [[f"glob {g}", _glob_regex(g)] for g in ex.get("globs", [])]
     return {
         "format": COMPILED_FORMAT,
         "kit_version": __version__,
@@ -198,7 +271,10 @@ def compile_config(cfg: dict[str, Any], source_bytes: bytes) -> dict[str, Any]:
         "exempt_rules": exempt,
         "test_lead": TEST_LEAD,
         "hooks": {h: bool((cfg["hooks"].get(h) or {}).get("enabled", True)) for h in HOOK_NAMES},
-        **{k: cfg[k] for k in ("spawn", "orchestration", "compaction", "budget", "limits", "advisor", "logging")},
+        **{
+            k: cfg[k]
+            for k in ("spawn", "orchestration", "compaction", "budget", "limits", "advisor", "logging")
+        },
     }
 
 

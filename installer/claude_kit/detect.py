@@ -14,8 +14,10 @@ MAX_TOP_DIRS = 4
 def list_files(root: Path) -> list[str]:
     proc = subprocess.run(
         ["git", "ls-files", "-co", "--exclude-standard", "-z"],
-        cwd=root, capture_output=True, check=False,
-    )  # fmt: skip
+        cwd=root,
+        capture_output=True,
+        check=False,
+    )
     if proc.returncode != 0:
         return []
     return [p for p in proc.stdout.decode("utf-8", "replace").split("\0") if p]

@@ -11,7 +11,12 @@ from pathlib import Path
 
 
 def atomic_write(path: Path, data: bytes, *, mode: int | None = None) -> None:
-    """Replace `path` with `data` so readers see the old or the new bytes, never a torn file."""
+    """Replace `path` with `data` so readers see the old or the new bytes, never a torn file.
+
+    A symlink (CLAUDE.md -> AGENTS.md is common) is written through, never replaced by a file.
+    """
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     if mode is None:
         try:

@@ -3,7 +3,7 @@
 Syntax (matched against the path relative to the project root, with `/` separators):
 `**` any number of directories (including none), `*` any characters within one segment, `?` one
 character, `[abc]` a class, `{ts,tsx}` alternatives. A pattern without `/` matches a file name at any
-depth (`*.go` == `**/*.go`), as in .gitignore.
+depth (`*.go` == `**/*.go`), as in .gitignore; a leading `/` or `./` anchors it at the root.
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ import re
 
 def glob_to_regex(pattern: str) -> str:
     pat = pattern.strip()
-    if pat.startswith("./"):
-        pat = pat[2:]
-    if "/" not in pat.rstrip("/"):
+    # `./x` and `/x` are anchored at the project root, as in .gitignore.
+    anchored = pat.startswith(("./", "/"))
+    pat = pat[2:] if pat.startswith("./") else pat.lstrip("/")
+    if not anchored and "/" not in pat.rstrip("/"):
         pat = "**/" + pat
     if pat.endswith("/"):
         pat += "**"
@@ -37,6 +38,8 @@ def glob_to_regex(pattern: str) -> str:
             i += 1
         elif c == "[":
             j = pat.find("]", i + 1)
+            if j in (i + 1, i + 2) and pat[i + 1 : j] in ("", "!", "^"):
+                j = -1  # `[]` / `[!]`: no class, a literal `[`
             if j == -1:
                 out.append(re.escape(c))
                 i += 1

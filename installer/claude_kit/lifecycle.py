@@ -11,7 +11,13 @@ from claude_kit._version import __version__
 from claude_kit.errors import KitError
 from claude_kit.plan import Plan, plan_install, plan_uninstall
 
-STATUS_COLORS = {"create": "green", "update": "cyan", "conflict": "red", "remove": "yellow", "skip": "magenta"}
+STATUS_COLORS = {
+    "create": "green",
+    "update": "cyan",
+    "conflict": "red",
+    "remove": "yellow",
+    "skip": "magenta",
+}
 
 
 def print_plan(plan: Plan, *, verbose: bool) -> None:
@@ -31,15 +37,20 @@ def _prepare(root: Path, *, allow_detect: bool) -> tuple[dict[str, object], str]
     repo.check_claude_md(root)
     path = root / config.CONFIG_REL
     if path.is_file():
-        text = path.read_text(encoding="utf-8")
+        text = config.load_text(root)
     elif allow_detect:
         text = render.initial_config_text(root, detect.detect_domains(root))
     else:
-        raise KitError(f"{path}: team config is missing", hint="restore it from git, or run `claude-kit install` to recreate it")
+        raise KitError(
+            f"{path}: team config is missing",
+            hint="restore it from git, or run `claude-kit install` to recreate it",
+        )
     return config.parse(text, config.CONFIG_REL), text
 
 
-def install(target: Path, *, force: bool = False, dry_run: bool = False, require_installed: bool = False) -> int:
+def install(
+    target: Path, *, force: bool = False, dry_run: bool = False, require_installed: bool = False
+) -> int:
     root = repo.find_root(target)
     old = manifest.load(root)
     if require_installed and old is None:
@@ -65,7 +76,9 @@ def install(target: Path, *, force: bool = False, dry_run: bool = False, require
     apply.apply_plan(root, plan)
     conflicts = [a for a in plan.actions if a.status == "conflict"]
     if conflicts:
-        click.echo(f"{len(conflicts)} conflict(s): merge the .claude-kit-new files into yours, then delete them")
+        click.echo(
+            f"{len(conflicts)} conflict(s): merge the .claude-kit-new files into yours, then delete them"
+        )
         return 1
     return 0
 
@@ -77,6 +90,7 @@ def uninstall(target: Path, *, dry_run: bool = False) -> int:
         click.echo(f"claude-kit is not installed in {root}; nothing to do")
         return 0
     repo.check_settings(root)
+    repo.check_claude_md(root)
     plan = plan_uninstall(root, old)
     print_plan(plan, verbose=dry_run)
     if dry_run:

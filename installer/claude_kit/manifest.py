@@ -51,7 +51,9 @@ def load(root: Path) -> dict[str, Any] | None:
             hint="restore it from git (`git checkout -- .claude/.claude-kit/manifest.json`)",
         ) from None
     if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
-        raise KitError(f"{path}: unknown manifest format", hint="upgrade claude-kit (`pip install -U claude-kit`)")
+        raise KitError(
+            f"{path}: unknown manifest format", hint="upgrade claude-kit (`pip install -U claude-kit`)"
+        )
     merged = empty()
     merged.update(data)
     return merged

@@ -17,8 +17,9 @@ def merge3(ours: bytes, base: bytes, theirs: bytes) -> tuple[bytes, bool]:
             paths.append(str(p))
         proc = subprocess.run(
             ["git", "merge-file", "-p", "-L", "yours", "-L", "installed", "-L", "claude-kit", *paths],
-            capture_output=True, check=False,
-        )  # fmt: skip
+            capture_output=True,
+            check=False,
+        )
     if proc.returncode < 0 or proc.returncode > 127:
         raise RuntimeError(f"git merge-file failed: {proc.stderr.decode(errors='replace').strip()}")
     return proc.stdout, proc.returncode == 0

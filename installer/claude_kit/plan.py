@@ -82,20 +82,31 @@ def _plan_file(
 ) -> None:
     disk = _read(root, d.path)
     rec = old["files"].get(d.path)
-    new_rec: dict[str, Any] = {"sha256": sha256(d.data), "base_sha256": sha256(d.data), "component": d.component}
+    digest = sha256(d.data)
+    new_rec: dict[str, Any] = {"sha256": digest, "base_sha256": digest, "component": d.component}
     if d.user_owned:
         new_rec["user_owned"] = True
 
     def keep(status: str, written: bytes, note: str = "", **kw: Any) -> None:
         plan.actions.append(Action(status, d.path, d.component, note=note, mode=d.mode, **kw))
         manifest["files"][d.path] = {**new_rec, "sha256": sha256(written)}
+        if status == "identical" and rec is not None and rec.get("preexisting"):
+            manifest["files"][d.path]["preexisting"] = True
         plan.base_files[base_path(d.path)] = d.data
 
     if rec is None:
         if disk is None:
             keep("create", d.data, write=d.data)
         elif disk == d.data:
+            # Already there with the kit's bytes (the team's own config, say): uninstall leaves it.
             keep("identical", d.data)
+            manifest["files"][d.path]["preexisting"] = True
+        elif force and (root / (d.path + ASIDE_SUFFIX)).exists():
+            plan.actions.append(Action("conflict", d.path, d.component, note="not the kit's file"))
+            plan.errors.append(
+                f"{d.path}: exists and was not installed by claude-kit, and {d.path}{ASIDE_SUFFIX} is "
+                "taken too; move one of them away by hand, then rerun"
+            )
         elif force:
             keep(
                 "update",
@@ -141,7 +152,9 @@ def _plan_file(
             return
         merged, clean = merge3(disk, base if base is not None else b"", d.data)
         if clean:
-            keep("update", merged, "merged your edit with the new kit version", write=merged)
+            # Recorded as the kit's version, not as written: the merged file holds the user's edit,
+            # so status shows it as modified and uninstall keeps it.
+            keep("update", d.data, "merged your edit with the new kit version", write=merged)
         else:
             plan.actions.append(
                 Action(
@@ -198,6 +211,10 @@ def _plan_claude_md(root: Path, body: str, old: dict[str, Any], manifest: dict[s
     disk = _read(root, CLAUDE_MD_REL)
     text = disk.decode("utf-8") if disk is not None else ""
     rec = old.get("claude_md")
+    if rec is not None and disk is None:
+        plan.actions.append(Action("skip", CLAUDE_MD_REL, "claude_md", note="deleted by you; left deleted"))
+        manifest["claude_md"] = rec
+        return
     if rec is not None and disk is not None and not claude_md.has_block(text):
         plan.actions.append(
             Action("skip", CLAUDE_MD_REL, "claude_md", note="you removed the kit block; left out")
@@ -236,13 +253,17 @@ def plan_install(
     manifest = empty()
     manifest["kit_version"] = kit_version
     manifest["moved_aside"] = dict(old["moved_aside"])
-    manifest["deleted"] = [p for p in old["deleted"] if (root / p).exists() is False]
+    wanted = {d.path for d in desired}
+    # Deleted kit files stay the user's decision; a file they later put there themselves is theirs.
+    manifest["deleted"] = [p for p in old["deleted"] if p in wanted]
     manifest["existing_dirs"] = list(old["existing_dirs"]) if old_manifest else _existing_dirs(root, desired)
     plan = Plan(manifest=manifest)
-    wanted = {d.path for d in desired}
     for d in desired:
-        if d.path in old["deleted"] and not (root / d.path).exists():
-            plan.actions.append(Action("skip", d.path, d.component, note="deleted by you; left deleted"))
+        if d.path in old["deleted"]:
+            note = "yours since you deleted the kit's; kept" if (root / d.path).exists() else ""
+            plan.actions.append(
+                Action("skip", d.path, d.component, note=note or "deleted by you; left deleted")
+            )
             continue
         _plan_file(root, d, old, manifest, force, plan)
     for rel, rec in sorted(old["files"].items()):
@@ -251,7 +272,11 @@ def plan_install(
         disk = _read(root, rel)
         if disk is None:
             continue
-        if sha256(disk) in (rec.get("sha256"), rec.get("base_sha256")):
+        if rec.get("preexisting") and sha256(disk) == rec.get("sha256"):
+            plan.actions.append(
+                Action("skip", rel, rec.get("component", "?"), note="no longer in the kit; yours, kept")
+            )
+        elif sha256(disk) in (rec.get("sha256"), rec.get("base_sha256")):
             plan.actions.append(
                 Action("remove", rel, rec.get("component", "?"), delete=True, note="no longer in the kit")
             )
@@ -279,22 +304,32 @@ def plan_uninstall(root: Path, manifest: dict[str, Any] | None) -> Plan:
     plan = Plan(manifest=None)
     if manifest is None:
         return plan
+    kept: set[str] = set()
     for rel, rec in sorted(manifest["files"].items()):
         disk = _read(root, rel)
         comp = rec.get("component", "?")
         if disk is None:
             continue
-        if sha256(disk) in (rec.get("sha256"), rec.get("base_sha256")):
+        if rec.get("preexisting") and sha256(disk) == rec.get("sha256"):
+            kept.add(rel)
+            plan.actions.append(Action("skip", rel, comp, note="was there before the kit; kept"))
+        elif sha256(disk) in (rec.get("sha256"), rec.get("base_sha256")):
             plan.actions.append(Action("remove", rel, comp, delete=True))
         else:
+            kept.add(rel)
             plan.actions.append(
                 Action("skip", rel, comp, note="you edited it; kept (delete it by hand if unwanted)")
             )
     for rel, aside in sorted(manifest["moved_aside"].items()):
-        if (root / aside).exists():
-            plan.actions.append(
-                Action("update", rel, "restore", restore=aside, note=f"your file restored from {aside}")
-            )
+        if not (root / aside).exists():
+            continue
+        if rel in kept:
+            # Never replace the user's edited file with the one moved aside: both stay.
+            plan.warnings.append(f"{rel}: your original stays at {aside} (the file here has your edits)")
+            continue
+        plan.actions.append(
+            Action("update", rel, "restore", restore=aside, note=f"your file restored from {aside}")
+        )
     srec = manifest.get("settings")
     disk = _read(root, SETTINGS_REL)
     if srec is not None and disk is not None:

@@ -22,7 +22,10 @@ def find_root(target: Path) -> Path:
     except FileNotFoundError:
         raise KitError("git is not installed or not on PATH", hint="install git, then rerun") from None
     if proc.returncode != 0:
-        raise KitError(f"{target}: not a git repository", hint=f"run `git init {target}` first, or pass the repository's path")
+        raise KitError(
+            f"{target}: not a git repository",
+            hint=f"run `git init {target}` first, or pass the repository's path",
+        )
     return Path(proc.stdout.strip()).resolve()
 
 
@@ -46,8 +49,21 @@ def check_settings(root: Path) -> dict[str, Any] | None:
     if not isinstance(data, dict):
         raise KitError(f"{path}: must hold a JSON object, found {type(data).__name__}; nothing was changed")
     hooks = data.get("hooks")
-    if hooks is not None and not isinstance(hooks, dict):
+    if "hooks" in data and not isinstance(hooks, dict):
         raise KitError(f"{path}: $.hooks must be an object; nothing was changed")
+    for event, groups in (hooks or {}).items():
+        where = f"{path}: $.hooks.{event}"
+        if not isinstance(groups, list):
+            raise KitError(
+                f"{where} must be a list of matcher groups; nothing was changed",
+                hint='shape: [{"matcher": "Bash", "hooks": [{"type": "command", "command": "..."}]}]',
+            )
+        for i, group in enumerate(groups):
+            if not isinstance(group, dict) or not isinstance(group.get("hooks", []), list):
+                raise KitError(
+                    f"{where}[{i}] must be an object whose `hooks` is a list; nothing was changed",
+                    hint='shape: {"matcher": "Bash", "hooks": [{"type": "command", "command": "..."}]}',
+                )
     return data
 
 

@@ -48,8 +48,7 @@ def merge_hooks(settings: dict[str, Any], entries: list[Entry]) -> tuple[dict[st
             created.append(f"hooks.{entry['event']}")
         groups = hooks.setdefault(entry["event"], [])
         if any(
-            _group_matches(g, entry["matcher"]) and entry["handler"] in (g.get("hooks") or [])
-            for g in groups
+            _group_matches(g, entry["matcher"]) and entry["handler"] in (g.get("hooks") or []) for g in groups
         ):
             continue
         group: dict[str, Any] = {} if entry["matcher"] is None else {"matcher": entry["matcher"]}
@@ -87,9 +86,8 @@ def unmerge_hooks(
                 break
         if not found:
             stray = [
-                h for g in groups if isinstance(g, dict)
-                for h in (g.get("hooks") or []) if is_kit_handler(h)
-            ]  # fmt: skip
+                h for g in groups if isinstance(g, dict) for h in (g.get("hooks") or []) if is_kit_handler(h)
+            ]
             if stray:
                 warnings.append(
                     f"hooks.{entry['event']}: a kit hook entry was edited by hand and was left in place"

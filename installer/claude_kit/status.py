@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,7 @@ def collect_status(root: Path) -> dict[str, Any]:
         "package_version": __version__,
         "files": {k: len(v) for k, v in files.items()},
         "modified": files["modified"],
-        "missing": files["missing"] + [p for p in rec["deleted"] if p not in files["missing"]],
+        "missing": files["missing"] + [p for p in rec["deleted"] if not (root / p).exists()],
         "config_stale": config.compiled_is_stale(root),
     }
 
@@ -58,8 +59,26 @@ def status(target: Path, *, fmt: str = "text") -> int:
     if st["config_stale"]:
         click.echo(f"config: {st['config_stale']}: run `claude-kit sync`")
     if st["kit_version"] != st["package_version"]:
-        click.echo(f"update available: run `claude-kit update` ({st['kit_version']} -> {st['package_version']})")
+        click.echo(
+            f"update available: run `claude-kit update` ({st['kit_version']} -> {st['package_version']})"
+        )
     return 0
+
+
+def kit_handlers(settings: Any) -> list[tuple[str, dict[str, Any]]]:
+    """(event, handler) for every kit hook handler registered in a parsed settings file."""
+    hooks = settings.get("hooks") if isinstance(settings, dict) else None
+    if not isinstance(hooks, dict):
+        return []
+    return [
+        (event, h)
+        for event, groups in hooks.items()
+        if isinstance(groups, list)
+        for g in groups
+        if isinstance(g, dict) and isinstance(g.get("hooks"), list)
+        for h in g["hooks"]
+        if settings_merge.is_kit_handler(h)
+    ]
 
 
 def doctor(target: Path) -> int:
@@ -82,12 +101,7 @@ def doctor(target: Path) -> int:
     except KitError as exc:
         report(False, exc.message)
         settings = {}
-    handlers = [
-        (event, h)
-        for event, groups in (settings.get("hooks") or {}).items() if isinstance(groups, list)
-        for g in groups if isinstance(g, dict)
-        for h in (g.get("hooks") or []) if settings_merge.is_kit_handler(h)
-    ]  # fmt: skip
+    handlers = kit_handlers(settings)
     expected = {(e["event"], e["handler"]["command"]) for e in render.settings_entries()}
     present = {(ev, h["command"]) for ev, h in handlers}
     for event, command in sorted(expected):
@@ -97,15 +111,40 @@ def doctor(target: Path) -> int:
     for _event, h in handlers:
         module = str(h["command"]).split()[-1]
         hook_file = root / ".claude/hooks" / f"{module}.py"
-        report(hook_file.is_file(), f"hook file exists: {hook_file.relative_to(root)}", "run `claude-kit update`")
+        report(
+            hook_file.is_file(), f"hook file exists: {hook_file.relative_to(root)}", "run `claude-kit update`"
+        )
         timeout = h.get("timeout")
-        report(isinstance(timeout, int) and 0 < timeout <= 600, f"{module}: timeout {timeout!r} is in seconds (1-600)")
+        report(
+            isinstance(timeout, int) and 0 < timeout <= 600,
+            f"{module}: timeout {timeout!r} is in seconds (1-600)",
+        )
     launcher = root / ".claude/hooks/run"
     if launcher.is_file():
-        proc = subprocess.run(["sh", str(launcher), "--which"], capture_output=True, text=True, check=False)
-        py = proc.stdout.strip()
-        report(proc.returncode == 0 and bool(py), f"hook interpreter works: {py or proc.stderr.strip()}",
-               "install Python 3.9+ as python3")  # fmt: skip
+        env = {k: v for k, v in os.environ.items() if k != "CLAUDE_KIT_DISABLE"}
+        proc = subprocess.run(
+            ["sh", str(launcher), "--which"], capture_output=True, text=True, check=False, env=env
+        )
+        py, works, why = proc.stdout.strip(), proc.returncode == 0, proc.stderr.strip()
+        if works and py:
+            # A cached interpreter is not re-checked by the launcher: run it as the hooks do.
+            try:
+                run = subprocess.run(
+                    [py, "-E", "-S", "-c", "import json, sys; sys.exit(sys.version_info < (3, 9))"],
+                    capture_output=True,
+                    text=True,
+                    check=False,
+                )
+                works = run.returncode == 0
+                why = run.stderr.strip() or f"does not run as Python 3.9+ (exit {run.returncode})"
+            except OSError as exc:
+                works, why = False, str(exc)
+        ok = works and bool(py)
+        report(
+            ok,
+            f"hook interpreter works: {py}" if ok else f"hook interpreter works: {py} {why}".strip(),
+            "install Python 3.9+ as python3, then delete .claude/.claude-kit/local/python",
+        )
     else:
         report(False, "hook launcher .claude/hooks/run exists", "run `claude-kit update`")
     try:
@@ -114,15 +153,21 @@ def doctor(target: Path) -> int:
     except KitError as exc:
         report(False, exc.message)
     stale = config.compiled_is_stale(root)
-    report(stale is None, f"{config.COMPILED_REL} is current" + (f" ({stale})" if stale else ""), "run `claude-kit sync`")
+    report(
+        stale is None,
+        f"{config.COMPILED_REL} is current" + (f" ({stale})" if stale else ""),
+        "run `claude-kit sync`",
+    )
     local_settings = root / ".claude/settings.local.json"
     if local_settings.is_file():
         try:
-            text = local_settings.read_text(encoding="utf-8")
-            dup = settings_merge.KIT_COMMAND_RE.search(text) is not None
-        except (OSError, UnicodeDecodeError):
+            dup = bool(kit_handlers(json.loads(local_settings.read_text(encoding="utf-8"))))
+        except (OSError, ValueError):
             dup = False
-        report(not dup, "kit hooks not also registered in .claude/settings.local.json (they would fire twice)",
-               "remove the kit entries from .claude/settings.local.json")  # fmt: skip
+        report(
+            not dup,
+            "kit hooks not also registered in .claude/settings.local.json (they would fire twice)",
+            "remove the kit entries from .claude/settings.local.json",
+        )
     click.echo("all checks passed" if problems == 0 else f"{problems} problem(s)")
     return 0 if problems == 0 else 1

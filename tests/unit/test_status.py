@@ -1,0 +1,84 @@
+"""`status` (installed / modified / missing) and `doctor` (the wiring) on a real installed repo."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from claude_kit import lifecycle, status
+
+AGENT = ".claude/agents/backend-developer.md"
+
+
+@pytest.fixture
+def installed(tmp_repo: Path) -> Path:
+    assert lifecycle.install(tmp_repo) == 0
+    return tmp_repo
+
+
+def test_status_not_installed(tmp_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert status.status(tmp_repo, fmt="json") == 0
+    assert json.loads(capsys.readouterr().out)["installed"] is False
+
+
+def test_status_counts_modified_and_missing(installed: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    st = status.collect_status(installed)
+    assert st["installed"] and st["modified"] == [] and st["missing"] == [] and st["config_stale"] is None
+    (installed / AGENT).write_text("edited\n")
+    (installed / ".claude/agents/test-lead.md").unlink()
+    (installed / ".claude/claude-kit.yaml").write_text("version: 1\n")
+    st = status.collect_status(installed)
+    assert AGENT in st["modified"] and ".claude/claude-kit.yaml" in st["modified"]
+    assert st["missing"] == [".claude/agents/test-lead.md"]
+    assert st["config_stale"] == ".claude/claude-kit.yaml changed after it was compiled"
+    capsys.readouterr()
+    assert status.status(installed) == 0
+    out = capsys.readouterr().out
+    assert f"  modified  {AGENT}" in out and "  missing   .claude/agents/test-lead.md" in out
+    assert "run `claude-kit sync`" in out
+
+
+def test_doctor_passes_on_a_fresh_install(installed: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert status.doctor(installed) == 0, capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert out.rstrip().endswith("all checks passed")
+    assert "ok   hook interpreter works: /" in out
+
+
+def test_doctor_runs_the_cached_interpreter_even_with_the_kill_switch(
+    installed: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CLAUDE_KIT_DISABLE", "1")
+    cache = installed / ".claude/.claude-kit/local/python"
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_text("/bin/false\n")  # executable, so the launcher trusts it; not a Python
+    assert status.doctor(installed) == 1
+    out = capsys.readouterr().out
+    assert "FAIL hook interpreter works: /bin/false does not run as Python 3.9+ (exit 1)" in out
+    assert "delete .claude/.claude-kit/local/python" in out
+
+
+def test_doctor_reports_broken_wiring(installed: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (installed / ".claude/hooks/stop.py").unlink()
+    (installed / ".claude/claude-kit.yaml").write_text("version: 1\nspawn: {max_depth: 2}\n")
+    settings = installed / ".claude/settings.json"
+    data = json.loads(settings.read_text())
+    del data["hooks"]["PreToolUse"]
+    settings.write_text(json.dumps(data))
+    (installed / ".claude/settings.local.json").write_text(
+        json.dumps({"hooks": {"Stop": [{"hooks": [data["hooks"]["Stop"][0]["hooks"][0]]}]}})
+    )
+    assert status.doctor(installed) == 1
+    out = capsys.readouterr().out
+    assert "FAIL settings.json wires PreToolUse" in out
+    assert "FAIL hook file exists: .claude/hooks/stop.py" in out
+    assert "FAIL .claude/hooks/claude-kit.json is current" in out and "claude-kit sync" in out
+    assert "FAIL kit hooks not also registered in .claude/settings.local.json" in out
+    assert out.rstrip().endswith("4 problem(s)")
+
+
+def test_doctor_without_the_kit(tmp_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert status.doctor(tmp_repo) == 1
+    assert "FAIL kit installed (manifest present)" in capsys.readouterr().out
