@@ -118,13 +118,13 @@ class Hook:
             "event": self.event,
             "hook": hook,
             "decision": decision,
-            "reason": redact(reason)[:2000],
+            "reason": redact(reason[:2256])[:2000],
             "duration_ms": round((time.perf_counter() - self.started) * 1000, 2),
         }
         if self.tool_name:
             rec["tool"] = self.tool_name
         for key, value in extra.items():
-            rec[key] = redact(value)[:500] if isinstance(value, str) else value
+            rec[key] = redact(value[:756])[:500] if isinstance(value, str) else value
         append_log(rec, self.config.get("logging") if self._config_loaded else None)
 
     # -- output -----------------------------------------------------------------------------
@@ -164,6 +164,8 @@ def load_config(hook: Hook | None = None) -> dict | None:
         return None
     except (OSError, ValueError) as exc:
         raise RuntimeError(f"{CONFIG_JSON} is unreadable ({exc}); run `claude-kit sync`") from None
+    if not isinstance(cfg, dict):
+        raise RuntimeError(f"{CONFIG_JSON} is not a JSON object; run `claude-kit sync`")
     if hook is not None:
         hook.stale = stale_reason(cfg)
     return cfg
@@ -197,7 +199,10 @@ def project_relpath(path: str) -> str | None:
         return None
     if _REAL_ROOT is None:
         _REAL_ROOT = os.path.realpath(ROOT)
-    full = os.path.realpath(path if os.path.isabs(path) else os.path.join(ROOT, path))
+    try:
+        full = os.path.realpath(path if os.path.isabs(path) else os.path.join(ROOT, path))
+    except ValueError:  # embedded NUL or a lone surrogate: no file can have this name
+        return None
     if full != _REAL_ROOT and not full.startswith(_REAL_ROOT + os.sep):
         return None
     return os.path.relpath(full, _REAL_ROOT).replace(os.sep, "/")
@@ -299,7 +304,7 @@ def tail_lines(path: str, max_bytes: int = 4 * 1024 * 1024, chunk: int = 65536):
     Cost depends on how far back the caller looks, never on the file's size.
     """
     try:
-        f = open(path, "rb")
+        f = open(path, "rb")  # noqa: SIM115 (closed by the `with` below; a generator)
     except OSError:
         return
     with f:
@@ -324,11 +329,18 @@ def tail_lines(path: str, max_bytes: int = 4 * 1024 * 1024, chunk: int = 65536):
 
 # -- log --------------------------------------------------------------------------------------
 _SECRET_RX = None
+# Substrings (lower case) that every pattern below needs: text without any of them skips the regex,
+# whose compilation alone costs ~3 ms per hook process.
+_SECRET_HINTS = ("sk-", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "akia", "xox", "aiza", "eyj",
+                 "private key", "bearer", "passw", "secret", "token", "key", "authorization")  # fmt: skip
 
 
 def redact(text: str) -> str:
     global _SECRET_RX
     if not text:
+        return text
+    low = text.lower()
+    if not any(hint in low for hint in _SECRET_HINTS):
         return text
     import re
 
@@ -338,7 +350,9 @@ def redact(text: str) -> str:
             r"|AKIA[0-9A-Z]{16}|xox[abprs]-[A-Za-z0-9\-]{10,}|AIza[0-9A-Za-z_\-]{30,}"
             r"|eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}"
             r"|-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$))"
-            r"|((?:password|passwd|secret|token|api[_-]?key|authorization)\s*[=:]\s*)(\"[^\"]*\"|'[^']*'|\S+)",
+            r"|bearer\s+[A-Za-z0-9._~+/\-]{8,}=*"
+            r"|((?:password|passwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|authorization)"
+            r"(?:[_-][A-Za-z0-9_]*)?[\"']?\s*[=:]\s*)((?:bearer|basic|token)\s+\S+|\"[^\"]*\"|'[^']*'|\S+)",
             re.IGNORECASE,
         )
 
@@ -367,16 +381,16 @@ def append_log(rec: dict, logging_cfg: dict | None = None) -> None:
         finally:
             os.close(fd)
         if size > max_bytes:
-            _rotate(keep)
+            _rotate(keep, max_bytes)
     except OSError:
         pass  # the log must never break a hook
 
 
-def _rotate(keep: int) -> None:
+def _rotate(keep: int, max_bytes: int) -> None:
     with _Locked(LOG_PATH):
         try:
-            if os.stat(LOG_PATH).st_size <= 0:
-                return
+            if os.stat(LOG_PATH).st_size <= max_bytes:
+                return  # another process rotated it while we waited for the lock
         except OSError:
             return
         for i in range(keep - 1, 0, -1):
@@ -423,8 +437,12 @@ def _fail_closed_allowed(hook: Hook) -> bool:
         return False
 
 
-def run(event: str, checks, *, fail_closed: bool = False) -> int:
-    """Run `checks` (functions taking a Hook) in order until one denies or blocks; print the answer."""
+def run(event: str, checks, *, fail_closed=False) -> int:
+    """Run `checks` (functions taking a Hook) in order until one denies or blocks; print the answer.
+
+    `fail_closed`: True, or the tool names whose calls are denied when a check fails internally
+    (warning-only checks fail open).
+    """
     started = time.perf_counter()
     if os.environ.get(KILL_SWITCH) == "1":
         return 0
@@ -442,7 +460,10 @@ def run(event: str, checks, *, fail_closed: bool = False) -> int:
     except Exception as exc:  # the model must never see a traceback
         summary = _record_error(event, hook, exc)
         where = ".claude/.claude-kit/local/errors.log"
-        if fail_closed and hook is not None and hook.payload and _fail_closed_allowed(hook):
+        closed = fail_closed is True or (
+            bool(fail_closed) and hook is not None and hook.tool_name in fail_closed
+        )
+        if closed and hook is not None and hook.payload and _fail_closed_allowed(hook):
             msg = (
                 f"claude-kit could not check this {event} call ({summary}), so it is denied to stay safe. "
                 f"Retry once; if it repeats, tell the user to run `claude-kit doctor` (details in {where}). "
@@ -451,8 +472,12 @@ def run(event: str, checks, *, fail_closed: bool = False) -> int:
             out = json.dumps({"hookSpecificOutput": {"hookEventName": "PreToolUse",
                               "permissionDecision": "deny", "permissionDecisionReason": msg}})
         else:
-            out = json.dumps({"systemMessage": f"claude-kit {event} hook failed open: {summary} (see {where}; "
-                              "`claude-kit doctor` checks the wiring)"})
+            out = json.dumps({"systemMessage": f"claude-kit {event} hook failed open: {summary} "
+                              f"(see {where}; `claude-kit doctor` checks the wiring)"})
     if out:
-        sys.stdout.write(out)
+        try:
+            sys.stdout.buffer.write(out.encode("utf-8", "replace"))
+            sys.stdout.flush()
+        except (OSError, ValueError):
+            pass  # Claude Code stopped reading (timeout): nothing useful left to do
     return 0

@@ -1,8 +1,9 @@
 # claude-kit: managed, id=hooks/pre_tool_use
 """PreToolUse dispatcher: routes one tool call to the checks for its tool, importing only those.
 
-Fails closed (deny with the next step and the kill switch) on internal errors, up to the
-runtime's circuit-breaker limit per session; see ckrt.run.
+Edit/Write/NotebookEdit and Agent/Task calls fail closed (deny with the next step and the kill
+switch) on internal errors, up to the runtime's circuit-breaker limit per session; Bash/PowerShell
+only get warnings, so they fail open. Unknown tools are not checked. See ckrt.run.
 """
 
 from __future__ import annotations
@@ -35,4 +36,4 @@ def route(h: ckrt.Hook) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(ckrt.run("PreToolUse", [route], fail_closed=True))
+    sys.exit(ckrt.run("PreToolUse", [route], fail_closed=ckrt.EDIT_TOOLS + ckrt.SPAWN_TOOLS))

@@ -21,7 +21,9 @@ def _run(repo: Path, home: Path, claude_bin: Path, script: Script) -> SessionRes
     return result
 
 
-def test_installed_kit_hook_fires_in_a_real_session(tmp_repo: Path, isolated_home: Path, claude_bin: Path) -> None:
+def test_installed_kit_hook_fires_in_a_real_session(
+    tmp_repo: Path, isolated_home: Path, claude_bin: Path
+) -> None:
     install_kit(tmp_repo, files={"cmd/api/main.go": "package main\n"})
 
     result = _run(tmp_repo, isolated_home, claude_bin, Script(main=[say("hello")]))

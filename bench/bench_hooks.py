@@ -1,0 +1,148 @@
+"""Hot-path benchmark: the PreToolUse hook on an Edit, launched exactly as settings.json launches it.
+
+Compares, in one run with interleaved rounds (median of N each):
+  hook (deny)   `sh -c '<PreToolUse command from the installed settings.json>'`, CLAUDE_PROJECT_DIR
+                set, a main-thread Edit of a domain file on stdin (agent_first denies and logs)
+  hook (allow)  the same with the Edit made inside a subagent (allowed and logged)
+  python        `<the interpreter the launcher resolved> -c pass`   <- the baseline (target <= 1.3x)
+  python -E -S  the same interpreter with the launcher's flags: the floor a Python hook can reach
+  python3 PATH  `python3 -c pass` through PATH (a pyenv shim shows up here)
+Then the hook's import-time breakdown (`-X importtime`, self time per module).
+
+Usage: python bench/bench_hooks.py [--runs 40]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from claude_kit import lifecycle
+
+CONFIG = 'version: 1\ndomains:\n  backend:\n    paths: ["**/*.go"]\n'
+
+
+def make_repo(base: Path) -> Path:
+    repo = base / "repo"
+    (repo / "cmd/api").mkdir(parents=True)
+    (repo / "cmd/api/main.go").write_text("package main\n")
+    (repo / ".claude").mkdir()
+    (repo / ".claude/claude-kit.yaml").write_text(CONFIG)
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert lifecycle.install(repo) == 0
+    return repo
+
+
+def settings_command(repo: Path) -> str:
+    settings = json.loads((repo / ".claude/settings.json").read_text())
+    for group in settings["hooks"]["PreToolUse"]:
+        for handler in group["hooks"]:
+            if "pre_tool_use" in handler.get("command", ""):
+                return str(handler["command"])
+    raise SystemExit("no claude-kit PreToolUse entry in settings.json")
+
+
+def edit_payload(repo: Path, subagent: bool) -> bytes:
+    payload = {
+        "session_id": "bench-session", "transcript_path": "", "cwd": str(repo),
+        "hook_event_name": "PreToolUse", "tool_name": "Edit", "tool_use_id": "toolu_bench",
+        "tool_input": {"file_path": str(repo / "cmd/api/main.go"), "old_string": "main", "new_string": "app"},
+    }  # fmt: skip
+    if subagent:
+        payload.update(agent_id="a1b2c3", agent_type="backend-developer")
+    return json.dumps(payload).encode()
+
+
+def timed(argv: list[str], env: dict[str, str], stdin: bytes) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(argv, input=stdin, env=env, capture_output=True, check=False)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"{argv} failed ({proc.returncode}): {proc.stderr.decode()[:500]}")
+    return elapsed
+
+
+def import_breakdown(py: str, repo: Path, payload: bytes, env: dict[str, str]) -> list[tuple[str, int]]:
+    hooks = repo / ".claude/hooks"
+    prefix = repo / ".claude/.claude-kit/local/pycache"
+    hook = str(hooks / "pre_tool_use.py")
+    argv = [py, "-E", "-S", "-X", "importtime", "-X", f"pycache_prefix={prefix}", hook]
+    rounds = []
+    for _ in range(5):
+        proc = subprocess.run(argv, input=payload, env=env, capture_output=True, check=True)
+        per_module: dict[str, int] = {}
+        for line in proc.stderr.decode().splitlines():
+            if not line.startswith("import time:") or "imported package" in line:
+                continue
+            self_us, _cumulative, name = (part.strip() for part in line[len("import time:") :].split("|"))
+            per_module[name] = int(self_us)
+        rounds.append(per_module)
+    names = rounds[-1].keys()
+    medians = [(n, int(statistics.median(r.get(n, 0) for r in rounds))) for n in names]
+    return sorted(medians, key=lambda x: -x[1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=40, help="rounds per case (default 40)")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="ck-bench-") as tmp:
+        repo = make_repo(Path(tmp))
+        command = settings_command(repo)
+        env = {**os.environ, "CLAUDE_PROJECT_DIR": str(repo)}
+        env.pop("CLAUDE_KIT_DISABLE", None)
+        run = repo / ".claude/hooks/run"
+        which = subprocess.run(["sh", str(run), "--which"], capture_output=True, text=True, check=True)
+        py = which.stdout.strip()
+        deny, allow = edit_payload(repo, subagent=False), edit_payload(repo, subagent=True)
+        first = subprocess.run(["sh", "-c", command], input=deny, env=env, capture_output=True, check=True)
+        out = first.stdout
+        assert json.loads(out)["hookSpecificOutput"]["permissionDecision"] == "deny", out
+
+        cases: dict[str, tuple[list[str], bytes]] = {
+            "hook (deny)": (["sh", "-c", command], deny),
+            "hook (allow)": (["sh", "-c", command], allow),
+            "python": ([py, "-c", "pass"], b""),
+            "python -E -S": ([py, "-E", "-S", "-c", "pass"], b""),
+            "python3 PATH": (["python3", "-c", "pass"], b""),
+        }
+        for argv, stdin in cases.values():  # warm-up: bytecode caches, page cache
+            for _ in range(3):
+                timed(argv, env, stdin)
+        samples: dict[str, list[float]] = {name: [] for name in cases}
+        for _ in range(args.runs):  # interleaved, so drift on a shared machine hits every case alike
+            for name, (argv, stdin) in cases.items():
+                samples[name].append(timed(argv, env, stdin))
+        med = {name: statistics.median(values) * 1000 for name, values in samples.items()}
+
+        print(f"PreToolUse hot path, median of {args.runs} interleaved runs")
+        print(f"  command: sh -c '{command}'  (CLAUDE_PROJECT_DIR={repo})")
+        print(f"  python:  {py}")
+        for name, ms in med.items():
+            print(f"  {name:<14} {ms:7.1f} ms   {ms / med['python']:.2f}x python")
+        ratio = med["hook (deny)"] / med["python"]
+        verdict = "OK" if ratio <= 1.3 else "OVER TARGET"
+        print(f"hook (deny) / python -c pass = {ratio:.2f}x (target <= 1.30x): {verdict}")
+        print(f"hook (deny) - python -E -S = {med['hook (deny)'] - med['python -E -S']:.1f} ms of kit work")
+
+        rows = import_breakdown(py, repo, deny, env)
+        total = sum(us for _, us in rows)
+        print(f"\nimport time of the hook (self, median of 5): {total / 1000:.1f} ms in {len(rows)} modules")
+        for name, us in rows[:15]:
+            print(f"  {us / 1000:6.2f} ms  {name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
