@@ -143,10 +143,18 @@ def doctor(target: Path) -> None:
 
 
 @cli.command()
-@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path),
-              help="Where to create the sample repository (default: a new temporary folder).")
-@click.option("--install-runtime", is_flag=True, help=f"Install the pinned Claude Code CLI from npm if it is missing.")
-@click.option("--replay", is_flag=True, help="Do not start Claude Code; send the tool calls through the hooks directly.")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where to create the sample repository (default: a new temporary folder).",
+)
+@click.option(
+    "--install-runtime", is_flag=True, help="Install the pinned Claude Code CLI from npm if it is missing."
+)
+@click.option(
+    "--replay", is_flag=True, help="Do not start Claude Code; send the tool calls through the hooks directly."
+)
 def demo(directory: Path | None, install_runtime: bool, replay: bool) -> None:
     """Create a sample repository, install the kit and run a scripted session that shows the hooks.
 
@@ -254,7 +262,13 @@ def audit(target: Path, source: bool, fmt: str, strict: bool) -> None:
 
 @cli.group()
 def new() -> None:
-    """Scaffold a library skill or an agent into this repository's .claude/ (never overwrites)."""
+    """Scaffold a library skill or an agent into this repository's .claude/ (never overwrites).
+
+    \b
+    Examples:
+      claude-kit new skill kafka-consumer-retries --category backend
+      claude-kit new agent payments reviewer
+    """
 
 
 @new.command("skill")
@@ -289,7 +303,14 @@ def new_agent(domain: str, role: str) -> None:
 
 @cli.group()
 def feature() -> None:
-    """Orchestration state: features/<ts>-<slug>/MANIFEST.yaml under the output folder."""
+    """Orchestration state: features/<ts>-<slug>/MANIFEST.yaml under the output folder.
+
+    \b
+    Examples:
+      claude-kit feature start "order cancellation" --type medium
+      claude-kit feature phase active implementation --status complete --agent backend-developer
+      claude-kit feature resume
+    """
 
 
 @feature.command("start")
@@ -337,7 +358,13 @@ def feature_phase(
 @click.argument("feature_id", metavar="[ID]", required=False)
 @FORMAT
 def feature_status(feature_id: str | None, fmt: str) -> None:
-    """List features, or show every phase of feature ID."""
+    """List features, or show every phase of feature ID.
+
+    \b
+    Examples:
+      claude-kit feature status
+      claude-kit feature status active --format json
+    """
     from claude_kit import feature as feature_mod
 
     sys.exit(feature_mod.status(Path.cwd(), feature_id, fmt=fmt))
@@ -346,7 +373,12 @@ def feature_status(feature_id: str | None, fmt: str) -> None:
 @feature.command("resume")
 @FORMAT
 def feature_resume(fmt: str) -> None:
-    """Print the feature in progress, its folder, its current phase and the next step."""
+    """Print the feature in progress, its folder, its current phase and the next step.
+
+    \b
+    Examples:
+      claude-kit feature resume      # first thing after a new session or a /compact
+    """
     from claude_kit import feature as feature_mod
 
     sys.exit(feature_mod.resume(Path.cwd(), fmt=fmt))
@@ -359,7 +391,13 @@ def feature_resume(fmt: str) -> None:
 )
 @click.option("--note", help="Why (recorded in the manifest).")
 def feature_mark(feature_id: str, status: str, note: str | None) -> None:
-    """Set the status of the whole feature (blocked, abandoned, complete, or back to in_progress)."""
+    """Set the status of the whole feature (blocked, abandoned, complete, or back to in_progress).
+
+    \b
+    Examples:
+      claude-kit feature mark active --status blocked --note "waiting for the payments API key"
+      claude-kit feature mark 20260101-120000-order-cancellation --status complete
+    """
     from claude_kit import feature as feature_mod
 
     sys.exit(feature_mod.mark(Path.cwd(), feature_id, status, note=note))
@@ -367,7 +405,14 @@ def feature_mark(feature_id: str, status: str, note: str | None) -> None:
 
 @cli.group()
 def lock() -> None:
-    """File locks for parallel agents: a locked file can only be edited by the agent holding it."""
+    """File locks for parallel agents: a locked file can only be edited by the agent holding it.
+
+    \b
+    Examples:
+      claude-kit lock acquire internal/order/service.go --agent backend-developer --ttl 30
+      claude-kit lock list
+      claude-kit lock release --agent backend-developer
+    """
 
 
 @lock.command("acquire")
@@ -390,7 +435,13 @@ def lock_acquire(files: tuple[str, ...], agent: str, ttl: int) -> None:
 @click.argument("files", nargs=-1)
 @click.option("--agent", required=True, help="The agent holding the locks.")
 def lock_release(files: tuple[str, ...], agent: str) -> None:
-    """Release FILES held by AGENT (all of AGENT's locks when no file is given)."""
+    """Release FILES held by AGENT (all of AGENT's locks when no file is given).
+
+    \b
+    Examples:
+      claude-kit lock release internal/order/service.go --agent backend-developer
+      claude-kit lock release --agent backend-developer      # everything it holds
+    """
     from claude_kit import locks
 
     sys.exit(locks.release(Path.cwd(), list(files), agent))
@@ -399,7 +450,13 @@ def lock_release(files: tuple[str, ...], agent: str) -> None:
 @lock.command("list")
 @FORMAT
 def lock_list(fmt: str) -> None:
-    """Show the locks in force (expired ones are pruned)."""
+    """Show the locks in force (expired ones are pruned).
+
+    \b
+    Examples:
+      claude-kit lock list
+      claude-kit lock list --format json
+    """
     from claude_kit import locks
 
     sys.exit(locks.list_locks(Path.cwd(), fmt=fmt))
@@ -426,10 +483,17 @@ SESSION = click.option(
 
 @loop.command("start")
 @click.argument("prompt")
-@click.option("--max-iterations", type=int, default=None,
-              help="At most N iterations (default and cap: limits.loop_max_iterations).")
-@click.option("--completion-promise", required=True,
-              help="Text Claude writes as <promise>TEXT</promise> once the task is done.")
+@click.option(
+    "--max-iterations",
+    type=int,
+    default=None,
+    help="At most N iterations (default and cap: limits.loop_max_iterations).",
+)
+@click.option(
+    "--completion-promise",
+    required=True,
+    help="Text Claude writes as <promise>TEXT</promise> once the task is done.",
+)
 @SESSION
 def loop_start(prompt: str, max_iterations: int | None, completion_promise: str, session: str | None) -> None:
     """Arm a completion loop for this session: each stop re-feeds PROMPT until the promise is written.

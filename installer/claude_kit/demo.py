@@ -38,7 +38,9 @@ func main() {
 \t_ = http.ListenAndServe(":8080", nil)
 }
 """
-FIXED_GO = MAIN_GO.replace('fmt.Fprintln(w, "ok")', 'w.Header().Set("Content-Type", "text/plain")\n\tfmt.Fprintln(w, "ok")')
+FIXED_GO = MAIN_GO.replace(
+    'fmt.Fprintln(w, "ok")', 'w.Header().Set("Content-Type", "text/plain")\n\tfmt.Fprintln(w, "ok")'
+)
 CONFIG = """\
 version: 1
 domains:
@@ -54,8 +56,14 @@ domains:
 
 
 def _verdict(role: str, verdict: str, summary: str) -> str:
-    block = {"claude_kit": "verdict", "role": role, "domain": "backend", "verdict": verdict, "issues": [],
-             "summary": summary}  # fmt: skip
+    block = {
+        "claude_kit": "verdict",
+        "role": role,
+        "domain": "backend",
+        "verdict": verdict,
+        "issues": [],
+        "summary": summary,
+    }
     return f"{summary}\n\n```json\n{json.dumps(block)}\n```"
 
 
@@ -68,8 +76,11 @@ def make_sample_repo(root: Path) -> Path:
     (repo / "README.md").write_text("# sample-service\n\nA tiny Go service with a React status page.\n")
     (repo / ".claude").mkdir()
     (repo / ".claude/claude-kit.yaml").write_text(CONFIG)
-    for args in (["init", "-q"], ["add", "-A"], ["-c", "user.name=demo", "-c", "user.email=demo@example.invalid",
-                                                 "commit", "-qm", "sample service"]):  # fmt: skip
+    for args in (
+        ["init", "-q"],
+        ["add", "-A"],
+        ["-c", "user.name=demo", "-c", "user.email=demo@example.invalid", "commit", "-qm", "sample service"],
+    ):
         subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
     return repo
 
@@ -78,19 +89,46 @@ def script_for(repo: Path) -> Any:
     from claude_kit.fakeapi import Script, Text, Turn, agent_call, call, say
 
     main_go = str(repo / "cmd/api/main.go")
-    edit = {"file_path": main_go, "old_string": 'fmt.Fprintln(w, "ok")',
-            "new_string": 'w.Header().Set("Content-Type", "text/plain")\n\tfmt.Fprintln(w, "ok")'}  # fmt: skip
+    edit = {
+        "file_path": main_go,
+        "old_string": 'fmt.Fprintln(w, "ok")',
+        "new_string": 'w.Header().Set("Content-Type", "text/plain")\n\tfmt.Fprintln(w, "ok")',
+    }
     return Script(
         main=[
             call("Edit", edit),
-            Turn([Text("The kit wants a backend developer for this."),
-                  agent_call("DEV", "set a Content-Type on the health handler in cmd/api/main.go",
-                             subagent_type="backend-developer", description="Fix health handler")]),
+            Turn(
+                [
+                    Text("The kit wants a backend developer for this."),
+                    agent_call(
+                        "DEV",
+                        "set a Content-Type on the health handler in cmd/api/main.go",
+                        subagent_type="backend-developer",
+                        description="Fix health handler",
+                    ),
+                ]
+            ),
             say("The handler is fixed. Done."),
-            Turn([agent_call("REVIEW", "review the change to cmd/api/main.go",
-                             subagent_type="backend-reviewer", description="Review health handler")]),
-            Turn([agent_call("TEST", "test the health handler in cmd/api/main.go",
-                             subagent_type="backend-tester", description="Test health handler")]),
+            Turn(
+                [
+                    agent_call(
+                        "REVIEW",
+                        "review the change to cmd/api/main.go",
+                        subagent_type="backend-reviewer",
+                        description="Review health handler",
+                    )
+                ]
+            ),
+            Turn(
+                [
+                    agent_call(
+                        "TEST",
+                        "test the health handler in cmd/api/main.go",
+                        subagent_type="backend-tester",
+                        description="Test health handler",
+                    )
+                ]
+            ),
             say("Reviewed and tested. Done."),
         ],
         agents={
@@ -98,12 +136,14 @@ def script_for(repo: Path) -> Any:
             "REVIEW": [say(_verdict("review", "PASS", "The header is set before the body is written."))],
             "TEST": [say(_verdict("testing", "PASS", "GET /health returns text/plain and ok."))],
         },
-    )  # fmt: skip
+    )
 
 
 def narrate(repo: Path) -> None:
     log = repo / ".claude/.claude-kit/local/log/decisions.jsonl"
-    records = [json.loads(line) for line in log.read_text().splitlines() if line.strip()] if log.exists() else []
+    records = (
+        [json.loads(line) for line in log.read_text().splitlines() if line.strip()] if log.exists() else []
+    )
     click.echo(click.style("\nWhat the kit decided (claude-kit log):", bold=True))
     for r in records:
         if r["decision"] == "allow" and r["hook"] not in ("session_context",):
@@ -111,11 +151,20 @@ def narrate(repo: Path) -> None:
         who = r.get("agent_type") or "main thread"
         head = r["reason"].strip().splitlines()[0] if r["reason"].strip() else ""
         color = {"deny": "red", "block": "yellow", "warn": "cyan", "escalate": "magenta"}.get(r["decision"])
-        click.echo(f"  {r['event']:<13} {click.style(r['decision'].upper(), fg=color):<6} "
-                   f"{r['hook']:<16} {who:<18} {textwrap.shorten(head, 90)}")  # fmt: skip
+        click.echo(
+            f"  {r['event']:<13} {click.style(r['decision'].upper(), fg=color):<6} "
+            f"{r['hook']:<16} {who:<18} {textwrap.shorten(head, 90)}"
+        )
     changed = (repo / "cmd/api/main.go").read_text() == FIXED_GO
-    click.echo(click.style("\nResult:", bold=True) + (" cmd/api/main.go was changed by backend-developer, "
-               "reviewed and tested before the session could end." if changed else " the file is unchanged."))  # fmt: skip
+    click.echo(
+        click.style("\nResult:", bold=True)
+        + (
+            " cmd/api/main.go was changed by backend-developer, "
+            "reviewed and tested before the session could end."
+            if changed
+            else " the file is unchanged."
+        )
+    )
 
 
 def run_live(repo: Path, claude: Path) -> int:
@@ -123,8 +172,14 @@ def run_live(repo: Path, claude: Path) -> int:
 
     click.echo(f"Running a scripted Claude Code {PINNED_VERSION} session in {repo} ...")
     home = Path(tempfile.mkdtemp(prefix="claude-kit-demo-home-"))
-    result = run_session(repo, "Make the health endpoint declare its content type.", script_for(repo),
-                         home=home, claude_bin=claude, timeout=180)  # fmt: skip
+    result = run_session(
+        repo,
+        "Make the health endpoint declare its content type.",
+        script_for(repo),
+        home=home,
+        claude_bin=claude,
+        timeout=180,
+    )
     for err in result.tool_errors():
         click.echo(click.style(f"\nThe model was told ({err.conversation}, {err.tool}):", fg="red"))
         click.echo(textwrap.indent(textwrap.shorten(err.text, 600), "  "))
@@ -138,25 +193,68 @@ def replay(repo: Path) -> int:
     env = {**os.environ, "CLAUDE_PROJECT_DIR": str(repo)}
     base = {"session_id": "demo-replay", "transcript_path": "", "cwd": str(repo)}
     calls: list[tuple[str, dict[str, Any]]] = [
-        ("pre_tool_use", {**base, "hook_event_name": "PreToolUse", "tool_name": "Edit", "tool_use_id": "t1",
-                          "tool_input": {"file_path": str(repo / "cmd/api/main.go"), "old_string": "a",
-                                         "new_string": "b"}}),
-        ("pre_tool_use", {**base, "hook_event_name": "PreToolUse", "tool_name": "Edit", "tool_use_id": "t2",
-                          "agent_id": "a1", "agent_type": "backend-developer",
-                          "tool_input": {"file_path": str(repo / "cmd/api/main.go"), "old_string": "a",
-                                         "new_string": "b"}}),
-        ("post_tool_use", {**base, "hook_event_name": "PostToolUse", "tool_name": "Edit", "tool_use_id": "t2",
-                           "agent_id": "a1", "agent_type": "backend-developer", "tool_response": {},
-                           "tool_input": {"file_path": str(repo / "cmd/api/main.go")}}),
-        ("stop", {**base, "hook_event_name": "Stop", "stop_hook_active": False,
-                  "last_assistant_message": "Done."}),
-    ]  # fmt: skip
+        (
+            "pre_tool_use",
+            {
+                **base,
+                "hook_event_name": "PreToolUse",
+                "tool_name": "Edit",
+                "tool_use_id": "t1",
+                "tool_input": {
+                    "file_path": str(repo / "cmd/api/main.go"),
+                    "old_string": "a",
+                    "new_string": "b",
+                },
+            },
+        ),
+        (
+            "pre_tool_use",
+            {
+                **base,
+                "hook_event_name": "PreToolUse",
+                "tool_name": "Edit",
+                "tool_use_id": "t2",
+                "agent_id": "a1",
+                "agent_type": "backend-developer",
+                "tool_input": {
+                    "file_path": str(repo / "cmd/api/main.go"),
+                    "old_string": "a",
+                    "new_string": "b",
+                },
+            },
+        ),
+        (
+            "post_tool_use",
+            {
+                **base,
+                "hook_event_name": "PostToolUse",
+                "tool_name": "Edit",
+                "tool_use_id": "t2",
+                "agent_id": "a1",
+                "agent_type": "backend-developer",
+                "tool_response": {},
+                "tool_input": {"file_path": str(repo / "cmd/api/main.go")},
+            },
+        ),
+        (
+            "stop",
+            {**base, "hook_event_name": "Stop", "stop_hook_active": False, "last_assistant_message": "Done."},
+        ),
+    ]
     for module, payload in calls:
-        proc = subprocess.run(["sh", str(hook), module], input=json.dumps(payload), capture_output=True,
-                              text=True, env=env, check=False)  # fmt: skip
+        proc = subprocess.run(
+            ["sh", str(hook), module],
+            input=json.dumps(payload),
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
         who = payload.get("agent_type", "main thread")
         answer = proc.stdout.strip() or "(allowed: no output)"
-        click.echo(f"\n{payload['hook_event_name']} {payload.get('tool_name', '')} by {who}:\n  {answer[:700]}")
+        click.echo(
+            f"\n{payload['hook_event_name']} {payload.get('tool_name', '')} by {who}:\n  {answer[:700]}"
+        )
     narrate(repo)
     return 0
 
@@ -176,8 +274,9 @@ def demo(directory: Path | None, *, install_runtime: bool, force_replay: bool) -
     if claude is None:
         if not force_replay:
             click.echo(
-                f"Claude Code {PINNED_VERSION} was not found. Get it with `claude-kit demo --install-runtime` "
-                f"(needs npm) or `npm install -g @anthropic-ai/claude-code@{PINNED_VERSION}`.\n"
+                f"Claude Code {PINNED_VERSION} was not found. Get it with "
+                f"`claude-kit demo --install-runtime` (needs npm) or "
+                f"`npm install -g @anthropic-ai/claude-code@{PINNED_VERSION}`.\n"
                 "Meanwhile, replaying the session's tool calls through the installed hooks:"
             )
         return replay(repo)
