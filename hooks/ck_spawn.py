@@ -30,7 +30,7 @@ AUTOCOMPACT_OUTPUT_RESERVE = 20_000
 AUTOCOMPACT_BUFFER = 13_000
 TAIL_MAX_BYTES = 8 * 1024 * 1024  # how far back the gate looks for the last usage line
 SCAN_MAX_BYTES = 16 * 1024 * 1024  # how much new transcript the budget reads per check (catch-up)
-FLUSH_WAIT = 1.0  # seconds the gate waits for the transcript line of the current tool call
+FLUSH_WAIT = 3.0  # seconds the gate waits for the transcript line of the current tool call (lags under load)
 FLUSH_POLL = 0.025
 PENDING_TTL = 1800  # seconds a recorded spawn waits for its SubagentStart
 MAX_AGENTS = 500
@@ -300,7 +300,8 @@ def last_context(path: str, max_bytes: int = TAIL_MAX_BYTES, tool_use_id: str = 
     lines read (the runtime writes the transcript asynchronously: it may not be there yet).
     """
     if not os.path.isfile(path):
-        return {"tokens": None, "why": f"transcript not found ({path})"}
+        # The runtime creates the file asynchronously: on a session's first turn it may not exist yet.
+        return {"tokens": None, "why": f"transcript not found ({path})", "current": not tool_use_id}
     boundary = None
     seen_any = False
     needle = tool_use_id.encode() if tool_use_id else b""

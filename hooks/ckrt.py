@@ -12,7 +12,7 @@ Contract with Claude Code 2.1.329 (shared/docs/claude-code-reference.md):
 - context = hookSpecificOutput.additionalContext; user-facing notes = systemMessage;
 - PreCompact = plain stdout, appended to the compactor's instructions.
 
-Failure policy (docs/hooks.md): internal errors never print a traceback to the model. PreToolUse
+Failure policy (docs/enforcement.md): internal errors never print a traceback to the model. PreToolUse
 enforcement fails closed (deny naming the error log and the kill switch) for the first
 FAIL_CLOSED_LIMIT errors of a session, then opens (circuit breaker). Every other event fails
 open with a systemMessage to the user. Everything is written to the decision log.

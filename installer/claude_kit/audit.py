@@ -882,7 +882,7 @@ class Audit:
                 )
             if settings_merge.is_kit_handler(handler):
                 command = str(handler.get("command", ""))
-                for needed in (hooks_dir / "run", hooks_dir / f"{command.split()[-1]}.py"):
+                for needed in (hooks_dir / "run", hooks_dir / f"{settings_merge.module_of(command)}.py"):
                     if not needed.is_file():
                         self.add(
                             "HOOK_FILE_MISSING",

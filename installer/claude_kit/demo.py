@@ -139,14 +139,18 @@ def script_for(repo: Path) -> Any:
     )
 
 
-def narrate(repo: Path) -> None:
+# Allow decisions worth showing: the rest (context lines, depth and compaction checks) are routine.
+NARRATED_ALLOWS = {"agent_first", "verdicts", "quality_gate", "stop_gate", "feedback_loop"}
+
+
+def narrate(repo: Path, *, live: bool = True) -> None:
     log = repo / ".claude/.claude-kit/local/log/decisions.jsonl"
     records = (
         [json.loads(line) for line in log.read_text().splitlines() if line.strip()] if log.exists() else []
     )
     click.echo(click.style("\nWhat the kit decided (claude-kit log):", bold=True))
     for r in records:
-        if r["decision"] == "allow" and r["hook"] not in ("session_context",):
+        if r["decision"] == "allow" and r["hook"] not in NARRATED_ALLOWS:
             continue
         who = r.get("agent_type") or "main thread"
         head = r["reason"].strip().splitlines()[0] if r["reason"].strip() else ""
@@ -155,16 +159,18 @@ def narrate(repo: Path) -> None:
             f"  {r['event']:<13} {click.style(r['decision'].upper(), fg=color):<6} "
             f"{r['hook']:<16} {who:<18} {textwrap.shorten(head, 90)}"
         )
-    changed = (repo / "cmd/api/main.go").read_text() == FIXED_GO
-    click.echo(
-        click.style("\nResult:", bold=True)
-        + (
-            " cmd/api/main.go was changed by backend-developer, "
-            "reviewed and tested before the session could end."
-            if changed
-            else " the file is unchanged."
+    if not live:
+        click.echo(
+            click.style("\nReplay:", bold=True) + " these were the hooks' answers; a replay edits no file."
         )
+        return
+    changed = (repo / "cmd/api/main.go").read_text() == FIXED_GO
+    outcome = (
+        " cmd/api/main.go was changed by backend-developer, reviewed and tested before the session could end."
+        if changed
+        else " the file is unchanged."
     )
+    click.echo(click.style("\nResult:", bold=True) + outcome)
 
 
 def run_live(repo: Path, claude: Path) -> int:
@@ -255,7 +261,7 @@ def replay(repo: Path) -> int:
         click.echo(
             f"\n{payload['hook_event_name']} {payload.get('tool_name', '')} by {who}:\n  {answer[:700]}"
         )
-    narrate(repo)
+    narrate(repo, live=False)
     return 0
 
 

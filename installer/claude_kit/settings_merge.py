@@ -13,15 +13,24 @@ from typing import Any
 
 HOOKS_DIR = ".claude/hooks"
 LAUNCHER = f"{HOOKS_DIR}/run"
-# Recognisable as the kit's: every kit command runs the launcher.
-KIT_COMMAND_RE = re.compile(r'(^|["\s/])\.claude/hooks/run"?\s+[a-z_]+\s*$')
+# Recognisable as the kit's: every kit command runs the launcher (older form: without `|| exit 1`).
+KIT_COMMAND_RE = re.compile(r'(^|["\s/])\.claude/hooks/run"?\s+([a-z_]+)(\s*\|\|\s*exit 1)?\s*$')
 
 Entry = dict[str, Any]  # {"event": str, "matcher": str | None, "handler": {...}}
 
 
 def command_for(module: str) -> str:
     # No path of the installing machine: CLAUDE_PROJECT_DIR is set by Claude Code for every hook.
-    return f'sh "${{CLAUDE_PROJECT_DIR}}/{LAUNCHER}" {module}'
+    # `|| exit 1`: a missing launcher makes `sh` exit 2, which Claude Code reads as "block" on every
+    # tool call and stop; the kit itself never exits 2, so any failure becomes a visible, non-blocking
+    # hook error instead of a trapped session.
+    return f'sh "${{CLAUDE_PROJECT_DIR}}/{LAUNCHER}" {module} || exit 1'
+
+
+def module_of(command: str) -> str | None:
+    """The hook module a kit command runs (`pre_tool_use`), or None for a command that is not the kit's."""
+    m = KIT_COMMAND_RE.search(command)
+    return m.group(2) if m else None
 
 
 def is_kit_handler(handler: Any) -> bool:

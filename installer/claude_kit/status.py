@@ -109,7 +109,7 @@ def doctor(target: Path) -> int:
     dupes = len(handlers) - len({(ev, h["command"]) for ev, h in handlers})
     report(dupes == 0, "no kit hook registered twice", f"remove duplicate kit entries from {SETTINGS_REL}")
     for _event, h in handlers:
-        module = str(h["command"]).split()[-1]
+        module = settings_merge.module_of(str(h["command"]))
         hook_file = root / ".claude/hooks" / f"{module}.py"
         report(
             hook_file.is_file(), f"hook file exists: {hook_file.relative_to(root)}", "run `claude-kit update`"

@@ -297,12 +297,29 @@ def test_a_half_written_last_line_is_ignored(kit: Path, session_file: Path) -> N
 
 def test_a_response_written_after_the_hook_started_is_waited_for(kit: Path, session_file: Path) -> None:
     # Observed on 2.1.329: the line of the response that holds the Agent call can land a few dozen
-    # milliseconds after PreToolUse fires. The gate waits for it (up to 1 s) instead of reading the
+    # milliseconds after PreToolUse fires. The gate waits for it (up to 3 s) instead of reading the
     # figure of the response before.
     write_lines(session_file, [assistant(1_000, cache_read=59_000, model="claude-sonnet-4-6", call=None)])
     payload = spawn_payload(kit, session_file)
     late = assistant(1_000, cache_read=189_000, model="claude-sonnet-4-6")
     writer = threading.Timer(0.2, lambda: write_lines(session_file, [late], append=True))
+
+    writer.start()
+    try:
+        result = run_hook(kit, "pre_tool_use", payload)
+    finally:
+        writer.join()
+
+    assert result.permission == "deny"
+    assert gate_records(kit, payload)[0]["context_tokens"] == 190_000
+
+
+def test_a_transcript_created_after_the_hook_started_is_waited_for(kit: Path, session_file: Path) -> None:
+    # On a session's first turn the runtime may create the transcript file only after PreToolUse fired.
+    session_file.unlink(missing_ok=True)
+    payload = spawn_payload(kit, session_file)
+    first = assistant(1_000, cache_read=189_000, model="claude-sonnet-4-6")
+    writer = threading.Timer(0.2, lambda: write_lines(session_file, [first]))
 
     writer.start()
     try:

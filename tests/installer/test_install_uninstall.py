@@ -55,7 +55,7 @@ def test_settings_merge_keeps_user_keys_hooks_and_order(ck: CK, sample_repo: Pat
     pre = data["hooks"]["PreToolUse"]
     assert pre[0] == {"matcher": "Bash", "hooks": [{"type": "command", "command": "python3 my_guard.py"}]}
     kit = [h["command"] for g in pre[1:] for h in g["hooks"]]
-    assert kit == ['sh "${CLAUDE_PROJECT_DIR}/.claude/hooks/run" pre_tool_use']
+    assert kit == ['sh "${CLAUDE_PROJECT_DIR}/.claude/hooks/run" pre_tool_use || exit 1']
     # No path of the installing machine in what a teammate clones.
     text = (sample_repo / ".claude/settings.json").read_text()
     assert str(sample_repo) not in text and os.environ["HOME"] not in text

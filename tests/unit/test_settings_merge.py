@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import copy
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from claude_kit import render, settings_merge
-from claude_kit.settings_merge import command_for, is_kit_handler, merge_hooks, unmerge_hooks
+from claude_kit.settings_merge import command_for, is_kit_handler, merge_hooks, module_of, unmerge_hooks
 
 ENTRIES = render.settings_entries()
 USER_BASH = {"matcher": "Bash", "hooks": [{"type": "command", "command": "python3 my_guard.py"}]}
@@ -126,6 +127,23 @@ def test_kit_commands_hold_no_machine_path_and_are_recognised() -> None:
     assert not is_kit_handler({"type": "command", "command": "sh .claude/hooks/runner x"})
     assert not is_kit_handler("sh .claude/hooks/run x")
     assert is_kit_handler({"type": "command", "command": "sh .claude/hooks/run stop"})
+    assert module_of(command_for("subagent_stop")) == "subagent_stop"
+    assert module_of("sh .claude/hooks/run stop") == "stop"
+    assert module_of("python3 .claude/hooks/mine.py") is None
+
+
+def test_missing_launcher_is_a_non_blocking_error(tmp_path: Path) -> None:
+    """`sh` exits 2 on a missing script, which Claude Code reads as a block; the command turns it into 1."""
+    import os
+    import subprocess
+
+    env = {**os.environ, "CLAUDE_PROJECT_DIR": str(tmp_path)}
+    bare = subprocess.run(
+        ["sh", "-c", f'sh "{tmp_path}/.claude/hooks/run" stop'], env=env, capture_output=True
+    )
+    assert bare.returncode == 2
+    proc = subprocess.run(["sh", "-c", command_for("stop")], env=env, capture_output=True)
+    assert proc.returncode == 1
 
 
 @pytest.mark.parametrize(
