@@ -1,0 +1,70 @@
+"""MANIFEST.yaml end to end: the model drives `claude-kit feature` through Bash, the hooks enforce it.
+
+While a feature is in progress the main thread is a coordinator (no edits outside the output folder),
+and a new session is told where the work stands.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from claude_kit.fakeapi import Script, call, say
+from claude_kit.session_runner import SessionResult, run_session
+from tests.e2e.kitrepo import decisions, install_kit
+
+pytestmark = pytest.mark.e2e
+
+KIT = f'"{sys.executable}" -m claude_kit'
+
+
+def _run(repo: Path, home: Path, claude_bin: Path, script: Script) -> SessionResult:
+    result = run_session(repo, "add a health check", script, home=home, claude_bin=claude_bin, timeout=90)
+    assert result.returncode == 0, result.describe()
+    return result
+
+
+def test_feature_state_drives_the_coordinator_gate_and_survives_sessions(
+    tmp_repo: Path, isolated_home: Path, claude_bin: Path
+) -> None:
+    install_kit(tmp_repo, files={"cmd/api/main.go": "package main\n"})
+    makefile = tmp_repo / "Makefile"
+    script = Script(
+        main=[
+            call("Bash", {"command": f'{KIT} feature start "health check" --type small'}),
+            call("Write", {"file_path": str(makefile), "content": "all:\n\tgo build ./...\n"}),
+            call("Bash", {"command": f"{KIT} feature phase active setup --status complete"}),
+            call("Bash", {"command": f"{KIT} feature phase active implementation --status in_progress "
+                                     "--agent backend-developer"}),
+            say("Planned; the developer takes it from here."),
+        ]
+    )  # fmt: skip
+
+    first = _run(tmp_repo, isolated_home, claude_bin, script)
+
+    # The CLI wrote a schema-valid MANIFEST.yaml with the SMALL work type's skipped phases.
+    [manifest_path] = (tmp_repo / ".claude/.output/features").glob("*-health-check/MANIFEST.yaml")
+    manifest = yaml.safe_load(manifest_path.read_text())
+    assert manifest["work_type"] == "small" and manifest["status"] == "in_progress"
+    assert manifest["phases"]["brainstorming"]["status"] == "skipped"
+    assert manifest["phases"]["implementation"]["status"] == "in_progress"
+    assert manifest["phases"]["implementation"]["agent"] == "backend-developer"
+    active = json.loads((tmp_repo / ".claude/.output/features/active.json").read_text())
+    assert active["name"] == "health check" and active["current_phase"] == "implementation"
+
+    # With the feature in progress the main thread may not edit a non-domain file either.
+    assert not makefile.exists()
+    [error] = [e for e in first.tool_errors() if e.tool == "Write"]
+    assert "health check" in error.text
+    [denied] = decisions(tmp_repo, hook="coordinator_no_edit", decision="deny")
+    assert denied["session_id"] == first.session_id
+
+    # A new session starts knowing the feature and its phase.
+    second = _run(tmp_repo, isolated_home, claude_bin, Script(main=[say("resuming")]))
+    brief = second.main_requests()[0].text()
+    assert "health check" in brief and "implementation" in brief
+    assert "claude-kit feature resume" in brief
