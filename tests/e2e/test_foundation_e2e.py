@@ -62,3 +62,35 @@ def test_user_hook_keeps_firing_after_install_and_after_uninstall(
     assert target.read_text() == "after uninstall\n"
     assert len(log.payloads("PreToolUse", tool="Write")) == 2
     assert "claude-kit is active" not in result.main_requests()[0].text()
+
+
+def test_stale_config_is_reported_not_silently_used(
+    tmp_repo: Path, isolated_home: Path, claude_bin: Path
+) -> None:
+    install_kit(tmp_repo, files={"cmd/api/main.go": "package main\n"})
+    cfg = tmp_repo / ".claude/claude-kit.yaml"
+    cfg.write_text(cfg.read_text().replace('"**/*.go"', '"cmd/**/*.go"'))  # edited, `claude-kit sync` not run
+    target = tmp_repo / "cmd/api/main.go"
+
+    script = Script(main=[call("Write", {"file_path": str(target), "content": "package api\n"}), say("ok")])
+    result = _run(tmp_repo, isolated_home, claude_bin, script)
+
+    assert "changed after it was compiled" in result.main_requests()[0].text()
+    [error] = result.tool_errors()
+    assert "run `claude-kit sync`" in error.text  # the deny names the stale rules it applied
+    assert target.read_text() == "package main\n"
+
+
+def test_kill_switch_turns_every_kit_hook_off(tmp_repo: Path, isolated_home: Path, claude_bin: Path) -> None:
+    install_kit(tmp_repo, files={"cmd/api/main.go": "package main\n"})
+    target = tmp_repo / "cmd/api/main.go"
+    script = Script(main=[call("Write", {"file_path": str(target), "content": "package api\n"}), say("ok")])
+
+    result = run_session(tmp_repo, "go", script, home=isolated_home, claude_bin=claude_bin, timeout=90,
+                         extra_env={"CLAUDE_KIT_DISABLE": "1"})  # fmt: skip
+
+    assert result.returncode == 0, result.describe()
+    assert target.read_text() == "package api\n"
+    assert result.tool_errors() == []
+    assert "claude-kit is active" not in result.main_requests()[0].text()
+    assert decisions(tmp_repo) == []
