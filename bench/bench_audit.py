@@ -11,15 +11,16 @@ Usage: python bench/bench_audit.py [--runs 7]
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from _common import interleaved, timed
 from claude_kit import audit
 from claude_kit.payload import payload_root
 
@@ -68,13 +69,13 @@ def main() -> int:
         print(f"findings: {len(errors)} error(s), {len(first.findings) - len(errors)} warning(s)")
         inproc, command = [], []
         cmd = [sys.executable, "-m", "claude_kit", "audit", "--source", str(root)]
-        for _ in range(args.runs):
+        for _, case in interleaved(("in-process", "command"), args.runs):
+            if case == "command":
+                command.append(timed(cmd, dict(os.environ), check=False))  # exits 1 on errors
+                continue
             start = time.perf_counter()
             audit.run_audit(root, source=True)
             inproc.append(time.perf_counter() - start)
-            start = time.perf_counter()
-            subprocess.run(cmd, stdout=subprocess.DEVNULL, check=False)
-            command.append(time.perf_counter() - start)
         print(f"\nmedian of {args.runs} runs")
         print(f"  in-process  {statistics.median(inproc) * 1000:7.0f} ms  (min {min(inproc) * 1000:.0f})")
         print(f"  command     {statistics.median(command) * 1000:7.0f} ms  (min {min(command) * 1000:.0f})")

@@ -15,13 +15,9 @@ The generated files live in a temporary directory that is removed at the end.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import io
 import json
-import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,33 +25,11 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from claude_kit import lifecycle
+from _common import hook_env, interleaved, make_repo, median_ms, settings_command, timed
 from claude_kit.payload import payload_root
 
 CALL = "toolu_0bench0spawn00000000000"
 SESSION = "0b3c1d2e-bench-4000-8000-000000000000"
-
-
-def make_repo(base: Path) -> Path:
-    repo = base / "repo"
-    repo.mkdir()
-    subprocess.run(["git", "init", "-q", str(repo)], check=True)
-    (repo / ".claude").mkdir()
-    (repo / ".claude/claude-kit.yaml").write_text(
-        'version: 1\ndomains:\n  backend:\n    paths: ["**/*.go"]\n'
-    )
-    with contextlib.redirect_stdout(io.StringIO()):
-        assert lifecycle.install(repo) == 0
-    return repo
-
-
-def settings_command(repo: Path) -> str:
-    settings = json.loads((repo / ".claude/settings.json").read_text())
-    for group in settings["hooks"]["PreToolUse"]:
-        for handler in group["hooks"]:
-            if "pre_tool_use" in handler.get("command", ""):
-                return str(handler["command"])
-    raise SystemExit("no claude-kit PreToolUse entry in settings.json")
 
 
 def _assistant(tokens: int, call: str | None = None) -> dict[str, Any]:
@@ -114,28 +88,16 @@ def payload(repo: Path, transcript: Path) -> bytes:
     }).encode()  # fmt: skip
 
 
-def run_hook(command: str, env: dict[str, str], data: bytes) -> float:
-    start = time.perf_counter()
-    proc = subprocess.run(["sh", "-c", command], input=data, env=env, capture_output=True, check=False)
-    elapsed = time.perf_counter() - start
-    if proc.returncode != 0 or proc.stdout.strip():
-        raise SystemExit(
-            f"unexpected hook answer: rc={proc.returncode} {proc.stdout[:300]!r} {proc.stderr[:300]!r}"
-        )
-    return elapsed
-
-
 def in_process(small: Path, big: Path, rounds: int) -> tuple[float, float]:
     sys.path.insert(0, str(payload_root() / "hooks"))
     import ck_spawn
 
     times: dict[Path, list[float]] = {small: [], big: []}
-    for i in range(rounds):
-        for path in (small, big) if i % 2 == 0 else (big, small):
-            start = time.perf_counter()
-            reading = ck_spawn.read_context(str(path), CALL)
-            times[path].append(time.perf_counter() - start)
-            assert reading["tokens"] == 120_000 and reading["current"], reading
+    for _, path in interleaved((small, big), rounds):
+        start = time.perf_counter()
+        reading = ck_spawn.read_context(str(path), CALL)
+        times[path].append(time.perf_counter() - start)
+        assert reading["tokens"] == 120_000 and reading["current"], reading
     return statistics.median(times[small]), statistics.median(times[big])
 
 
@@ -147,7 +109,7 @@ def main() -> int:
 
     base = Path(tempfile.mkdtemp(prefix="ck-bench-compaction-"))
     try:
-        repo = make_repo(base)
+        repo = make_repo(base, files=())
         small, big = base / "small.jsonl", base / "big.jsonl"
         started = time.perf_counter()
         write_transcript(small, 1024 * 1024)
@@ -156,25 +118,19 @@ def main() -> int:
               f"(written in {time.perf_counter() - started:.1f} s)")  # fmt: skip
 
         command = settings_command(repo)
-        env = {**os.environ, "CLAUDE_PROJECT_DIR": str(repo)}
-        for key in (
-            "CLAUDE_KIT_DISABLE",
-            "CLAUDE_CODE_AUTO_COMPACT_WINDOW",
-            "CLAUDE_CODE_MAX_CONTEXT_TOKENS",
-        ):
-            env.pop(key, None)
+        env = hook_env(repo, "CLAUDE_CODE_AUTO_COMPACT_WINDOW", "CLAUDE_CODE_MAX_CONTEXT_TOKENS")
+        argv = ["sh", "-c", command]
         data = {small: payload(repo, small), big: payload(repo, big)}
         for path in (small, big):  # warm-up: interpreter cache, pycache, page cache of the tails
-            run_hook(command, env, data[path])
+            timed(argv, env, data[path], silent=True)
         times: dict[Path, list[float]] = {small: [], big: []}
-        for i in range(args.runs):
-            for path in (small, big) if i % 2 == 0 else (big, small):
-                times[path].append(run_hook(command, env, data[path]))
+        for _, path in interleaved((small, big), args.runs):
+            times[path].append(timed(argv, env, data[path], silent=True))
 
-        med_small, med_big = statistics.median(times[small]), statistics.median(times[big])
+        med_small, med_big = median_ms(times[small]), median_ms(times[big])
         print(f"hook as launched by settings.json, median of {args.runs} interleaved runs each:")
-        print(f"  1 MB transcript     {med_small * 1000:7.1f} ms")
-        print(f"  {args.big_mb} MB transcript   {med_big * 1000:7.1f} ms")
+        print(f"  1 MB transcript     {med_small:7.1f} ms")
+        print(f"  {args.big_mb} MB transcript   {med_big:7.1f} ms")
         paired = statistics.median(b / a for a, b in zip(times[small], times[big], strict=True))
         print(f"  ratio big/small     {med_big / med_small:7.3f}   (target <= 1.1)")
         print(f"  median of the per-round ratios {paired:.3f} (each round runs both back to back)")

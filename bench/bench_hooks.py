@@ -15,61 +15,23 @@ Usage: python bench/bench_hooks.py [--runs 40]
 from __future__ import annotations
 
 import argparse
-import contextlib
-import io
 import json
-import os
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from claude_kit import lifecycle
-
-CONFIG = 'version: 1\ndomains:\n  backend:\n    paths: ["**/*.go"]\n'
-
-
-def make_repo(base: Path) -> Path:
-    repo = base / "repo"
-    (repo / "cmd/api").mkdir(parents=True)
-    (repo / "cmd/api/main.go").write_text("package main\n")
-    (repo / ".claude").mkdir()
-    (repo / ".claude/claude-kit.yaml").write_text(CONFIG)
-    subprocess.run(["git", "init", "-q", str(repo)], check=True)
-    with contextlib.redirect_stdout(io.StringIO()):
-        assert lifecycle.install(repo) == 0
-    return repo
-
-
-def settings_command(repo: Path) -> str:
-    settings = json.loads((repo / ".claude/settings.json").read_text())
-    for group in settings["hooks"]["PreToolUse"]:
-        for handler in group["hooks"]:
-            if "pre_tool_use" in handler.get("command", ""):
-                return str(handler["command"])
-    raise SystemExit("no claude-kit PreToolUse entry in settings.json")
-
-
-def edit_payload(repo: Path, subagent: bool) -> bytes:
-    payload = {
-        "session_id": "bench-session", "transcript_path": "", "cwd": str(repo),
-        "hook_event_name": "PreToolUse", "tool_name": "Edit", "tool_use_id": "toolu_bench",
-        "tool_input": {"file_path": str(repo / "cmd/api/main.go"), "old_string": "main", "new_string": "app"},
-    }  # fmt: skip
-    if subagent:
-        payload.update(agent_id="a1b2c3", agent_type="backend-developer")
-    return json.dumps(payload).encode()
-
-
-def timed(argv: list[str], env: dict[str, str], stdin: bytes) -> float:
-    start = time.perf_counter()
-    proc = subprocess.run(argv, input=stdin, env=env, capture_output=True, check=False)
-    elapsed = time.perf_counter() - start
-    if proc.returncode != 0:
-        raise SystemExit(f"{argv} failed ({proc.returncode}): {proc.stderr.decode()[:500]}")
-    return elapsed
+from _common import (
+    edit_payload,
+    hook_env,
+    import_times,
+    interleaved,
+    make_repo,
+    median_ms,
+    settings_command,
+    timed,
+)
 
 
 def import_breakdown(py: str, repo: Path, payload: bytes, env: dict[str, str]) -> list[tuple[str, int]]:
@@ -79,14 +41,7 @@ def import_breakdown(py: str, repo: Path, payload: bytes, env: dict[str, str]) -
     argv = [py, "-E", "-S", "-X", "importtime", "-X", f"pycache_prefix={prefix}", hook]
     rounds = []
     for _ in range(5):
-        proc = subprocess.run(argv, input=payload, env=env, capture_output=True, check=True)
-        per_module: dict[str, int] = {}
-        for line in proc.stderr.decode().splitlines():
-            if not line.startswith("import time:") or "imported package" in line:
-                continue
-            self_us, _cumulative, name = (part.strip() for part in line[len("import time:") :].split("|"))
-            per_module[name] = int(self_us)
-        rounds.append(per_module)
+        rounds.append({name: self_us for name, (self_us, _) in import_times(argv, env, payload).items()})
     names = rounds[-1].keys()
     medians = [(n, int(statistics.median(r.get(n, 0) for r in rounds))) for n in names]
     return sorted(medians, key=lambda x: -x[1])
@@ -100,8 +55,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="ck-bench-") as tmp:
         repo = make_repo(Path(tmp))
         command = settings_command(repo)
-        env = {**os.environ, "CLAUDE_PROJECT_DIR": str(repo)}
-        env.pop("CLAUDE_KIT_DISABLE", None)
+        env = hook_env(repo)
         run = repo / ".claude/hooks/run"
         which = subprocess.run(["sh", str(run), "--which"], capture_output=True, text=True, check=True)
         py = which.stdout.strip()
@@ -121,10 +75,10 @@ def main() -> int:
             for _ in range(3):
                 timed(argv, env, stdin)
         samples: dict[str, list[float]] = {name: [] for name in cases}
-        for _ in range(args.runs):  # interleaved, so drift on a shared machine hits every case alike
-            for name, (argv, stdin) in cases.items():
-                samples[name].append(timed(argv, env, stdin))
-        med = {name: statistics.median(values) * 1000 for name, values in samples.items()}
+        for _, name in interleaved(list(cases), args.runs):
+            argv, stdin = cases[name]
+            samples[name].append(timed(argv, env, stdin))
+        med = {name: median_ms(values) for name, values in samples.items()}
 
         print(f"PreToolUse hot path, median of {args.runs} interleaved runs")
         print(f"  command: sh -c '{command}'  (CLAUDE_PROJECT_DIR={repo})")

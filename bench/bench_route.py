@@ -22,13 +22,13 @@ import os
 import random
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from _common import import_times, interleaved, timed
 from claude_kit import knowledge, route
 from claude_kit.payload import payload_root
 
@@ -65,12 +65,6 @@ def generate(n: int, seed: int = 7) -> list[dict[str, Any]]:
     return out
 
 
-def time_cmd(cmd: list[str], env: dict[str, str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
-
-
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=15)
@@ -94,22 +88,20 @@ def main() -> int:
             k: {50: [], 2000: []} for k in ("warm", "cold", "inproc", "build")
         }
         for n in indexes:  # warm the caches once
-            time_cmd(cmd(n, INTENTS[0]), env)
-        for r in range(args.runs):
+            timed(cmd(n, INTENTS[0]), env)
+        for r, n in interleaved((50, 2000), args.runs):
             intent = INTENTS[r % len(INTENTS)]
-            for n in (50, 2000) if r % 2 == 0 else (2000, 50):
-                results["warm"][n].append(time_cmd(cmd(n, intent), env))
-                start = time.perf_counter()
-                entries, _ = route.load_entries(indexes[n])
-                route.load_router(entries, indexes[n]).rank(intent)
-                results["inproc"][n].append(time.perf_counter() - start)
-                start = time.perf_counter()
-                route.Router(entries)
-                results["build"][n].append(time.perf_counter() - start)
-        for r in range(max(3, args.runs // 3)):  # cold: drop the cache before each call
-            for n in (50, 2000) if r % 2 == 0 else (2000, 50):
-                shutil.rmtree(base / "cache", ignore_errors=True)
-                results["cold"][n].append(time_cmd(cmd(n, INTENTS[r % len(INTENTS)]), env))
+            results["warm"][n].append(timed(cmd(n, intent), env))
+            start = time.perf_counter()
+            entries, _ = route.load_entries(indexes[n])
+            route.load_router(entries, indexes[n]).rank(intent)
+            results["inproc"][n].append(time.perf_counter() - start)
+            start = time.perf_counter()
+            route.Router(entries)
+            results["build"][n].append(time.perf_counter() - start)
+        for r, n in interleaved((50, 2000), max(3, args.runs // 3)):  # cold: drop the cache before each call
+            shutil.rmtree(base / "cache", ignore_errors=True)
+            results["cold"][n].append(timed(cmd(n, INTENTS[r % len(INTENTS)]), env))
 
         print(f"\nmedian of {args.runs} interleaved runs (cold: {max(3, args.runs // 3)})")
         print(f"{'':<18}{'50 skills':>12}{'2000 skills':>14}{'ratio':>8}")
@@ -124,28 +116,13 @@ def main() -> int:
         warm = statistics.median(results["warm"][2000]) / statistics.median(results["warm"][50])
         print(f"\ntarget: command (warm) 2000/50 <= 2x -> {warm:.2f}x {'OK' if warm <= 2 else 'OVER TARGET'}")
 
-        proc = subprocess.run(
-            [sys.executable, "-X", "importtime", "-c", "import claude_kit.route"],
-            capture_output=True,
-            text=True,
-            env=env,
-            check=True,
-        )
-        rows = [line.split("|") for line in proc.stderr.splitlines() if line.startswith("import time:")]
-        total = next(int(r[1]) for r in rows if r[2].strip() == "claude_kit.route")
+        importtime = [sys.executable, "-X", "importtime", "-c"]
+        total = import_times([*importtime, "import claude_kit.route"], env)["claude_kit.route"][1]
         print(
             f"import claude_kit.route: {total / 1000:.1f} ms cumulative (rapidfuzz is imported on first rank)"
         )
-        proc = subprocess.run(
-            [sys.executable, "-X", "importtime", "-c", "import rapidfuzz.process, rapidfuzz.fuzz"],
-            capture_output=True,
-            text=True,
-            env=env,
-            check=True,
-        )
-        rf = sum(
-            int(line.split("|")[0].split(":")[1]) for line in proc.stderr.splitlines() if "rapidfuzz" in line
-        )
+        rapidfuzz = import_times([*importtime, "import rapidfuzz.process, rapidfuzz.fuzz"], env)
+        rf = sum(self_us for name, (self_us, _) in rapidfuzz.items() if "rapidfuzz" in name)
         print(f"import rapidfuzz (self times): {rf / 1000:.1f} ms")
     return 0
 

@@ -14,11 +14,7 @@ Usage: python bench/bench_state.py [--runs 40] [--workers 16] [--updates 200]
 from __future__ import annotations
 
 import argparse
-import contextlib
-import io
 import json
-import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -26,9 +22,8 @@ import textwrap
 import time
 from pathlib import Path
 
-from claude_kit import lifecycle
+from _common import edit_payload, hook_env, interleaved, make_repo, median_ms, settings_command, timed
 
-CONFIG = 'version: 1\ndomains:\n  backend:\n    paths: ["**/*.go"]\n'
 WRITER = textwrap.dedent("""
     import sys, time
     sys.path.insert(0, sys.argv[1])
@@ -55,18 +50,6 @@ READER = textwrap.dedent("""
             torn += 1
     print(json.dumps({"reads": reads, "torn": torn}))
 """)
-
-
-def make_repo(base: Path) -> Path:
-    repo = base / "repo"
-    (repo / "cmd/api").mkdir(parents=True)
-    (repo / "cmd/api/main.go").write_text("package main\n")
-    (repo / ".claude").mkdir()
-    (repo / ".claude/claude-kit.yaml").write_text(CONFIG)
-    subprocess.run(["git", "init", "-q", str(repo)], check=True)
-    with contextlib.redirect_stdout(io.StringIO()):
-        assert lifecycle.install(repo) == 0
-    return repo
 
 
 def contention(repo: Path, workers: int, updates: int) -> None:
@@ -98,33 +81,9 @@ def contention(repo: Path, workers: int, updates: int) -> None:
         raise SystemExit("FAILED: lost updates or torn JSON")
 
 
-def settings_command(repo: Path, event: str, module: str) -> str:
-    settings = json.loads((repo / ".claude/settings.json").read_text())
-    for group in settings["hooks"][event]:
-        for handler in group["hooks"]:
-            if module in handler.get("command", ""):
-                return str(handler["command"])
-    raise SystemExit(f"no claude-kit {event} entry in settings.json")
-
-
-def timed(command: str, env: dict[str, str], stdin: bytes) -> float:
-    start = time.perf_counter()
-    proc = subprocess.run(["sh", "-c", command], input=stdin, env=env, capture_output=True, check=False)
-    elapsed = time.perf_counter() - start
-    if proc.returncode != 0 or proc.stdout.strip():
-        raise SystemExit(f"{command} answered {proc.returncode} {proc.stdout[:300]!r} {proc.stderr[:300]!r}")
-    return elapsed
-
-
 def stop_vs_pretooluse(repo: Path, runs: int) -> None:
-    env = {**os.environ, "CLAUDE_PROJECT_DIR": str(repo)}
-    env.pop("CLAUDE_KIT_DISABLE", None)
-    edit = json.dumps({
-        "session_id": "bench-edit", "transcript_path": "", "cwd": str(repo), "hook_event_name": "PreToolUse",
-        "tool_name": "Edit", "tool_use_id": "toolu_bench", "agent_id": "a1",
-        "agent_type": "backend-developer",
-        "tool_input": {"file_path": str(repo / "cmd/api/main.go"), "old_string": "main", "new_string": "app"},
-    }).encode()  # fmt: skip
+    env = hook_env(repo)
+    edit = edit_payload(repo, subagent=True, session="bench-edit")
     stop = json.dumps({
         "session_id": "bench-stop", "transcript_path": "", "cwd": str(repo), "hook_event_name": "Stop",
         "stop_hook_active": False, "last_assistant_message": "Done.", "background_tasks": [],
@@ -132,14 +91,15 @@ def stop_vs_pretooluse(repo: Path, runs: int) -> None:
     }).encode()  # fmt: skip
     pre_cmd = settings_command(repo, "PreToolUse", "pre_tool_use")
     stop_cmd = settings_command(repo, "Stop", "stop")
+    cases = {"pre": (["sh", "-c", pre_cmd], edit), "stop": (["sh", "-c", stop_cmd], stop)}
     for _ in range(3):  # warm the interpreter cache and the pycache
-        timed(pre_cmd, env, edit)
-        timed(stop_cmd, env, stop)
-    pre, stp = [], []
-    for _ in range(runs):
-        pre.append(timed(pre_cmd, env, edit))
-        stp.append(timed(stop_cmd, env, stop))
-    pre_ms, stop_ms = statistics.median(pre) * 1000, statistics.median(stp) * 1000
+        for argv, stdin in cases.values():
+            timed(argv, env, stdin, silent=True)
+    samples: dict[str, list[float]] = {name: [] for name in cases}
+    for _, name in interleaved(list(cases), runs):
+        argv, stdin = cases[name]
+        samples[name].append(timed(argv, env, stdin, silent=True))
+    pre_ms, stop_ms = median_ms(samples["pre"]), median_ms(samples["stop"])
     print(f"\nhook cost, median of {runs} interleaved runs (launched as settings.json does):")
     print(f"  PreToolUse on a subagent's Edit (hot path): {pre_ms:7.1f} ms   `{pre_cmd}`")
     print(f"  Stop, no loop active:                        {stop_ms:7.1f} ms   `{stop_cmd}`")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import subprocess
-from collections.abc import Callable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from click.testing import CliRunner, Result
@@ -15,6 +18,7 @@ from click.testing import CliRunner, Result
 os.environ.setdefault("CLAUDE_KIT_CACHE", str(Path.home() / ".cache" / "claude-kit"))
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+T = TypeVar("T")
 
 
 @pytest.fixture(autouse=True)
@@ -32,14 +36,20 @@ def git(repo: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True).stdout
 
 
+def git_repo(path: Path) -> Path:
+    """`path` (created if needed) as a git repository with a local identity, so commits work
+    without a global git config."""
+    path.mkdir(parents=True, exist_ok=True)
+    git(path, "init", "-q")
+    git(path, "config", "user.email", "test@example.invalid")
+    git(path, "config", "user.name", "Test")
+    return path
+
+
 @pytest.fixture
 def tmp_repo(tmp_path: Path) -> Path:
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    git(repo, "init", "-q")
-    git(repo, "config", "user.email", "test@example.invalid")
-    git(repo, "config", "user.name", "Test")
-    return repo
+    """An empty git repository (unit and e2e tests alike; e2e sessions get their HOME from run_session)."""
+    return git_repo(tmp_path / "repo")
 
 
 def build_file_tree(root: Path, files: dict[str, str | bytes]) -> None:
@@ -60,6 +70,32 @@ def tree_hashes(root: Path) -> dict[str, str]:
             continue
         out[p.relative_to(root).as_posix()] = hashlib.sha256(p.read_bytes()).hexdigest()
     return out
+
+
+@contextlib.contextmanager
+def unchanged(root: Path) -> Iterator[None]:
+    """Asserts that the block leaves every file below root (outside .git) byte for byte as it was."""
+    before = tree_hashes(root)
+    yield
+    assert tree_hashes(root) == before
+
+
+def concurrently(work: Callable[[T], object], items: Iterable[T]) -> list[BaseException]:
+    """Runs work(item) for every item in its own thread, all at once; returns what they raised."""
+    errors: list[BaseException] = []
+
+    def run(item: T) -> None:
+        try:
+            work(item)
+        except BaseException as exc:  # pragma: no cover - reported by the caller
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(item,)) for item in items]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return errors
 
 
 @pytest.fixture

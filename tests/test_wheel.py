@@ -18,6 +18,7 @@ import pytest
 
 from claude_kit._version import __version__
 from tests.conftest import REPO_ROOT, build_file_tree, git, tree_hashes
+from tests.hooks.hookrun import launch
 
 # pip reads its index configuration from the user's HOME; the autouse fixture isolates HOME per test.
 REAL_HOME = os.environ.get("HOME", "")
@@ -129,18 +130,7 @@ def test_wheel_installs_into_a_fresh_venv_and_installs_a_working_kit(tmp_path: P
     assert status["installed"] and status["kit_version"] == __version__ and status["modified"] == []
 
     payload = (REPO_ROOT / "tests/fixtures/SessionStart.json").read_text()
-    hook = subprocess.run(
-        ["sh", str(claude / "hooks/run"), "session_start"],
-        input=payload,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "CLAUDE_PROJECT_DIR": str(repo)},
-        cwd=repo,
-        check=False,
-        timeout=60,
-    )
-    assert hook.returncode == 0, hook.stderr
-    out = json.loads(hook.stdout)
+    out = launch(["sh", str(claude / "hooks/run"), "session_start"], repo, payload, cwd=repo)
     assert out["hookSpecificOutput"]["hookEventName"] == "SessionStart"
     assert "claude-kit is active" in out["hookSpecificOutput"]["additionalContext"]
 

@@ -1,9 +1,11 @@
-"""Fixtures for scenarios that drive the real Claude Code CLI against the scripted fake API."""
+"""Fixtures for scenarios that drive the real Claude Code CLI against the scripted fake API.
+
+`tmp_repo` (an empty git repository) comes from tests/conftest.py, as for the unit tests.
+"""
 
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -30,21 +32,6 @@ def claude_bin() -> Path:
     if os.environ.get("CI"):
         pytest.fail(reason)
     pytest.skip(reason)
-
-
-def _git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
-
-
-@pytest.fixture
-def tmp_repo(tmp_path: Path) -> Path:
-    """An empty git repository with a local identity (commits work without a global config)."""
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    _git(repo, "init", "-q")
-    _git(repo, "config", "user.name", "claude-kit e2e")
-    _git(repo, "config", "user.email", "e2e@claude-kit.invalid")
-    return repo
 
 
 @pytest.fixture

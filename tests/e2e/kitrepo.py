@@ -1,41 +1,28 @@
-"""Install claude-kit into an e2e scenario's repository and read what its hooks recorded."""
+"""Install claude-kit into an e2e scenario's repository, run the scenario, read what its hooks recorded.
+
+Installing and reading the decision log are the hook unit tests' helpers (tests/hooks/hookrun.py),
+under the names the scenarios use.
+"""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
-from claude_kit import lifecycle
+from claude_kit.fakeapi import Script
+from claude_kit.session_runner import SessionResult, run_session
+from tests.hooks.hookrun import BACKEND as BACKEND_CONFIG
+from tests.hooks.hookrun import LOOP_OFF, TWO_DOMAINS
+from tests.hooks.hookrun import install as install_kit
+from tests.hooks.hookrun import log_records as decisions
 
-BACKEND_CONFIG = """\
-version: 1
-domains:
-  backend:
-    paths: ["**/*.go"]
-"""
-
-
-def install_kit(
-    repo: Path, *, config: str | None = BACKEND_CONFIG, files: dict[str, str] | None = None
-) -> None:
-    """Write `files`, then the team `config` (None: let install detect domains), then install the kit."""
-    for rel, text in (files or {}).items():
-        path = repo / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    if config is not None:
-        cfg = repo / ".claude/claude-kit.yaml"
-        cfg.parent.mkdir(parents=True, exist_ok=True)
-        cfg.write_text(config, encoding="utf-8")
-    code = lifecycle.install(repo)
-    assert code == 0, f"claude-kit install failed with {code}"
+__all__ = ["BACKEND_CONFIG", "LOOP_OFF", "TWO_DOMAINS", "decisions", "install_kit", "run_ok"]
 
 
-def decisions(repo: Path, **match: Any) -> list[dict[str, Any]]:
-    """Decision-log records of the kit's hooks, optionally filtered by field values."""
-    log = repo / ".claude/.claude-kit/local/log/decisions.jsonl"
-    if not log.exists():
-        return []
-    records = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return [r for r in records if all(r.get(k) == v for k, v in match.items())]
+def run_ok(
+    repo: Path, home: Path, claude_bin: Path, script: Script, *, prompt: str = "go", timeout: float = 120
+) -> SessionResult:
+    """One `claude -p <prompt>` session against the scripted fake API; asserts it ended in success."""
+    result = run_session(repo, prompt, script, home=home, claude_bin=claude_bin, timeout=timeout)
+    assert result.returncode == 0, result.describe()
+    assert result.last_result()["subtype"] == "success", result.describe()
+    return result

@@ -6,43 +6,29 @@ runtime did with the hooks' answers: the file on disk, and what the model was sh
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import pytest
 
 from claude_kit.fakeapi import Script, Turn, agent_call, call, say
-from claude_kit.session_runner import SessionResult, run_session
-from tests.e2e.kitrepo import decisions
-from tests.hooks.hookrun import install
+from tests.e2e.kitrepo import BACKEND_CONFIG, LOOP_OFF, decisions, install_kit, run_ok
 
 pytestmark = pytest.mark.e2e
 
 MAIN_GO = "package main\n\nfunc main() {}\n"
 # The Stop-time loop (review/test before ending) is another feature with its own scenarios; it is
 # switched off here so that a changed backend file does not keep these sessions running.
-CONFIG = """\
-version: 1
-domains:
-  backend:
-    paths: ["**/*.go"]
-hooks:
-  track_modifications: {enabled: false}
-  feedback_loop: {enabled: false}
-  quality_gate: {enabled: false}
-"""
+CONFIG = BACKEND_CONFIG + LOOP_OFF
 SPAWN = 'Agent(subagent_type="backend-developer", description="Edit cmd/api/main.go"'
 
 
 def _setup(repo: Path, config: str = CONFIG) -> Path:
-    install(repo, config, files={"cmd/api/main.go": MAIN_GO})
+    install_kit(repo, config=config, files={"cmd/api/main.go": MAIN_GO})
     return repo / "cmd/api/main.go"
 
 
-def _run(repo: Path, home: Path, claude_bin: Path, script: Script) -> SessionResult:
-    result = run_session(repo, "change the api", script, home=home, claude_bin=claude_bin, timeout=90)
-    assert result.returncode == 0, result.describe()
-    assert result.last_result()["subtype"] == "success", result.describe()
-    return result
+_run = partial(run_ok, prompt="change the api", timeout=90)
 
 
 def test_main_thread_edit_and_write_of_backend_files_are_denied(

@@ -15,8 +15,7 @@ import pytest
 from claude_kit import audit, locks
 from claude_kit.fakeapi import Script, Turn, agent_call, call, say
 from claude_kit.payload import payload_root
-from claude_kit.session_runner import SessionResult, run_session
-from tests.e2e.kitrepo import decisions, install_kit
+from tests.e2e.kitrepo import LOOP_OFF, TWO_DOMAINS, decisions, install_kit, run_ok
 
 pytestmark = pytest.mark.e2e
 
@@ -24,25 +23,7 @@ LISTING_HEADER = "The following skills are available for use with the Skill tool
 MAIN_GO = "package main\n\nfunc main() {}\n"
 # The Stop-time loop (review/test before ending) has its own scenarios; off here so that a changed
 # backend file does not keep this session running.
-CONFIG = """\
-version: 1
-domains:
-  backend:
-    paths: ["**/*.go"]
-  frontend:
-    paths: ["ui/**"]
-hooks:
-  track_modifications: {enabled: false}
-  feedback_loop: {enabled: false}
-  quality_gate: {enabled: false}
-"""
-
-
-def _run(repo: Path, home: Path, claude_bin: Path, script: Script, prompt: str = "go") -> SessionResult:
-    result = run_session(repo, prompt, script, home=home, claude_bin=claude_bin, timeout=120)
-    assert result.returncode == 0, result.describe()
-    assert result.last_result()["subtype"] == "success", result.describe()
-    return result
+CONFIG = TWO_DOMAINS + LOOP_OFF
 
 
 def skill_listing(system_text: str) -> list[str]:
@@ -61,7 +42,7 @@ def test_the_runtime_lists_the_kits_core_skills_within_budget(
     tmp_repo: Path, isolated_home: Path, claude_bin: Path
 ) -> None:
     install_kit(tmp_repo, files={"main.go": "package main\n"})
-    result = _run(tmp_repo, isolated_home, claude_bin, Script(main=[say("hello")]), "hi")
+    result = run_ok(tmp_repo, isolated_home, claude_bin, Script(main=[say("hello")]), prompt="hi")
 
     system = "\n".join(result.main_requests()[0].texts())
     listing = skill_listing(system)
@@ -101,7 +82,7 @@ def test_a_lock_held_by_one_agent_denies_another_subagents_edit(
         },
     )
 
-    result = _run(tmp_repo, isolated_home, claude_bin, script)
+    result = run_ok(tmp_repo, isolated_home, claude_bin, script)
 
     # The frontend-developer's edit was denied and it was told who holds the lock and what to do.
     [denied] = [e for e in result.tool_errors() if e.conversation.startswith("agent:UITASK")]

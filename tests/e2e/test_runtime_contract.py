@@ -6,29 +6,26 @@ so a failure here means the runtime changed (or the harness broke), not the kit.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import pytest
 
 from claude_kit.fakeapi import Script, Turn, agent_call, call, say
-from claude_kit.session_runner import SessionResult, run_session
 from tests.e2e.hookkit import HookLog, block_once_body, configure_hooks, deny_body, write_hook
+from tests.e2e.kitrepo import run_ok
 
 pytestmark = pytest.mark.e2e
 
 
-def _run(repo: Path, home: Path, claude_bin: Path, script: Script, prompt: str = "go") -> SessionResult:
-    result = run_session(repo, prompt, script, home=home, claude_bin=claude_bin, timeout=60)
-    assert result.returncode == 0, result.describe()
-    assert result.last_result()["subtype"] == "success", result.describe()
-    return result
+_run = partial(run_ok, timeout=60)
 
 
 def test_scripted_write_creates_the_file(tmp_repo: Path, isolated_home: Path, claude_bin: Path) -> None:
     target = tmp_repo / "hello.txt"
     script = Script(main=[call("Write", {"file_path": str(target), "content": "hello\n"}), say("wrote it")])
 
-    result = _run(tmp_repo, isolated_home, claude_bin, script, "write hello.txt")
+    result = _run(tmp_repo, isolated_home, claude_bin, script, prompt="write hello.txt")
 
     assert target.read_text() == "hello\n"
     assert result.tool_errors() == []

@@ -13,26 +13,11 @@ from pathlib import Path
 import pytest
 
 from claude_kit.fakeapi import Script, Turn, Usage, agent_call, say, tool_use
-from claude_kit.session_runner import SessionResult, run_session
-from tests.e2e.kitrepo import BACKEND_CONFIG, decisions, install_kit
+from claude_kit.session_runner import SessionResult
+from tests.e2e.kitrepo import BACKEND_CONFIG, decisions, install_kit, run_ok
+from tests.hooks.hookrun import FEATURE
 
 pytestmark = pytest.mark.e2e
-
-FEATURE = {
-    "feature_id": "20261121-054000-login-rate-limit",
-    "dir": ".claude/.output/features/20261121-054000-login-rate-limit",
-    "name": "Login rate limit",
-    "work_type": "feature",
-    "status": "in_progress",
-    "current_phase": "implementation",
-    "updated_at": "2026-11-21T05:40:00Z",
-}
-
-
-def _run(repo: Path, home: Path, claude_bin: Path, script: Script) -> SessionResult:
-    result = run_session(repo, "go", script, home=home, claude_bin=claude_bin, timeout=120)
-    assert result.returncode == 0, result.describe()
-    return result
 
 
 def _conversation_steps(result: SessionResult, marker: str) -> list[int | None]:
@@ -54,7 +39,7 @@ def test_a_subagent_cannot_spawn_and_is_told_why(
         },
     )
 
-    result = _run(tmp_repo, isolated_home, claude_bin, script)
+    result = run_ok(tmp_repo, isolated_home, claude_bin, script)
 
     assert _conversation_steps(result, "INNER") == []  # the nested agent never started
     outer = result.subagent_requests("OUTER")
@@ -93,7 +78,7 @@ def test_compaction_gate_denies_at_90_percent_and_warns_at_77(
         agents={"FULL": [say("should never run")], "WARM": [say("warm report")]},
     )
 
-    result = _run(tmp_repo, isolated_home, claude_bin, script)
+    result = run_ok(tmp_repo, isolated_home, claude_bin, script)
 
     main = result.main_requests()
     assert [r.step for r in main] == [0, 1, 2]
@@ -131,7 +116,7 @@ def test_budget_denies_the_next_spawn_once_a_subagent_spent_it(
         },
     )
 
-    result = _run(tmp_repo, isolated_home, claude_bin, script)
+    result = run_ok(tmp_repo, isolated_home, claude_bin, script)
 
     assert _conversation_steps(result, "SPENDER") == [0]
     assert _conversation_steps(result, "SECOND") == []
@@ -160,7 +145,7 @@ def test_context_hooks_reach_the_model_and_survive_compaction(
         ],  # fmt: skip
     )
 
-    result = _run(tmp_repo, isolated_home, claude_bin, script)
+    result = run_ok(tmp_repo, isolated_home, claude_bin, script)
 
     sid = result.session_id
     first = result.main_requests()[0].text()

@@ -15,7 +15,10 @@ import uuid
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import pytest
+
 from claude_kit import lifecycle
+from tests.conftest import git_repo
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 LOG_REL = ".claude/.claude-kit/local/log/decisions.jsonl"
@@ -26,18 +29,51 @@ domains:
   backend:
     paths: ["**/*.go"]
 """
+TWO_DOMAINS = BACKEND + """\
+  frontend:
+    paths: ["ui/**"]
+"""
+# The Stop-time loop (review/test before ending) switched off: appended to a config by tests of
+# other features, so that a changed domain file does not keep their sessions running.
+LOOP_OFF = """\
+hooks:
+  track_modifications: {enabled: false}
+  feedback_loop: {enabled: false}
+  quality_gate: {enabled: false}
+"""
+# The active feature as `claude-kit feature` records it (.claude/.output/features/active.json).
+FEATURE = {
+    "feature_id": "20261121-054000-login-rate-limit",
+    "dir": ".claude/.output/features/20261121-054000-login-rate-limit",
+    "name": "Login rate limit",
+    "work_type": "feature",
+    "status": "in_progress",
+    "current_phase": "implementation",
+    "updated_at": "2026-11-21T05:40:00Z",
+}
 
-def install(repo: Path, config: str = BACKEND, files: dict[str, str] | None = None) -> Path:
-    """Write `files` and the team config, install (or recompile) the kit; returns the repo."""
+
+def install(repo: Path, config: str | None = BACKEND, files: dict[str, str] | None = None) -> Path:
+    """Write `files`, then the team `config` (None: let install detect domains), then install (or
+    recompile) the kit; returns the repo."""
     for rel, text in (files or {}).items():
         path = repo / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    cfg = repo / ".claude/claude-kit.yaml"
-    cfg.parent.mkdir(parents=True, exist_ok=True)
-    cfg.write_text(config, encoding="utf-8")
-    assert lifecycle.install(repo) == 0
+    if config is not None:
+        cfg = repo / ".claude/claude-kit.yaml"
+        cfg.parent.mkdir(parents=True, exist_ok=True)
+        cfg.write_text(config, encoding="utf-8")
+    code = lifecycle.install(repo)
+    assert code == 0, f"claude-kit install failed with {code}"
     return repo
+
+
+def kit_repo(
+    factory: pytest.TempPathFactory, name: str, config: str = BACKEND, files: dict[str, str] | None = None
+) -> Path:
+    """A fresh git repository with the kit installed, for a module-scoped fixture that many tests share."""
+    return install(git_repo(factory.mktemp(name) / "repo"), config, files)
 
 
 def _replace(node: Any, old: str, new: str) -> Any:
@@ -102,6 +138,17 @@ def run_hook(
         input=data, capture_output=True, env=full_env, timeout=timeout, check=False,
     )  # fmt: skip
     return HookResult(proc.returncode, proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8", "replace"))
+
+
+def launch(argv: list[str], repo: Path, payload: str, *, cwd: Path) -> dict[str, Any]:
+    """Run a hook command as Claude Code does (from `cwd`, CLAUDE_PROJECT_DIR=repo, the payload on
+    stdin); asserts it exited 0 and returns the JSON it answered."""
+    proc = subprocess.run(
+        argv, input=payload, capture_output=True, text=True, cwd=cwd,
+        env={**os.environ, "CLAUDE_PROJECT_DIR": str(repo)}, check=False, timeout=60,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    return dict(json.loads(proc.stdout))
 
 
 def log_records(repo: Path, **match: Any) -> list[dict[str, Any]]:

@@ -6,19 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.hooks.hookrun import BACKEND, fixture, install, log_records, run_hook
+from tests.hooks.hookrun import BACKEND, fixture, install, kit_repo, log_records, run_hook
 
 MAIN_GO = "package main\n\nfunc main() {}\n"
 
 
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("agent_first") / "repo"
-    root.mkdir()
-    import subprocess
-
-    subprocess.run(["git", "init", "-q", str(root)], check=True)
-    return install(root, files={"cmd/api/main.go": MAIN_GO})
+    return kit_repo(tmp_path_factory, "agent_first", files={"cmd/api/main.go": MAIN_GO})
 
 
 def test_main_thread_edit_of_a_domain_file_is_denied_with_a_one_step_spawn(repo: Path) -> None:

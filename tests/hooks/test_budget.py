@@ -7,7 +7,6 @@ transcripts (the main one and `<session>/subagents/agent-*.jsonl`), each respons
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -17,7 +16,7 @@ from typing import Any
 import pytest
 
 from claude_kit.payload import payload_root
-from tests.hooks.hookrun import assert_clean, fixture, install, log_records, run_hook
+from tests.hooks.hookrun import assert_clean, fixture, install, kit_repo, log_records, run_hook
 from tests.hooks.test_compaction_gate import CALL, assistant, user, write_lines
 
 sys.path.insert(0, str(payload_root() / "hooks"))
@@ -28,9 +27,7 @@ TOKENS_10K = "version: 1\nbudget: {session_tokens: 10000}\n"
 
 @pytest.fixture(scope="module")
 def kit(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    repo = tmp_path_factory.mktemp("budget")
-    subprocess.run(["git", "init", "-q", str(repo)], check=True)
-    return install(repo, TOKENS_10K)
+    return kit_repo(tmp_path_factory, "budget", TOKENS_10K)
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ with message.usage, system/compact_boundary with compactMetadata, metadata lines
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 import threading
 import uuid
@@ -17,7 +16,7 @@ from typing import Any
 import pytest
 
 from claude_kit.payload import payload_root
-from tests.hooks.hookrun import assert_clean, fixture, install, log_records, run_hook
+from tests.hooks.hookrun import assert_clean, fixture, install, kit_repo, log_records, run_hook
 
 sys.path.insert(0, str(payload_root() / "hooks"))
 import ck_spawn  # noqa: E402  (stdlib-only hook module, imported for its pure functions)
@@ -128,9 +127,7 @@ def _no_runtime_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(scope="module")
 def kit(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    repo = tmp_path_factory.mktemp("gate")
-    subprocess.run(["git", "init", "-q", str(repo)], check=True)
-    return install(repo)
+    return kit_repo(tmp_path_factory, "gate")
 
 
 @pytest.fixture

@@ -10,18 +10,9 @@ from typing import Any
 
 import pytest
 
-from tests.hooks.hookrun import assert_clean, fixture, install, log_records, run_hook
+from tests.hooks.hookrun import FEATURE, assert_clean, fixture, install, log_records, run_hook
 
 STATE = ".claude/.claude-kit/local/state"
-FEATURE = {
-    "feature_id": "20261121-054000-login-rate-limit",
-    "dir": ".claude/.output/features/20261121-054000-login-rate-limit",
-    "name": "Login rate limit",
-    "work_type": "feature",
-    "status": "in_progress",
-    "current_phase": "implementation",
-    "updated_at": "2026-11-21T05:40:00Z",
-}
 
 
 @pytest.fixture

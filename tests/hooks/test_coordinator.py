@@ -9,18 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from tests.hooks.hookrun import BACKEND, fixture, install, log_records, run_hook
+from tests.hooks.hookrun import BACKEND, TWO_DOMAINS, fixture, install, log_records, run_hook
 
 CK = Callable[..., Result]
 COORDINATOR = BACKEND + "orchestration:\n  coordinator_mode: true\n"
-TWO_DOMAINS = """\
-version: 1
-domains:
-  backend:
-    paths: ["**/*.go"]
-  frontend:
-    paths: ["ui/**"]
-"""
 
 
 def _write(repo: Path, rel: str, **extra: object) -> dict[str, object]:

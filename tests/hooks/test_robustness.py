@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from claude_kit.payload import payload_root
-from tests.hooks.hookrun import assert_clean, fixture, install, log_records, run_hook
+from tests.hooks.hookrun import assert_clean, fixture, install, kit_repo, log_records, run_hook
 
 HOOKS = payload_root() / "hooks"
 DISPATCHERS = sorted(p.stem for p in HOOKS.glob("*.py") if 'if __name__ == "__main__"' in p.read_text())
@@ -26,10 +26,7 @@ DISPATCHERS = sorted(p.stem for p in HOOKS.glob("*.py") if 'if __name__ == "__ma
 
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("robust") / "repo"
-    root.mkdir()
-    subprocess.run(["git", "init", "-q", str(root)], check=True)
-    return install(root, files={"cmd/api/main.go": "package main\n"})
+    return kit_repo(tmp_path_factory, "robust", files={"cmd/api/main.go": "package main\n"})
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -10,7 +9,7 @@ from types import ModuleType
 import pytest
 
 from claude_kit.payload import payload_root
-from tests.hooks.hookrun import BACKEND, fixture, install, log_records, run_hook
+from tests.hooks.hookrun import BACKEND, fixture, install, kit_repo, log_records, run_hook
 
 
 @pytest.fixture(scope="module")
@@ -28,10 +27,8 @@ def ck_edit() -> ModuleType:
 
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("shell") / "repo"
-    root.mkdir()
-    subprocess.run(["git", "init", "-q", str(root)], check=True)
-    return install(root, files={"cmd/api/main.go": "package main\n", "cmd/api/util.go": "package main\n"})
+    go = "package main\n"
+    return kit_repo(tmp_path_factory, "shell", files={"cmd/api/main.go": go, "cmd/api/util.go": go})
 
 
 CAUGHT = [

@@ -7,7 +7,6 @@ denied; with 2 or 3 the kit tracks each subagent's depth.
 from __future__ import annotations
 
 import json
-import subprocess
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -15,23 +14,19 @@ from typing import Any
 
 import pytest
 
-from tests.hooks.hookrun import assert_clean, fixture, install, log_records, run_hook
+from tests.hooks.hookrun import assert_clean, fixture, install, kit_repo, log_records, run_hook
 
 STATE = ".claude/.claude-kit/local/state"
 
 
 @pytest.fixture(scope="module")
 def kit(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    repo = tmp_path_factory.mktemp("depth1")
-    subprocess.run(["git", "init", "-q", str(repo)], check=True)
-    return install(repo)
+    return kit_repo(tmp_path_factory, "depth1")
 
 
 @pytest.fixture(scope="module")
 def deep(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    repo = tmp_path_factory.mktemp("depth2")
-    subprocess.run(["git", "init", "-q", str(repo)], check=True)
-    return install(repo, "version: 1\nspawn: {max_depth: 2}\n")
+    return kit_repo(tmp_path_factory, "depth2", "version: 1\nspawn: {max_depth: 2}\n")
 
 
 def spawn(repo: Path, session: str, *, agent: tuple[str, str] | None = None, transcript: str = "",

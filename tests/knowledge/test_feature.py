@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from click.testing import Result
 
 from claude_kit import feature
 from claude_kit.errors import KitError
-from tests.conftest import build_file_tree
+from tests.conftest import build_file_tree, concurrently
 
 ACTIVE_KEYS = {"feature_id", "dir", "name", "work_type", "status", "current_phase", "updated_at"}
 
@@ -265,20 +264,11 @@ def test_concurrent_updates_lose_nothing(repo: Path) -> None:
     feature.start(repo, "parallel", "large")
     fid = only_id(repo)
     phases = feature.PHASES[2:10]
-    errors: list[BaseException] = []
 
     def worker(p: str) -> None:
-        try:
-            feature.phase(repo, fid, p, "complete", agent=f"agent-{p}", note=f"done {p}")
-        except BaseException as exc:  # pragma: no cover - reported below
-            errors.append(exc)
+        feature.phase(repo, fid, p, "complete", agent=f"agent-{p}", note=f"done {p}")
 
-    threads = [threading.Thread(target=worker, args=(p,)) for p in phases]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    assert concurrently(worker, phases) == []
     m = manifest_of(repo, fid)
     assert all(m["phases"][p]["notes"] == [f"done {p}"] for p in phases)
     assert sorted(m["agents_contributed"]) == sorted(f"agent-{p}" for p in phases)

@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,7 +13,7 @@ import pytest
 from click.testing import Result
 
 from claude_kit import locks
-from tests.conftest import build_file_tree
+from tests.conftest import build_file_tree, concurrently
 from tests.hooks.hookrun import assert_clean, fixture, install, log_records, run_hook
 
 LOCKS = ".claude/.output/locks/locks.json"
@@ -119,20 +118,11 @@ def test_bad_input(repo: Path, ck: Callable[..., Result]) -> None:
 
 def test_concurrent_acquires_lose_nothing(repo: Path) -> None:
     files = [f"f{i}.txt" for i in range(8)]
-    errors: list[BaseException] = []
 
     def worker(name: str) -> None:
-        try:
-            assert locks.acquire(repo, [name], f"agent-{name[:2]}") == 0
-        except BaseException as exc:  # pragma: no cover - reported below
-            errors.append(exc)
+        assert locks.acquire(repo, [name], f"agent-{name[:2]}") == 0
 
-    threads = [threading.Thread(target=worker, args=(f,)) for f in files]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    assert concurrently(worker, files) == []
     assert set(store(repo)) == set(files)
 
 

@@ -8,7 +8,6 @@ and execs the real Python, the Windows store stub (exits 49, prints nothing), a 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import stat
 import subprocess
@@ -19,6 +18,7 @@ import pytest
 
 from claude_kit import lifecycle, payload
 from tests.conftest import REPO_ROOT
+from tests.hooks.hookrun import launch
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX sh launcher")
 
@@ -205,18 +205,7 @@ def test_settings_command_runs_the_hook_with_spaces_in_the_project_dir(tmp_path:
     # Claude Code runs the command through a shell, from some cwd, with CLAUDE_PROJECT_DIR set.
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    res = subprocess.run(
-        [SH, "-c", command],
-        input=fixture,
-        capture_output=True,
-        text=True,
-        cwd=elsewhere,
-        env={**os.environ, "CLAUDE_PROJECT_DIR": str(root)},
-        check=False,
-        timeout=60,
-    )
-    assert res.returncode == 0, res.stderr
-    out = json.loads(res.stdout)
+    out = launch([SH, "-c", command], root, fixture, cwd=elsewhere)
     assert out["hookSpecificOutput"]["hookEventName"] == "SessionStart"
     assert "claude-kit is active" in out["hookSpecificOutput"]["additionalContext"]
     assert (root / ".claude/.claude-kit/local/python").is_file()

@@ -10,7 +10,7 @@ import pytest
 
 from claude_kit import lifecycle, status
 from claude_kit.errors import KitError
-from tests.conftest import build_file_tree, git, tree_hashes
+from tests.conftest import build_file_tree, git, tree_hashes, unchanged
 
 CONFIG = "version: 1\ndomains:\n  api:\n    paths: ['api/**/*.go']\n"
 
@@ -27,27 +27,22 @@ def test_config_written_before_install_survives_uninstall(tmp_repo: Path) -> Non
 
 def test_config_that_is_not_utf8_is_a_clear_error(tmp_repo: Path) -> None:
     build_file_tree(tmp_repo, {".claude/claude-kit.yaml": b"version: 1\n# \xff\n"})
-    before = tree_hashes(tmp_repo)
-    with pytest.raises(KitError, match=r"claude-kit\.yaml: not UTF-8 text .*nothing was changed"):
+    not_utf8 = r"claude-kit\.yaml: not UTF-8 text .*nothing was changed"
+    with unchanged(tmp_repo), pytest.raises(KitError, match=not_utf8):
         lifecycle.install(tmp_repo)
-    assert tree_hashes(tmp_repo) == before
 
 
 def test_uninstall_with_undecodable_claude_md_changes_nothing(tmp_repo: Path) -> None:
     assert lifecycle.install(tmp_repo) == 0
     (tmp_repo / "CLAUDE.md").write_bytes(b"\xfe\xff broken\n")
-    before = tree_hashes(tmp_repo)
-    with pytest.raises(KitError, match=r"CLAUDE\.md: not UTF-8"):
+    with unchanged(tmp_repo), pytest.raises(KitError, match=r"CLAUDE\.md: not UTF-8"):
         lifecycle.uninstall(tmp_repo)
-    assert tree_hashes(tmp_repo) == before
 
 
 def test_settings_with_a_malformed_hooks_section_changes_nothing(tmp_repo: Path) -> None:
     build_file_tree(tmp_repo, {".claude/settings.json": '{"hooks": {"PreToolUse": {"matcher": "Bash"}}}'})
-    before = tree_hashes(tmp_repo)
-    with pytest.raises(KitError, match=r"\$\.hooks\.PreToolUse must be a list"):
+    with unchanged(tmp_repo), pytest.raises(KitError, match=r"\$\.hooks\.PreToolUse must be a list"):
         lifecycle.install(tmp_repo)
-    assert tree_hashes(tmp_repo) == before
 
 
 def test_deleted_claude_md_is_not_recreated_by_update(tmp_repo: Path) -> None:
