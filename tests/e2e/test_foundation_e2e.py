@@ -10,15 +10,9 @@ from claude_kit import lifecycle
 from claude_kit.fakeapi import Script, call, say
 from claude_kit.session_runner import SessionResult, run_session
 from tests.e2e.hookkit import HookLog, configure_hooks, write_hook
-from tests.e2e.kitrepo import decisions, install_kit
+from tests.e2e.kitrepo import decisions, install_kit, run_ok
 
 pytestmark = pytest.mark.e2e
-
-
-def _run(repo: Path, home: Path, claude_bin: Path, script: Script) -> SessionResult:
-    result = run_session(repo, "go", script, home=home, claude_bin=claude_bin, timeout=90)
-    assert result.returncode == 0, result.describe()
-    return result
 
 
 def test_installed_kit_hook_fires_in_a_real_session(
@@ -26,7 +20,7 @@ def test_installed_kit_hook_fires_in_a_real_session(
 ) -> None:
     install_kit(tmp_repo, files={"cmd/api/main.go": "package main\n"})
 
-    result = _run(tmp_repo, isolated_home, claude_bin, Script(main=[say("hello")]))
+    result = run_ok(tmp_repo, isolated_home, claude_bin, Script(main=[say("hello")]))
 
     # The SessionStart hook's context reaches the model in its first request.
     first = result.main_requests()[0].text()
@@ -48,7 +42,7 @@ def test_user_hook_keeps_firing_after_install_and_after_uninstall(
 
     def write_session(content: str) -> SessionResult:
         script = Script(main=[call("Write", {"file_path": str(target), "content": content}), say("ok")])
-        return _run(tmp_repo, isolated_home, claude_bin, script)
+        return run_ok(tmp_repo, isolated_home, claude_bin, script)
 
     install_kit(tmp_repo, config=None)
     result = write_session("with kit\n")
@@ -73,7 +67,7 @@ def test_stale_config_is_reported_not_silently_used(
     target = tmp_repo / "cmd/api/main.go"
 
     script = Script(main=[call("Write", {"file_path": str(target), "content": "package api\n"}), say("ok")])
-    result = _run(tmp_repo, isolated_home, claude_bin, script)
+    result = run_ok(tmp_repo, isolated_home, claude_bin, script)
 
     assert "changed after it was compiled" in result.main_requests()[0].text()
     [error] = result.tool_errors()

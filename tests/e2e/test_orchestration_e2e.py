@@ -14,18 +14,11 @@ import pytest
 import yaml
 
 from claude_kit.fakeapi import Script, call, say
-from claude_kit.session_runner import SessionResult, run_session
-from tests.e2e.kitrepo import decisions, install_kit
+from tests.e2e.kitrepo import decisions, install_kit, run_ok
 
 pytestmark = pytest.mark.e2e
 
 KIT = f'"{sys.executable}" -m claude_kit'
-
-
-def _run(repo: Path, home: Path, claude_bin: Path, script: Script) -> SessionResult:
-    result = run_session(repo, "add a health check", script, home=home, claude_bin=claude_bin, timeout=90)
-    assert result.returncode == 0, result.describe()
-    return result
 
 
 def test_feature_state_drives_the_coordinator_gate_and_survives_sessions(
@@ -44,7 +37,7 @@ def test_feature_state_drives_the_coordinator_gate_and_survives_sessions(
         ]
     )  # fmt: skip
 
-    first = _run(tmp_repo, isolated_home, claude_bin, script)
+    first = run_ok(tmp_repo, isolated_home, claude_bin, script, prompt="add a health check")
 
     # The CLI wrote a schema-valid MANIFEST.yaml with the SMALL work type's skipped phases.
     [manifest_path] = (tmp_repo / ".claude/.output/features").glob("*-health-check/MANIFEST.yaml")
@@ -64,7 +57,9 @@ def test_feature_state_drives_the_coordinator_gate_and_survives_sessions(
     assert denied["session_id"] == first.session_id
 
     # A new session starts knowing the feature and its phase.
-    second = _run(tmp_repo, isolated_home, claude_bin, Script(main=[say("resuming")]))
+    second = run_ok(
+        tmp_repo, isolated_home, claude_bin, Script(main=[say("resuming")]), prompt="add a health check"
+    )
     brief = second.main_requests()[0].text()
     assert "health check" in brief and "implementation" in brief
     assert "claude-kit feature resume" in brief
