@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from claude_kit.payload import payload_root
-from tests.hooks.hookrun import fixture, install
+from tests.hooks.hookrun import fixture, kit_repo
 
 HOOKS = payload_root() / "hooks"
 DISPATCHERS = sorted(p.stem for p in HOOKS.glob("*.py") if 'if __name__ == "__main__"' in p.read_text())
@@ -25,6 +25,10 @@ DISPATCHERS = sorted(p.stem for p in HOOKS.glob("*.py") if 'if __name__ == "__ma
 ALLOWED = {
     # the kit's own hook modules
     "ckrt", "ck_edit", "ck_locks", "ck_spawn", "ck_context", "ck_loop",
+    # the loop system, behind ck_loop (each event imports only what it needs)
+    "ck_loop_config", "ck_state", "ck_tracking", "ck_reports", "ck_verdicts", "ck_schema", "ck_feedback",
+    "ck_decision", "ck_stop", "ck_quality_gate", "ck_output_location", "ck_completion", "ck_loop_detection",
+    "ck_advisor", "ck_escalation", "ck_proc",
     # json and what it pulls in (json.decoder imports re)
     "__future__", "json", "_json", "re", "_sre", "sre_compile", "sre_parse", "sre_constants", "enum",
     "types", "operator", "_operator", "functools", "_functools", "collections", "_collections",
@@ -85,10 +89,7 @@ def baseline() -> set[str]:
 
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("imports") / "repo"
-    root.mkdir()
-    subprocess.run(["git", "init", "-q", str(root)], check=True)
-    return install(root, files={"cmd/api/main.go": "package main\n"})
+    return kit_repo(tmp_path_factory, "imports", files={"cmd/api/main.go": "package main\n"})
 
 
 def _run(repo: Path, module: str, name: str, overrides: dict[str, str]) -> tuple[set[str], str]:

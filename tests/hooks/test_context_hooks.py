@@ -41,7 +41,7 @@ def write_state(repo: Path, session: str, name: str, data: Any) -> Path:
 
 
 def dirty_backend(files: list[str] | None = None, phases: dict[str, Any] | None = None) -> dict[str, Any]:
-    # The feedback-loop state as ck_loop writes it (hooks/ck_loop.py: _norm_fb, _dom_state).
+    # The feedback-loop state as ck_loop writes it (hooks/ck_loop.py: _norm_fb, domain_entry).
     return {
         "iteration": 2,
         "seq": 3,

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 from click.testing import Result
 
-import ck_loop
+import ck_completion
 from tests.loop.conftest import SID, Kit, allowed, blocked, verdict_text
 
 CK = Callable[..., Result]
@@ -128,9 +128,9 @@ def test_the_loop_ends_at_its_limit_with_a_message(kit: Kit, cli: CK) -> None:
 
 def test_a_wrong_promise_does_not_end_the_loop(kit: Kit, cli: CK) -> None:
     start(cli)
-    assert ck_loop.has_promise("ok <promise>ALL GREEN</promise>", "ALL GREEN")
-    assert not ck_loop.has_promise("<promise>ALL GREEN?</promise>", "ALL GREEN")
-    assert not ck_loop.has_promise("ALL GREEN", "ALL GREEN")
+    assert ck_completion.has_promise("ok <promise>ALL GREEN</promise>", "ALL GREEN")
+    assert not ck_completion.has_promise("<promise>ALL GREEN?</promise>", "ALL GREEN")
+    assert not ck_completion.has_promise("ALL GREEN", "ALL GREEN")
     blocked(kit.stop("<promise>NOT YET</promise>"))
 
 

@@ -8,7 +8,7 @@ import string
 import pytest
 from rapidfuzz import fuzz
 
-import ck_loop
+import ck_loop_detection
 from tests.loop.conftest import BACKEND, SID, Kit, allowed, blocked
 
 SAMPLES = [
@@ -49,7 +49,7 @@ def _random_pairs(n: int) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize(("a", "b"), SAMPLES)
 def test_similarity_equals_rapidfuzz_ratio_on_samples(a: str, b: str) -> None:
-    assert ck_loop.similarity(a, b) == pytest.approx(fuzz.ratio(a, b), abs=1e-9)
+    assert ck_loop_detection.similarity(a, b) == pytest.approx(fuzz.ratio(a, b), abs=1e-9)
 
 
 def test_similarity_gives_the_same_verdict_as_rapidfuzz_at_the_threshold() -> None:
@@ -57,7 +57,7 @@ def test_similarity_gives_the_same_verdict_as_rapidfuzz_at_the_threshold() -> No
     near = [p for p in pairs if 80 <= fuzz.ratio(*p) <= 98]
     assert len(near) > 50  # the threshold region is really exercised
     for a, b in pairs:
-        ours, theirs = ck_loop.similarity(a, b), fuzz.ratio(a, b)
+        ours, theirs = ck_loop_detection.similarity(a, b), fuzz.ratio(a, b)
         assert ours == pytest.approx(theirs, abs=1e-9)
         assert (ours > 90) == (theirs > 90)
 
@@ -68,10 +68,11 @@ def test_stuck_needs_three_alike_messages_under_the_same_instruction() -> None:
         {"key": "k", "msg": "Still working on the auth bug, will try again!"},
         {"key": "k", "msg": "Still working on the auth bug; will try again."},
     ]
-    assert ck_loop.stuck(alike, 90)
-    assert not ck_loop.stuck(alike[:2], 90)
-    assert not ck_loop.stuck([*alike[:2], dict(alike[2], key="other")], 90)
-    assert not ck_loop.stuck([*alike[:2], {"key": "k", "msg": "Fixed it by rotating the signing key."}], 90)
+    assert ck_loop_detection.stuck(alike, 90)
+    assert not ck_loop_detection.stuck(alike[:2], 90)
+    assert not ck_loop_detection.stuck([*alike[:2], dict(alike[2], key="other")], 90)
+    fixed = {"key": "k", "msg": "Fixed it by rotating the signing key."}
+    assert not ck_loop_detection.stuck([*alike[:2], fixed], 90)
 
 
 def test_stuck_completion_loop_is_detected_recorded_and_escalated(kit: Kit, ck, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -6,7 +6,7 @@ import os
 import time
 from pathlib import Path
 
-import ck_loop
+import ck_quality_gate
 from tests.loop.conftest import BACKEND, Kit, allowed, blocked
 
 
@@ -113,16 +113,16 @@ def test_content_hash_covers_tracked_and_untracked_files_but_not_ignored_ones(ki
     kit.install()
     cfg = kit.hook("Stop").config
     kit.write("a.go", "package a\n")
-    first = ck_loop.domain_content_hash(cfg, "backend")
+    first = ck_quality_gate.domain_content_hash(cfg, "backend")
     kit.write(".gitignore", "gen/\n")
     kit.write("gen/z.go", "package gen\n")
-    assert ck_loop.domain_content_hash(cfg, "backend") == first
+    assert ck_quality_gate.domain_content_hash(cfg, "backend") == first
     kit.write("a.go", "package a // edit\n")
-    assert ck_loop.domain_content_hash(cfg, "backend") != first
+    assert ck_quality_gate.domain_content_hash(cfg, "backend") != first
 
 
 def test_run_check_reports_ok_fail_and_missing() -> None:
-    assert ck_loop.run_check({"run": "true"})["status"] == "ok"
-    failed = ck_loop.run_check({"run": "echo out; echo err >&2; exit 2"})
+    assert ck_quality_gate.run_check({"run": "true"})["status"] == "ok"
+    failed = ck_quality_gate.run_check({"run": "echo out; echo err >&2; exit 2"})
     assert failed == {"status": "fail", "code": 2, "tail": "out\nerr"}
-    assert ck_loop.run_check({"run": "nope-no-such-command-zz"})["status"] == "missing"
+    assert ck_quality_gate.run_check({"run": "nope-no-such-command-zz"})["status"] == "missing"

@@ -10,7 +10,7 @@ import textwrap
 import time
 from pathlib import Path
 
-import ck_loop
+import ck_state
 import ckrt
 from tests.loop.conftest import SID, Kit
 
@@ -69,7 +69,7 @@ def test_sixteen_processes_lose_no_update_and_never_tear_the_json(kit: Kit, tmp_
     data = json.loads(state.read_text())
     assert data["seq"] == workers * count
     assert data["domains"]["backend"]["changes"] == workers * count
-    assert len(data["domains"]["backend"]["files"]) == ck_loop.FILE_CAP
+    assert len(data["domains"]["backend"]["files"]) == ck_state.FILE_CAP
     assert seen["torn"] == 0 and seen["reads"] > 0
     leftovers = [p.name for p in state.parent.iterdir() if p.name.endswith(".tmp")]
     assert leftovers == []
@@ -92,12 +92,12 @@ def test_cleanup_removes_only_old_sessions_at_most_once_a_day(kit: Kit) -> None:
     _age(base / "young", 6)
     _age(base / "current", 30)
 
-    assert ck_loop.maybe_cleanup("current") == ["old"]
+    assert ck_state.maybe_cleanup("current") == ["old"]
     assert sorted(p.name for p in base.iterdir() if p.is_dir()) == ["current", "young"]
 
     _age(base / "young", 8)
-    assert ck_loop.maybe_cleanup("current") == []  # the stamp says: already done today
-    assert ck_loop.maybe_cleanup("current", now=time.time() + 86401) == ["young"]
+    assert ck_state.maybe_cleanup("current") == []  # the stamp says: already done today
+    assert ck_state.maybe_cleanup("current", now=time.time() + 86401) == ["young"]
 
 
 def test_stop_hook_runs_the_cleanup_and_session_start_never_does(kit: Kit) -> None:

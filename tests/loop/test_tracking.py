@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ck_loop
+import ck_state
 from tests.loop.conftest import SID, TWO_DOMAINS, Kit, fixture, verdict_text
 
 
@@ -98,13 +99,13 @@ def test_markdown_reports_are_recorded_with_their_author_but_docs_are_not(kit: K
 
 def test_file_list_is_bounded_but_changes_keep_counting(kit: Kit) -> None:
     kit.install()
-    for i in range(ck_loop.FILE_CAP + 5):
+    for i in range(ck_state.FILE_CAP + 5):
         kit.edit(f"pkg/f{i}.go")
 
     backend = kit.state()["domains"]["backend"]
-    assert len(backend["files"]) == ck_loop.FILE_CAP
-    assert backend["files"][-1] == f"pkg/f{ck_loop.FILE_CAP + 4}.go"
-    assert backend["changes"] == ck_loop.FILE_CAP + 5
+    assert len(backend["files"]) == ck_state.FILE_CAP
+    assert backend["files"][-1] == f"pkg/f{ck_state.FILE_CAP + 4}.go"
+    assert backend["changes"] == ck_state.FILE_CAP + 5
 
 
 def test_kill_switch_turns_tracking_off(kit: Kit) -> None:

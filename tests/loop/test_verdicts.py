@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-import ck_loop
+import ck_loop_config
+import ck_schema
+import ck_verdicts
 from tests.loop.conftest import BACKEND, Kit, blocked, fixture, verdict_text
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "installer/claude_kit/schemas/verdict.schema.json"
@@ -28,8 +30,8 @@ FAILING = dict(VALID, verdict="FAIL", issues=[{"file": "a.go", "line": 3, "probl
 
 # -- the schema and the validator ---------------------------------------------------------------------
 def test_schema_file_is_the_schema_the_hooks_embed() -> None:
-    assert json.loads(SCHEMA_FILE.read_text()) == ck_loop.VERDICT_SCHEMA
-    Draft202012Validator.check_schema(ck_loop.VERDICT_SCHEMA)
+    assert json.loads(SCHEMA_FILE.read_text()) == ck_verdicts.VERDICT_SCHEMA
+    Draft202012Validator.check_schema(ck_verdicts.VERDICT_SCHEMA)
 
 
 def test_schema_uses_only_keywords_the_stdlib_validator_implements() -> None:
@@ -45,7 +47,7 @@ def test_schema_uses_only_keywords_the_stdlib_validator_implements() -> None:
                 found |= keywords(item)
         return found
 
-    assert keywords(ck_loop.VERDICT_SCHEMA) <= ck_loop.SUPPORTED_KEYWORDS
+    assert keywords(ck_verdicts.VERDICT_SCHEMA) <= ck_schema.SUPPORTED_KEYWORDS
 
 
 MUTATIONS: list[tuple[str, Any]] = [
@@ -128,9 +130,9 @@ EXAMPLES = _examples()
 
 
 def test_stdlib_validator_agrees_with_jsonschema_on_every_example() -> None:
-    reference = Draft202012Validator(ck_loop.VERDICT_SCHEMA)
+    reference = Draft202012Validator(ck_verdicts.VERDICT_SCHEMA)
     verdicts = [
-        (not ck_loop.validate(ck_loop.VERDICT_SCHEMA, doc), reference.is_valid(doc)) for doc in EXAMPLES
+        (not ck_schema.validate(ck_verdicts.VERDICT_SCHEMA, doc), reference.is_valid(doc)) for doc in EXAMPLES
     ]
     disagreements = [doc for doc, (ours, theirs) in zip(EXAMPLES, verdicts, strict=True) if ours != theirs]
     assert disagreements == []
@@ -139,7 +141,7 @@ def test_stdlib_validator_agrees_with_jsonschema_on_every_example() -> None:
 
 
 def test_validator_messages_name_the_path() -> None:
-    errors = ck_loop.validate(ck_loop.VERDICT_SCHEMA, dict(VALID, verdict="OK", issues=[{"file": "a"}]))
+    errors = ck_schema.validate(ck_verdicts.VERDICT_SCHEMA, dict(VALID, verdict="OK", issues=[{"file": "a"}]))
     assert '$.verdict: "OK" is not one of ["PASS", "FAIL"]' in errors
     assert '$.issues[0]: required property "problem" is missing' in errors
 
@@ -149,7 +151,7 @@ def test_parse_takes_the_last_fenced_claude_kit_block() -> None:
     text = (
         "```json\n" + json.dumps(FAILING) + "\n```\nthen fixed\n" + verdict_text() + "\n```sh\ngo test\n```"
     )
-    obj, problem = ck_loop.parse_verdict(text)
+    obj, problem = ck_verdicts.parse_verdict(text)
     assert problem is None
     assert obj is not None and obj["verdict"] == "PASS"
 
@@ -169,12 +171,12 @@ def test_parse_takes_the_last_fenced_claude_kit_block() -> None:
     ],
 )
 def test_parse_reports_what_is_wrong(text: str, expected: str) -> None:
-    _obj, problem = ck_loop.parse_verdict(text)
+    _obj, problem = ck_verdicts.parse_verdict(text)
     assert problem is not None and expected in problem
 
 
 def test_parse_accepts_an_unfenced_trailing_block() -> None:
-    obj, problem = ck_loop.parse_verdict("report\n" + json.dumps(VALID))
+    obj, problem = ck_verdicts.parse_verdict("report\n" + json.dumps(VALID))
     assert problem is None and obj == VALID
 
 
@@ -185,7 +187,7 @@ def test_agent_names_map_to_domain_and_role_including_custom_names(kit: Kit) -> 
             'paths: ["**/*.go"]\n', 'paths: ["**/*.go"]\n    agents: {reviewer: api-reviewer}\n'
         )
     )
-    roles = ck_loop.agent_roles(kit.hook("Stop").config)
+    roles = ck_loop_config.agent_roles(kit.hook("Stop").config)
     assert roles["api-reviewer"] == ("backend", "review")
     assert roles["backend-tester"] == ("backend", "testing")
     assert roles["test-lead"] == (None, "test_planning")

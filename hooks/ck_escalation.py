@@ -1,0 +1,125 @@
+# claude-kit: managed, id=hooks/ck_escalation
+"""Escalation (docs/loop.md, "Bounds, escalation and stop_hook_active"): when a bound is reached the
+stop goes through, the user gets a systemMessage and a context file under <output_dir>/escalations/,
+and the kit does not block this session again until something is recorded (a change, a verdict, a
+spawn).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+import ck_state
+import ckrt
+from ck_completion import end_loop, scratch, scratchpad_rel
+from ck_feedback import counters_text, files_text, issues_text
+from ck_loop_config import ROLE_WORD, limits, output_dir
+
+
+def escalate(h, cfg, decision, fb, st, loop, msg: str) -> None:
+    sid = h.session_id
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
+    rel = f"{output_dir(cfg)}/escalations/{ckrt.safe_name(sid)}-{stamp}.md"
+    try:
+        path = os.path.join(ckrt.ROOT, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        tmp = f"{path}.{os.getpid()}.tmp"
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write("\n".join(_context_lines(cfg, sid, decision, fb, st, loop, msg)))
+        os.replace(tmp, path)
+    except OSError as exc:
+        rel = f"(not written: {exc})"
+    h.log(decision.hook, "escalate", decision.why, file=rel, gate=decision.gate)
+    h.tell_user(
+        f"claude-kit escalated to you ({decision.hook}): {decision.why}. Claude may stop now; claude-kit "
+        f"does not block again until the code changes. Context: {rel}. Decide: tell Claude what to try "
+        "next, fix it yourself, or switch the gate off (CLAUDE_KIT_DISABLE=1 for one run)."
+    )
+    seq = fb["seq"] if fb else 0
+
+    def apply(d):
+        ck_state.reset_streak(d)
+        d["last_seq"] = seq
+        d["escalated"] = {  # ck_stop lets stops through while fb["seq"] still equals this seq
+            "seq": seq,
+            "gate": decision.gate,
+            "hook": decision.hook,
+            "why": decision.why,
+            "file": rel,
+            "ts": time.time(),
+        }
+        d["escalations"] = int(d.get("escalations", 0)) + 1
+
+    ck_state.update(sid, "stop", apply)
+    if decision.gate == "completion_loop" and loop and loop.get("active"):
+        end_loop(sid, "escalated")
+        i, n = loop.get("iteration"), loop.get("max_iterations")
+        scratch(cfg, sid, i, n, msg, f"escalated: {decision.why}")
+
+
+def _context_lines(cfg, sid, decision, fb, st, loop, msg) -> list:
+    """The escalation file: limits, counters, each domain's files and phases, recent failures, the
+    instruction the kit would have repeated, the last assistant messages, and what the user can do."""
+    lim = limits(cfg)
+    lines = [
+        f"# claude-kit escalation: {decision.hook}",
+        "",
+        f"- session: {sid}",
+        f"- time: {time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime())}Z",
+        f"- gate: {decision.gate}",
+        f"- why: {decision.why}",
+        f"- limits: max_feedback_iterations {lim['max_feedback_iterations']}, max_consecutive_failures "
+        f"{lim['max_consecutive_failures']}, max_stop_blocks {lim['max_stop_blocks']}, "
+        f"loop_similarity_percent {lim['loop_similarity_percent']}",
+    ]
+    if fb:
+        lines += [
+            "",
+            "## Feedback loop",
+            f"- iteration: {fb['iteration']}",
+            f"- consecutive failures: {counters_text(fb)}",
+        ]
+        for name, e in fb["domains"].items():
+            phases = e.get("phases") or {}
+            done = (
+                ", ".join(f"{ROLE_WORD.get(r, r)} {p.get('verdict')}" for r, p in phases.items())
+                or "nothing passed yet"
+            )
+            lines.append(
+                f"- {name}: {e.get('changes', 0)} change(s) ({files_text(e.get('files', []), 15)}); {done}"
+            )
+        if fb["failures"]:
+            lines += ["", "## Recent failures"]
+            for f in fb["failures"][-8:]:
+                when = time.strftime("%H:%M:%S", time.gmtime(f.get("ts", 0)))
+                what = " - ".join(x for x in (issues_text(f), f.get("summary")) if x)
+                what = f.get("invalid") or what or "no details"
+                lines.append(
+                    f"- {when}Z {f.get('domain')} {ROLE_WORD.get(f.get('role'), f.get('role'))} "
+                    f"by {f.get('agent')}: {what}"
+                )
+    if loop:
+        lines += [
+            "",
+            "## Completion loop",
+            f"- iteration {loop.get('iteration')}/{loop.get('max_iterations')}, "
+            f"promise <promise>{loop.get('completion_promise')}</promise>",
+            f"- scratchpad: {scratchpad_rel(cfg, sid)}",
+        ]
+    if decision.reason:
+        lines += ["", "## Last instruction claude-kit would have repeated", "", "```", decision.reason, "```"]
+    recent = [str(x.get("msg") or "") for x in st.get("history", [])][-2:] + [msg]
+    lines += ["", "## Last assistant messages"] + [
+        f"- {' '.join(m.split())[:400] or '(empty)'}" for m in recent
+    ]
+    lines += [
+        "",
+        "## What you can do",
+        "- Fix the cause yourself or tell Claude what to try; claude-kit gates again once code changes.",
+        "- Switch a gate off in .claude/claude-kit.yaml (hooks: {<name>: {enabled: false}}), "
+        "then `claude-kit sync`.",
+        "- Everything off for one run: CLAUDE_KIT_DISABLE=1.",
+        "",
+    ]
+    return lines

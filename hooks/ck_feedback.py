@@ -1,0 +1,178 @@
+# claude-kit: managed, id=hooks/ck_feedback
+"""The feedback loop at Stop (docs/loop.md, "The feedback loop"): a domain is open while one of its
+required phases (review, test plan, testing) lacks a PASS since its last change; the Stop is blocked
+with the one next step (the verifier to call, or the developer to fix a FAIL) until the bounds on
+iterations and consecutive failures hand the decision to the user.
+
+Verdicts move the state (ck_verdicts); this module reads it, names the next step and resets the
+counters once the loop is complete.
+"""
+
+from __future__ import annotations
+
+import ck_state
+import ckrt
+from ck_decision import Decision, kill_switch
+from ck_loop_config import ROLE_WORD, ROLES, developer, limits, planning_agent, required_phases
+
+_TASK = {"review": "Review", "test_planning": "Plan the tests for", "testing": "Write and run the tests for"}
+
+
+def next_step(cfg: dict, name: str, e: dict, req: list):
+    """What domain `name` needs next, or None when every required phase passed since its last change.
+
+    {"kind": "fix", "agent": developer or None, "fail", "then": (role, agent), "pending"} after a valid
+    FAIL; {"kind": "verify", "agent", "role", "fail": invalid FAIL or None, "pending"} otherwise.
+    """
+    phases = e.get("phases") or {}
+    pending = [(role, agent) for role, agent in req if (phases.get(role) or {}).get("verdict") != "PASS"]
+    if not pending:
+        return None
+    last = e.get("last_verdict") or {}
+    fail = last if last.get("verdict") == "FAIL" and last.get("seq", 0) > e.get("changed_seq", 0) else None
+    if fail and not fail.get("invalid"):
+        dev = developer(cfg, name)
+        return {
+            "kind": "fix",
+            "agent": dev if dev and ckrt.agent_exists(dev) else None,
+            "fail": fail,
+            "then": pending[0],
+            "pending": pending,
+        }
+    role, agent = pending[0]
+    return {"kind": "verify", "agent": agent, "role": role, "fail": fail, "pending": pending}
+
+
+def open_steps(cfg: dict, fb: dict) -> list:
+    """[(name, entry, next step)] of every changed domain that is still open, in first-change order."""
+    todo = []
+    for name, e in ck_state.changed_domains(cfg, fb):
+        req = required_phases(cfg, name)
+        step = next_step(cfg, name, e, req) if req else None
+        if step:
+            todo.append((name, e, step))
+    return todo
+
+
+def restart_counters(d: dict) -> None:
+    """A new feedback loop: iteration 1, no consecutive failures."""
+    d["iteration"] = 1
+    d["consecutive"] = dict.fromkeys(ROLES, 0)
+
+
+def files_text(files: list, n: int = 10) -> str:
+    recent = list(reversed(files))[:n]
+    more = f" (+{len(files) - n} more)" if len(files) > n else ""
+    return ", ".join(recent) + more if recent else "(none recorded)"
+
+
+def issues_text(rec: dict, n: int = 5) -> str:
+    parts = []
+    for issue in (rec.get("issues") or [])[:n]:
+        where = str(issue.get("file") or "?")
+        if isinstance(issue.get("line"), int):
+            where += f":{issue['line']}"
+        parts.append(f"{where} {str(issue.get('problem') or '')[:160]}")
+    extra = len(rec.get("issues") or []) - n
+    return "; ".join(parts) + (f" (+{extra} more)" if extra > 0 else "")
+
+
+def counters_text(fb: dict, only_failing: bool = False) -> str:
+    """The consecutive failures per role, e.g. "review 0, test plan 0, testing 2"."""
+    cons = fb["consecutive"]
+    return ", ".join(f"{ROLE_WORD[r]} {cons[r]}" for r in ROLES if cons[r] or not only_failing)
+
+
+def feedback_gate(h, cfg, fb, running: set):
+    """Block with the next step, escalate past the bounds, or wait for a running background verifier."""
+    if not fb or not h.enabled("feedback_loop"):
+        return None
+    todo = open_steps(cfg, fb)
+    if not todo:
+        return None
+    lim = limits(cfg)
+    name, e, step = todo[0]
+    key = f"feedback:{name}:{step['kind']}:{step['agent']}"
+    over = _over_bounds(fb, lim)
+    if over:
+        reason = _feedback_reason(cfg, fb, name, e, step, todo, lim)
+        return Decision("escalate", "feedback_loop", key, reason, why="; ".join(over))
+    domain_agents = {planning_agent(cfg)}
+    for other, _e, _s in todo:
+        domain_agents.update((cfg["domains"][other].get("agents") or {}).values())
+    waiting = sorted(running & domain_agents)
+    if waiting:  # its verdict arrives with its SubagentStop; Claude Code then starts a new turn
+        why = f"background agent(s) still running: {', '.join(waiting)}"
+        return Decision("wait", "feedback_loop", why=why)
+    return Decision("block", "feedback_loop", key, _feedback_reason(cfg, fb, name, e, step, todo, lim))
+
+
+def _over_bounds(fb: dict, lim: dict) -> list:
+    """The bounds reached, each worded for the user's escalation message."""
+    over = []
+    if fb["iteration"] > lim["max_feedback_iterations"]:
+        over.append(
+            f"testing failed {fb['iteration'] - 1} times (limits.max_feedback_iterations = "
+            f"{lim['max_feedback_iterations']})"
+        )
+    for role in ROLES:
+        if fb["consecutive"][role] >= lim["max_consecutive_failures"]:
+            over.append(
+                f"{ROLE_WORD[role]} failed {fb['consecutive'][role]} times in a row "
+                f"(limits.max_consecutive_failures = {lim['max_consecutive_failures']})"
+            )
+    return over
+
+
+def _verdict_shape(role: str, domain: str) -> str:
+    return (
+        f'{{"claude_kit": "verdict", "role": "{role}", "domain": "{domain}", "verdict": "PASS" or "FAIL", '
+        '"issues": [{"file": ..., "line": ..., "problem": ...}], "summary": "..."}'
+    )
+
+
+def _feedback_reason(cfg, fb, name, e, step, todo, lim) -> str:
+    files = files_text(e.get("files", []))
+    head = (
+        f"claude-kit feedback loop (iteration {fb['iteration']}/{lim['max_feedback_iterations']}): "
+        f"{name} code changed in this session and is not yet "
+        f"{' + '.join(ROLE_WORD[r] for r, _a in step['pending'])} PASS."
+    )
+    fail = step.get("fail")
+    lines = [head]
+    if fail and fail.get("invalid"):
+        lines.append(f"The last {fail['agent']} verdict counts as FAIL because {fail['invalid']}.")
+    elif fail:
+        lines.append(
+            f"The last {fail['agent']} verdict is FAIL: "
+            f"{issues_text(fail) or fail.get('summary') or 'no issues listed'}."
+        )
+    if step["kind"] == "fix":
+        then_role, then_agent = step["then"]
+        who = (
+            f'the Agent tool with subagent_type "{step["agent"]}"'
+            if step["agent"]
+            else "the domain's developer agent"
+        )
+        lines.append(
+            f'Next: call {who} and run_in_background false, prompt: "Fix these {name} issues found by '
+            f'{fail["agent"]}: {issues_text(fail, 3) or fail.get("summary", "")}. Files: {files}." '
+            f'Then call the Agent tool with subagent_type "{then_agent}" again ({ROLE_WORD[then_role]}).'
+        )
+    else:
+        role = step["role"]
+        lines.append(
+            f'Next: call the Agent tool with subagent_type "{step["agent"]}" and run_in_background false, '
+            f'prompt: "{_TASK[role]} the {name} changes in this session: {files}." The agent must end its '
+            f"final message with one fenced ```json block: {_verdict_shape(role, name)}."
+        )
+    others = [f"{n}: {s['agent'] or 'developer'}" for n, _e, s in todo[1:4]]
+    if others:
+        lines.append("Also waiting: " + "; ".join(others) + ".")
+    cons = counters_text(fb, only_failing=True)
+    lines.append(
+        f"Then stop again; claude-kit re-checks. After {lim['max_consecutive_failures']} failures in a row"
+        f"{' (now: ' + cons + ')' if cons else ''} or {lim['max_feedback_iterations']} iterations "
+        "the user decides. " + kill_switch("feedback_loop")
+    )
+    return "\n".join(lines)

@@ -1,0 +1,137 @@
+# claude-kit: managed, id=hooks/ck_quality_gate
+"""The quality gate at Stop (docs/loop.md, "Quality gate"): each changed domain's configured checks run
+in order from the project root; a failure or a timeout blocks with the output's tail, a missing tool
+only tells the user (a configuration problem is not a test failure).
+
+Passes are cached by a sha256 over the domain's files and contents, so an unchanged domain does not
+re-run its checks; failures are never cached, because the fix may be outside the domain's files.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+import ck_proc
+import ck_state
+import ckrt
+from ck_decision import Decision, cap, kill_switch
+from ck_loop_config import developer, domains
+
+TAIL_LINES = 40
+TAIL_CHARS = 1500
+CACHE_CAP = 500
+_MISSING_TOOL = ("command not found", "is not recognized as an internal")  # POSIX shells, cmd.exe
+
+
+def quality_gate(h, cfg, fb):
+    """Block on the first failing check of a changed domain; None when all pass (or are cached)."""
+    if not fb or not h.enabled("quality_gate"):
+        return None
+    cache = None
+    for name, _e in ck_state.changed_domains(cfg, fb):
+        checks = (domains(cfg)[name] or {}).get("checks") or []
+        if not checks:
+            continue
+        content = domain_content_hash(cfg, name)
+        for check in checks:
+            key = f"{name}\0{check.get('name')}\0{check.get('run')}\0{check.get('timeout')}"
+            if content is not None:
+                if cache is None:
+                    cache = ckrt.read_json(_cache_path(), {}) or {}
+                if (cache.get(key) or {}).get("content") == content:
+                    continue  # passed on exactly these files already
+            res = run_check(check)
+            label = f'check "{check.get("name")}" for {name}'
+            if res["status"] == "ok":
+                if content is not None:
+                    _remember_pass(key, content)
+                h.log("quality_gate", "allow", f"{label} passed")
+                continue
+            if res["status"] == "missing":
+                msg = (
+                    f"claude-kit: {label} could not run (a tool is missing: exit {res['code']}): "
+                    f"`{check.get('run')}`. That is a configuration problem, not a test failure, so the "
+                    "session is not blocked; install the tool or fix domains."
+                    f"{name}.checks in .claude/claude-kit.yaml. Output: {res['tail'][-300:]}"
+                )
+                h.tell_user(msg)
+                h.log("quality_gate", "warn", msg)
+                continue
+            if res["status"] == "timeout":
+                what = f"timed out after {check.get('timeout')} s and was killed (with its process group)"
+            else:
+                what = f"failed (exit {res['code']})"
+            dev = developer(cfg, name) or f"{name}-developer"
+            reason = (
+                f"claude-kit quality gate: {label} {what}. Command (run from the project root): "
+                f"`{check.get('run')}`\nLast lines of its output:\n"
+                f"```\n{res['tail'] or '(no output)'}\n```\n"
+                f"Fix the cause (domain code: delegate to {dev}), then stop again; the check re-runs when "
+                f"the {name} files change. " + kill_switch("quality_gate")
+            )
+            return Decision("block", "quality_gate", f"quality:{name}:{check.get('name')}", cap(reason))
+    return None
+
+
+def domain_content_hash(cfg: dict, name: str):
+    """sha256 of the domain's tracked + untracked (not ignored) files and contents; None without git."""
+    import hashlib
+
+    out = ck_proc.git(["ls-files", "-z", "-c", "-o", "--exclude-standard"], timeout=30)
+    if out is None:
+        return None
+    digest = hashlib.sha256()
+    for rel in sorted(set(out.decode("utf-8", "replace").split("\0"))):
+        if not rel or ckrt.domain_of(cfg, rel) != name:
+            continue
+        digest.update(rel.encode("utf-8", "replace") + b"\0")
+        try:
+            with open(os.path.join(ckrt.ROOT, rel), "rb") as f:
+                digest.update(hashlib.sha256(f.read()).digest())
+        except OSError:
+            digest.update(b"<missing>")
+    return digest.hexdigest()
+
+
+def run_check(check: dict) -> dict:
+    """Run one check command from the project root: {status: ok|fail|timeout|missing, code, tail}."""
+    timeout = max(1, int(check.get("timeout", 300)))
+    try:
+        code, out, timed_out = ck_proc.run_shell(check["run"], timeout, merge_stderr=True)
+    except OSError as exc:
+        return {"status": "missing", "code": None, "tail": f"{type(exc).__name__}: {exc}"}
+    text = out.decode("utf-8", "replace")
+    if timed_out:
+        status = "timeout"
+    elif code == 0:
+        status = "ok"
+    elif code == 127 or any(s in text.lower() for s in _MISSING_TOOL):
+        status = "missing"
+    else:
+        status = "fail"
+    return {"status": status, "code": code, "tail": _tail(text)}
+
+
+def _tail(text: str) -> str:
+    lines = text.rstrip("\n").splitlines()[-TAIL_LINES:]
+    out = "\n".join(lines)
+    return out if len(out) <= TAIL_CHARS else "..." + out[-(TAIL_CHARS - 3) :]
+
+
+def _cache_path() -> str:
+    return os.path.join(ckrt.LOCAL, "cache", "checks.json")
+
+
+def _remember_pass(key: str, content: str) -> None:
+    def apply(d):
+        d = d if isinstance(d, dict) else {}
+        d.pop(key, None)
+        d[key] = {"content": content, "ts": time.time()}
+        ck_state.bounded(d, CACHE_CAP)
+        return d
+
+    import contextlib
+
+    with contextlib.suppress(OSError):
+        ckrt.update_json(_cache_path(), apply)
