@@ -88,7 +88,10 @@ def _fallback_feedback(session_id: str) -> str:
 
 
 def dirty_domains(session_id: str) -> list:
-    """[(domain, changed files, recorded verdicts)] from the feedback-loop state (the shape described in ck_state's docstring)."""
+    """[(domain, changed files, recorded verdicts)] from the feedback-loop state.
+
+    The state's shape is described in ck_state's docstring.
+    """
     data = ckrt.read_json(ckrt.state_path(session_id, "feedback"))
     domains = data.get("domains") if isinstance(data, dict) else None
     out = []
