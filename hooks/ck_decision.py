@@ -6,6 +6,7 @@ kill switch (a block can repeat) and it stays under the length the runtime keeps
 from __future__ import annotations
 
 REASON_CAP = 1900  # the runtime may cut hook strings near 2,000 characters
+RUNTIME_CAP = 2000  # 2.1.329 caps a block `reason` at 2,000 UTF-16 units
 
 
 class Decision:
@@ -30,4 +31,12 @@ def kill_switch(hook_name: str) -> str:
 
 
 def cap(text: str, limit: int = REASON_CAP) -> str:
-    return text if len(text) <= limit else text[: limit - 15] + "\n[... cut ...]"
+    """At most `limit` characters. A cut is made in the middle and keeps the last line, which is where
+    every block message says how to go on and names the kill switch."""
+    if len(text) <= limit:
+        return text
+    marker = "\n[... cut ...]\n"
+    head, sep, last = text.rpartition("\n")
+    if sep and len(last) + len(marker) + 200 <= limit:
+        return head[: limit - len(marker) - len(last)] + marker + last
+    return text[: limit - 15] + "\n[... cut ...]"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ck_state
 import ckrt
-from ck_decision import Decision, kill_switch
+from ck_decision import REASON_CAP, Decision, cap, kill_switch
 from ck_loop_config import ROLE_WORD, ROLES, developer, limits, planning_agent, required_phases
 
 _TASK = {"review": "Review", "test_planning": "Plan the tests for", "testing": "Write and run the tests for"}
@@ -60,19 +60,23 @@ def restart_counters(d: dict) -> None:
     d["consecutive"] = dict.fromkeys(ROLES, 0)
 
 
+def _path(p: str, width: int = 100) -> str:
+    return p if len(p) <= width else "..." + p[-(width - 3) :]
+
+
 def files_text(files: list, n: int = 10) -> str:
-    recent = list(reversed(files))[:n]
+    recent = [_path(str(f)) for f in list(reversed(files))[:n]]
     more = f" (+{len(files) - n} more)" if len(files) > n else ""
     return ", ".join(recent) + more if recent else "(none recorded)"
 
 
-def issues_text(rec: dict, n: int = 5) -> str:
+def issues_text(rec: dict, n: int = 5, width: int = 160) -> str:
     parts = []
     for issue in (rec.get("issues") or [])[:n]:
-        where = str(issue.get("file") or "?")
+        where = _path(str(issue.get("file") or "?"))
         if isinstance(issue.get("line"), int):
             where += f":{issue['line']}"
-        parts.append(f"{where} {str(issue.get('problem') or '')[:160]}")
+        parts.append(f"{where} {str(issue.get('problem') or '')[:width]}")
     extra = len(rec.get("issues") or []) - n
     return "; ".join(parts) + (f" (+{extra} more)" if extra > 0 else "")
 
@@ -131,22 +135,36 @@ def _verdict_shape(role: str, domain: str) -> str:
     )
 
 
+# (issues in the FAIL line, issues in the developer's prompt, files, characters per problem): the
+# message is built with the first that fits REASON_CAP, so the next step and the way out always show.
+_SIZES = ((5, 3, 10, 160), (3, 3, 5, 120), (0, 3, 5, 120), (0, 2, 3, 80), (0, 1, 2, 60))
+
+
 def _feedback_reason(cfg, fb, name, e, step, todo, lim) -> str:
-    files = files_text(e.get("files", []))
+    for sizes in _SIZES:
+        text = _compose_reason(cfg, fb, name, e, step, todo, lim, *sizes)
+        if len(text) <= REASON_CAP:
+            return text
+    return cap(text)
+
+
+def _compose_reason(cfg, fb, name, e, step, todo, lim, n_listed, n_prompt, n_files, width) -> str:
+    files = files_text(e.get("files", []), n_files)
     head = (
         f"claude-kit feedback loop (iteration {fb['iteration']}/{lim['max_feedback_iterations']}): "
         f"{name} code changed in this session and is not yet "
         f"{' + '.join(ROLE_WORD[r] for r, _a in step['pending'])} PASS."
     )
     fail = step.get("fail")
+    summary = str((fail or {}).get("summary") or "no issues listed")[:300]
     lines = [head]
     if fail and fail.get("invalid"):
         lines.append(f"The last {fail['agent']} verdict counts as FAIL because {fail['invalid']}.")
     elif fail:
-        lines.append(
-            f"The last {fail['agent']} verdict is FAIL: "
-            f"{issues_text(fail) or fail.get('summary') or 'no issues listed'}."
-        )
+        listed = issues_text(fail, n_listed, width) if n_listed else ""
+        count = len(fail.get("issues") or [])
+        listed = listed or (f"{count} issue(s), in the prompt below" if count else summary)
+        lines.append(f"The last {fail['agent']} verdict is FAIL: {listed}.")
     if step["kind"] == "fix":
         then_role, then_agent = step["then"]
         who = (
@@ -156,7 +174,7 @@ def _feedback_reason(cfg, fb, name, e, step, todo, lim) -> str:
         )
         lines.append(
             f'Next: call {who} and run_in_background false, prompt: "Fix these {name} issues found by '
-            f'{fail["agent"]}: {issues_text(fail, 3) or fail.get("summary", "")}. Files: {files}." '
+            f'{fail["agent"]}: {issues_text(fail, n_prompt, width) or summary}. Files: {files}." '
             f'Then call the Agent tool with subagent_type "{then_agent}" again ({ROLE_WORD[then_role]}).'
         )
     else:

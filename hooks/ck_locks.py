@@ -59,12 +59,14 @@ def file_locks(h: ckrt.Hook) -> None:
     if holder == me:
         h.allow("file_locks", f"{me} holds the lock on {rel}", file=rel)
         return
+    import shlex  # only on a deny
+
     reason = (
         f"claude-kit: {rel} is locked by {holder} until {expires} (UTC) so that parallel agents do not "
         f"overwrite each other's work; this edit by {me} was not made. Do not retry it now. Either wait for "
         f"{holder} to finish and release it, or end your task reporting that you need {rel} so the main "
         f"thread can coordinate who edits it. If {holder} is no longer running (a stale lock), the main "
-        f"thread can run `claude-kit lock release {rel} --agent {holder}`.\n"
+        f"thread can run `claude-kit lock release {shlex.quote(rel)} --agent {shlex.quote(holder)}`.\n"
         f"(The user can turn this check off with `hooks: {{file_locks: {{enabled: false}}}}` "
         f"in {CONFIG_NOTE}.)"
     )

@@ -15,7 +15,7 @@ import time
 import ck_proc
 import ck_state
 import ckrt
-from ck_decision import Decision, cap, kill_switch
+from ck_decision import REASON_CAP, Decision, cap, kill_switch
 from ck_loop_config import developer, domains
 
 TAIL_LINES = 40
@@ -63,13 +63,21 @@ def quality_gate(h, cfg, fb):
             else:
                 what = f"failed (exit {res['code']})"
             dev = developer(cfg, name) or f"{name}-developer"
-            reason = (
+            command = str(check.get("run"))
+            command = command if len(command) <= 300 else command[:297] + "..."
+            before = (
                 f"claude-kit quality gate: {label} {what}. Command (run from the project root): "
-                f"`{check.get('run')}`\nLast lines of its output:\n"
-                f"```\n{res['tail'] or '(no output)'}\n```\n"
-                f"Fix the cause (domain code: delegate to {dev}), then stop again; the check re-runs when "
-                f"the {name} files change. " + kill_switch("quality_gate")
+                f"`{command}`\nLast lines of its output:\n```\n"
             )
+            after = (
+                f"\n```\nFix the cause (domain code: delegate to {dev}), then stop again; the check re-runs "
+                f"when the {name} files change. " + kill_switch("quality_gate")
+            )
+            tail = res["tail"] or "(no output)"
+            room = max(200, REASON_CAP - len(before) - len(after))
+            if len(tail) > room:  # keep the end of the output, where the error usually is
+                tail = "..." + tail[-(room - 3) :]
+            reason = before + tail + after
             return Decision("block", "quality_gate", f"quality:{name}:{check.get('name')}", cap(reason))
     return None
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ck_state
 from ck_completion import completion_gate
-from ck_decision import REASON_CAP, cap
+from ck_decision import REASON_CAP, RUNTIME_CAP, cap
 from ck_feedback import feedback_gate, open_steps, restart_counters
 from ck_loop_config import limits
 from ck_output_location import backstop
@@ -74,14 +74,15 @@ def run(h, fb, loop, st) -> None:
         _escalate(h, cfg, decision, fb, st, loop, msg)
         return
     streak = 1 if fresh else int(st.get("streak", 0)) + 1
-    reason = decision.reason
+    reason = cap(decision.reason)
     if streak > 3 and h.enabled("advisor"):
         import ck_advisor
 
-        reason = reason + "\n" + ck_advisor.advice(h, cfg, decision, fb, st, loop)
+        hint = ck_advisor.advice(h, cfg, decision, fb, st, loop)[:400]
+        reason = cap(decision.reason, REASON_CAP - len(hint) - 1) + "\n" + hint
     if decision.commit:
         decision.commit()
-    h.block(decision.gate, cap(reason, REASON_CAP + 300))
+    h.block(decision.gate, cap(reason, RUNTIME_CAP))
 
     def apply(d):
         d.update(blocks=blocks, streak=streak, last_seq=seq, history=history, last_key=decision.key)

@@ -90,8 +90,9 @@ EXPLANATIONS: dict[str, Explanation] = {
     ),
     "feedback_loop": Explanation(
         "The session tried to end while changed code had not passed review and testing.",
-        "Spawn the reviewer/tester agents named in the reason; the stop goes through after PASS "
-        "verdicts (or after limits.max_feedback_iterations, escalating to the user).",
+        "Spawn the reviewer/tester agents named in the reason (after a FAIL, first the developer "
+        "it names); the stop goes through after PASS verdicts (or after "
+        "limits.max_feedback_iterations, escalating to the user).",
     ),
     "quality_gate": Explanation(
         "The session tried to end while a changed domain's checks (domains.<name>.checks) failed.",
@@ -102,12 +103,12 @@ EXPLANATIONS: dict[str, Explanation] = {
         "End the final message with exactly one fenced JSON verdict block as the reason describes.",
     ),
     "output_location": Explanation(
-        "A subagent wrote its report outside the kit's output folder.",
-        "Write (or move) the report under the output folder named in the reason.",
+        "A subagent, or the session, left report files outside the kit's output folder.",
+        "Move (or delete) the files with the commands in the reason; the kit asks once per set of files.",
     ),
     "completion_loop": Explanation(
-        "A `claude-kit loop` is active and its completion condition is not met yet.",
-        "Finish the loop's task, or end the loop with `claude-kit loop`.",
+        "A completion loop (`claude-kit loop start`) is active and its promise was not written yet.",
+        "Finish the loop's task and write its <promise>, or end the loop with `claude-kit loop cancel`.",
     ),
     "loop_detection": Explanation(
         "The session kept stopping with near-identical messages: it looked stuck.",

@@ -163,6 +163,30 @@ def test_every_enforcing_hook_has_an_explanation() -> None:
     assert set(HOOK_NAMES) - context_only <= set(logquery.EXPLANATIONS)
 
 
+def test_commands_named_by_the_explanations_exist_with_their_required_options() -> None:
+    import re
+
+    import click
+
+    from claude_kit.cli import cli
+
+    named = 0
+    for hook, exp in logquery.EXPLANATIONS.items():
+        for field, texts in (("what", exp.what), ("satisfy", exp.satisfy)):
+            for text in re.findall(r"`claude-kit ([^`]+)`", texts):
+                words = text.split()
+                cmd: click.Command = cli
+                while isinstance(cmd, click.Group) and words and words[0] in cmd.commands:
+                    cmd = cmd.commands[words.pop(0)]
+                assert not isinstance(cmd, click.Group), f"{hook}: `claude-kit {text}` names no command"
+                if field == "satisfy":  # a command to run, not a mention: complete
+                    required = {p.opts[0] for p in cmd.params if isinstance(p, click.Option) and p.required}
+                    missing = required - set(words)
+                    assert not missing, f"{hook}: `claude-kit {text}` lacks {missing}"
+                named += 1
+    assert named >= 4
+
+
 def test_no_log_yet(ck: CK, tmp_repo: Path) -> None:
     res = ck("log", str(tmp_repo))
     assert res.exit_code == 0 and "no decision log yet" in res.output

@@ -166,6 +166,14 @@ def test_an_edit_by_another_agent_is_denied_with_holder_expiry_and_next_steps(ki
     )
 
 
+def test_the_release_command_in_the_deny_is_shell_quoted(kit: Path) -> None:
+    (kit / "my notes.txt").write_text("a\n")
+    locks.acquire(kit, ["my notes.txt"], "backend-developer")
+    result = run_hook(kit, "pre_tool_use", edit(kit, "frontend-developer", "my notes.txt"))
+    assert result.permission == "deny"
+    assert "`claude-kit lock release 'my notes.txt' --agent backend-developer`" in result.reason
+
+
 def test_the_holder_an_expired_lock_and_unlocked_files_are_allowed(kit: Path) -> None:
     locks.acquire(kit, ["notes.txt"], "backend-developer")
     same = run_hook(kit, "pre_tool_use", edit(kit, "backend-developer"))

@@ -102,3 +102,27 @@ def test_advisor_can_be_switched_off(kit: Kit) -> None:
     kit.edit("cmd/main.go")
     for n in range(5):
         assert "Hint" not in blocked(kit.stop(MESSAGES[n], active=n > 0))
+
+
+def test_with_a_hint_a_long_block_stays_under_the_runtime_cap_and_keeps_the_kill_switch(kit: Kit) -> None:
+    kit.install()
+    for i in range(12):
+        kit.edit(f"internal/{'deeply/nested/' * 8}service/handlers/orders/a_rather_long_handler_{i}.go")
+    for n in range(3):
+        blocked(kit.stop(MESSAGES[n], active=n > 0))
+
+    reason = blocked(kit.stop(MESSAGES[3], active=True))
+
+    assert len(reason) <= 2000
+    assert reason.splitlines()[-1].startswith("Hint: ")
+    assert "hooks: {feedback_loop: {enabled: false}} in .claude/claude-kit.yaml." in reason
+
+
+def test_cap_cuts_the_middle_and_keeps_the_last_line() -> None:
+    import ck_decision
+
+    text = "head\n" + "x" * 3000 + "\nKill switch (user): the way out."
+    out = ck_decision.cap(text)
+    assert len(out) == ck_decision.REASON_CAP
+    assert out.startswith("head\nxxx") and out.endswith("\n[... cut ...]\nKill switch (user): the way out.")
+    assert ck_decision.cap("short") == "short"

@@ -250,3 +250,21 @@ def test_output_location_backstop_blocks_once_at_stop(kit: Kit) -> None:
     assert "REVIEW-notes.md" in h.messages[0]
     Path(kit.repo / "REVIEW-notes.md").unlink()
     allowed(kit.stop())
+
+
+def test_a_long_fail_stays_bounded_and_keeps_the_next_step_and_the_way_out(kit: Kit) -> None:
+    kit.install()
+    for i in range(12):
+        kit.edit(f"internal/service/handlers/orders/cancellation_handler_{i}.go")
+    problem = "err compared with == instead of errors.Is, so a wrapped ErrNotFound maps to 500, not 404; " * 2
+    where = "internal/service/handlers/orders/cancellation_handler_{}.go"
+    issues = [{"file": where.format(i), "line": i, "problem": problem} for i in range(6)]
+    kit.verdict("backend-reviewer", verdict_text(verdict="FAIL", issues=issues))
+
+    reason = blocked(kit.stop())
+
+    assert len(reason) <= 1900
+    assert 'Next: call the Agent tool with subagent_type "backend-developer"' in reason
+    assert "cancellation_handler_0.go:0 err compared with ==" in reason
+    assert 'Then call the Agent tool with subagent_type "backend-reviewer" again (review).' in reason
+    assert reason.endswith("hooks: {feedback_loop: {enabled: false}} in .claude/claude-kit.yaml.")

@@ -126,3 +126,20 @@ def test_run_check_reports_ok_fail_and_missing() -> None:
     failed = ck_quality_gate.run_check({"run": "echo out; echo err >&2; exit 2"})
     assert failed == {"status": "fail", "code": 2, "tail": "out\nerr"}
     assert ck_quality_gate.run_check({"run": "nope-no-such-command-zz"})["status"] == "missing"
+
+
+def test_long_output_is_cut_from_the_front_so_the_next_step_and_kill_switch_stay(kit: Kit) -> None:
+    long_line = "x" * 70
+    kit.install(
+        config=with_checks(
+            "{name: a-check-with-a-rather-long-name, run: \"sh -c 'for i in $(seq 1 60); do echo "
+            f"{long_line} $i; done; exit 1'\"}}"
+        )
+    )
+    kit.edit("cmd/main.go")
+
+    reason = blocked(kit.stop())
+
+    assert len(reason) <= 1900
+    assert " 60\n```\nFix the cause (domain code: delegate to backend-developer)" in reason
+    assert reason.endswith("hooks: {quality_gate: {enabled: false}} in .claude/claude-kit.yaml.")
