@@ -20,12 +20,35 @@ STATUS_COLORS = {
 }
 
 
+# Bulk payload folders: outside --dry-run their plain creates and removals are summarised per folder.
+BULK_DIRS = (
+    ".claude/skill-library/",
+    ".claude/skills/",
+    ".claude/agents/",
+    ".claude/hooks/",
+    ".claude/.claude-kit/",
+)
+
+
+def _line(status: str, path: str, note: str = "") -> str:
+    return f"{click.style(f'{status:<9}', fg=STATUS_COLORS.get(status))} {path}" + (
+        f"  ({note})" if note else ""
+    )
+
+
 def print_plan(plan: Plan, *, verbose: bool) -> None:
+    """Every file with --dry-run; otherwise what deserves a look, with bulk creates counted per folder."""
+    bulk: dict[tuple[str, str], int] = {}
     for a in plan.actions:
         if a.status == "identical" and not verbose:
             continue
-        note = f"  ({a.note})" if a.note else ""
-        click.echo(f"{click.style(f'{a.status:<9}', fg=STATUS_COLORS.get(a.status))} {a.path}{note}")
+        folder = next((d for d in BULK_DIRS if a.path.startswith(d)), None)
+        if not verbose and folder and a.status in ("create", "remove") and not a.note:
+            bulk[(a.status, folder)] = bulk.get((a.status, folder), 0) + 1
+            continue
+        click.echo(_line(a.status, a.path, a.note))
+    for (status, folder), n in sorted(bulk.items()):
+        click.echo(_line(status, folder, f"{n} file{'s' if n != 1 else ''}; --dry-run lists them"))
     for w in plan.warnings:
         click.echo(click.style("warning  ", fg="yellow") + w)
     counts = ", ".join(f"{n} {s}" for s, n in plan.counts().items() if n)
@@ -74,6 +97,14 @@ def install(
         click.echo("dry run: nothing was written")
         return 0
     apply.apply_plan(root, plan)
+    if old is None:
+        click.echo(
+            "\nNext:\n"
+            f"  1. Check the domains and checks detected in {config.CONFIG_REL};\n"
+            "     after editing it, run `claude-kit sync`.\n"
+            "  2. `claude-kit doctor` checks the wiring; `claude-kit demo` shows the hooks at work.\n"
+            "  3. Commit it so teammates get the same rules: git add .claude CLAUDE.md"
+        )
     conflicts = [a for a in plan.actions if a.status == "conflict"]
     if conflicts:
         click.echo(
