@@ -270,7 +270,7 @@ def demo(directory: Path | None, *, install_runtime: bool, force_replay: bool) -
     root.mkdir(parents=True, exist_ok=True)
     repo = make_sample_repo(root)
     click.echo(click.style(f"Sample repository: {repo}", bold=True))
-    lifecycle.install(repo)
+    lifecycle.install(repo, show_next=False)
     claude = None if force_replay else find_claude()
     if claude is None and install_runtime and not force_replay:
         try:

@@ -72,7 +72,12 @@ def _prepare(root: Path, *, allow_detect: bool) -> tuple[dict[str, object], str]
 
 
 def install(
-    target: Path, *, force: bool = False, dry_run: bool = False, require_installed: bool = False
+    target: Path,
+    *,
+    force: bool = False,
+    dry_run: bool = False,
+    require_installed: bool = False,
+    show_next: bool = True,
 ) -> int:
     root = repo.find_root(target)
     old = manifest.load(root)
@@ -97,7 +102,7 @@ def install(
         click.echo("dry run: nothing was written")
         return 0
     apply.apply_plan(root, plan)
-    if old is None:
+    if old is None and show_next:
         click.echo(
             "\nNext:\n"
             f"  1. Check the domains and checks detected in {config.CONFIG_REL};\n"
