@@ -15,69 +15,30 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import tempfile
-import textwrap
-import time
 from pathlib import Path
 
-from _common import edit_payload, hook_env, interleaved, make_repo, median_ms, settings_command, timed
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the shared harness in tests/
+from tests.loop.contention import run_contention
 
-WRITER = textwrap.dedent("""
-    import sys, time
-    sys.path.insert(0, sys.argv[1])
-    import ckrt, ck_loop
-    worker, count, sid = int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
-    for i in range(count):
-        payload = {"session_id": sid, "agent_id": f"a{worker}", "agent_type": "backend-developer",
-                   "tool_name": "Edit", "tool_input": {"file_path": f"{ckrt.ROOT}/w{worker}/f{i}.go"}}
-        h = ckrt.Hook("PostToolUse", payload, time.perf_counter())
-        ck_loop.track_modification(h)
-""")
-READER = textwrap.dedent("""
-    import json, os, sys
-    path, stop = sys.argv[1], sys.argv[2]
-    reads = torn = 0
-    while not os.path.exists(stop):
-        try:
-            with open(path, encoding="utf-8") as f:
-                json.load(f)
-            reads += 1
-        except FileNotFoundError:
-            pass
-        except ValueError:
-            torn += 1
-    print(json.dumps({"reads": reads, "torn": torn}))
-""")
+from _common import edit_payload, hook_env, interleaved, make_repo, median_ms, settings_command, timed
 
 
 def contention(repo: Path, workers: int, updates: int) -> None:
     hooks = repo / ".claude/hooks"
     sid = "bench-contention"
     state = repo / f".claude/.claude-kit/local/state/{sid}/feedback.json"
-    tmp = repo.parent
-    (tmp / "writer.py").write_text(WRITER)
-    (tmp / "reader.py").write_text(READER)
-    stop = tmp / "stop-reader"
-    reader = subprocess.Popen([sys.executable, "-S", str(tmp / "reader.py"), str(state), str(stop)],
-                              stdout=subprocess.PIPE, text=True)  # fmt: skip
-    start = time.perf_counter()
-    writer = [sys.executable, "-E", "-S", str(tmp / "writer.py"), str(hooks)]
-    procs = [subprocess.Popen([*writer, str(w), str(updates), sid]) for w in range(workers)]
-    codes = [p.wait() for p in procs]
-    elapsed = time.perf_counter() - start
-    stop.write_text("")
-    seen = json.loads(reader.communicate()[0])
-    data = json.loads(state.read_text())
+    run = run_contention(hooks, state, repo.parent, sid, workers, updates, files=updates)
     expected = workers * updates
-    lost = expected - int(data["seq"])
+    lost = expected - int(run.state["seq"])
+    ok_codes = run.codes == [0] * workers
     print(f"state contention: {workers} processes x {updates} updates of one session's state")
-    print(f"  exit codes all 0: {codes == [0] * workers}")
-    print(f"  updates recorded: {data['seq']} of {expected}  -> lost updates: {lost}")
-    print(f"  throughput: {expected / elapsed:,.0f} updates/s ({elapsed:.2f} s, each update fsyncs)")
-    print(f"  concurrent reader: {seen['reads']} reads, {seen['torn']} torn JSON")
-    if lost or seen["torn"] or codes != [0] * workers:
+    print(f"  exit codes all 0: {ok_codes}")
+    print(f"  updates recorded: {run.state['seq']} of {expected}  -> lost updates: {lost}")
+    print(f"  throughput: {expected / run.elapsed:,.0f} updates/s ({run.elapsed:.2f} s, each update fsyncs)")
+    print(f"  concurrent reader: {run.reads} reads, {run.torn} torn JSON")
+    if lost or run.torn or not ok_codes:
         raise SystemExit("FAILED: lost updates or torn JSON")
 
 

@@ -2,75 +2,29 @@
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
-import textwrap
 import time
 from pathlib import Path
 
 import ck_state
 import ckrt
 from tests.loop.conftest import SID, Kit
-
-WRITER = textwrap.dedent("""
-    import sys, time
-    sys.path.insert(0, sys.argv[1])
-    import ckrt, ck_loop
-    worker, count = int(sys.argv[2]), int(sys.argv[3])
-    for i in range(count):
-        h = ckrt.Hook("PostToolUse", {"session_id": sys.argv[4], "agent_id": f"a{worker}",
-                      "agent_type": "backend-developer", "tool_name": "Edit",
-                      "tool_input": {"file_path": f"{ckrt.ROOT}/w{worker}/f{i % 50}.go"}},
-                      time.perf_counter())
-        ck_loop.track_modification(h)
-""")
-READER = textwrap.dedent("""
-    import json, sys, time
-    path, stop = sys.argv[1], sys.argv[2]
-    import os
-    reads = torn = 0
-    while not os.path.exists(stop):
-        try:
-            with open(path, encoding="utf-8") as f:
-                json.load(f)
-            reads += 1
-        except FileNotFoundError:
-            pass
-        except ValueError:
-            torn += 1
-    print(json.dumps({"reads": reads, "torn": torn}))
-""")
+from tests.loop.contention import run_contention
 
 
 def test_sixteen_processes_lose_no_update_and_never_tear_the_json(kit: Kit, tmp_path: Path) -> None:
     kit.install()
-    hooks = str(kit.repo / ".claude" / "hooks")
     state = Path(ckrt.state_path(SID, "feedback"))
-    stop_flag = tmp_path / "stop"
-    writer, reader = tmp_path / "writer.py", tmp_path / "reader.py"
-    writer.write_text(WRITER)
-    reader.write_text(READER)
     workers, count = 16, 200
 
-    watcher = subprocess.Popen(
-        [sys.executable, "-S", str(reader), str(state), str(stop_flag)], stdout=subprocess.PIPE, text=True
-    )
-    procs = [
-        subprocess.Popen([sys.executable, "-E", "-S", str(writer), hooks, str(w), str(count), SID])
-        for w in range(workers)
-    ]
-    codes = [p.wait(timeout=600) for p in procs]
-    stop_flag.write_text("")
-    seen = json.loads(watcher.communicate(timeout=60)[0])
+    run = run_contention(kit.repo / ".claude/hooks", state, tmp_path, SID, workers, count, files=50)
 
-    assert codes == [0] * workers
-    data = json.loads(state.read_text())
+    assert run.codes == [0] * workers
+    data = run.state
     assert data["seq"] == workers * count
     assert data["domains"]["backend"]["changes"] == workers * count
     assert len(data["domains"]["backend"]["files"]) == ck_state.FILE_CAP
-    assert seen["torn"] == 0 and seen["reads"] > 0
+    assert run.torn == 0 and run.reads > 0
     leftovers = [p.name for p in state.parent.iterdir() if p.name.endswith(".tmp")]
     assert leftovers == []
 
