@@ -49,16 +49,6 @@ def _off_switch(name: str) -> str:
     return f"`hooks: {{{name}: {{enabled: false}}}}` in {CONFIG_NOTE}"
 
 
-def edit_target(h: ckrt.Hook) -> str:
-    """The path an Edit/Write/NotebookEdit call writes ('' when missing or not a string)."""
-    keys = ("notebook_path", "file_path") if h.tool_name == "NotebookEdit" else ("file_path", "notebook_path")
-    for key in keys:
-        value = h.tool_input.get(key)
-        if isinstance(value, str) and value:
-            return value
-    return ""
-
-
 def developer_for(cfg: dict, domain: str) -> str:
     dom = cfg.get("domains", {}).get(domain) or {}
     return str((dom.get("agents") or {}).get("developer") or f"{domain}-developer")
@@ -79,11 +69,11 @@ def classify(cfg: dict, rel: str):
 def agent_first(h: ckrt.Hook) -> None:
     if not h.enabled("agent_first"):
         return
-    path = edit_target(h)
+    path = h.edit_path
     if not path:
         h.allow("agent_first", "no file path in tool_input; nothing to check")
         return
-    rel = ckrt.project_relpath(path)
+    rel = h.edit_relpath()
     if rel is None:
         h.allow("agent_first", "outside the project root (not governed by the kit)", file=path)
         return
@@ -144,8 +134,8 @@ def coordinator_no_edit(h: ckrt.Hook) -> None:
     active = active_orchestration(cfg)
     if active is None:
         return
-    path = edit_target(h)
-    rel = ckrt.project_relpath(path) if path else None
+    path = h.edit_path
+    rel = h.edit_relpath()
     if rel is None:
         if path:
             h.allow("coordinator_no_edit", "outside the project root (not governed by the kit)", file=path)

@@ -24,16 +24,6 @@ def locks_path(cfg: dict) -> str:
     return os.path.join(ckrt.ROOT, out_dir, "locks", "locks.json")
 
 
-def _target(h: ckrt.Hook) -> str:
-    for key in (
-        ("notebook_path", "file_path") if h.tool_name == "NotebookEdit" else ("file_path", "notebook_path")
-    ):
-        value = h.tool_input.get(key)
-        if isinstance(value, str) and value:
-            return value
-    return ""
-
-
 def file_locks(h: ckrt.Hook) -> None:
     if not h.enabled("file_locks"):
         return
@@ -42,8 +32,7 @@ def file_locks(h: ckrt.Hook) -> None:
         os.stat(path)
     except OSError:
         return  # no locks file: nothing is locked
-    target = _target(h)
-    rel = ckrt.project_relpath(target) if target else None
+    rel = h.edit_relpath()
     if rel is None:
         return
     locks = ckrt.read_json(path, {})

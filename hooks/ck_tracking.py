@@ -18,8 +18,7 @@ def track_modification(h) -> None:
     """Record a changed file under its domain; a change after a PASS makes the domain dirty again."""
     if not h.enabled("track_modifications"):
         return
-    path = h.tool_input.get("file_path") or h.tool_input.get("notebook_path") or ""
-    rel = ckrt.project_relpath(str(path))
+    rel = h.edit_relpath()
     if rel is None:
         return
     cfg = h.config

@@ -39,6 +39,9 @@ SPAWN_TOOLS = ("Agent", "Task")
 EDIT_TOOLS = ("Edit", "Write", "NotebookEdit")
 
 
+_UNSET = object()
+
+
 class Hook:
     """One run of one event's dispatcher: the payload, the config, and the answer being built."""
 
@@ -61,12 +64,31 @@ class Hook:
         self.contexts = []
         self.messages = []
         self.logged = False
+        self._edit_rel = _UNSET
 
     # -- who is calling -------------------------------------------------------------------
     @property
     def is_subagent(self) -> bool:
         # agent_id is present only inside a subagent; agent_type alone marks a --agent main thread.
         return bool(self.agent_id)
+
+    # -- the file an edit tool writes ---------------------------------------------------------
+    @property
+    def edit_path(self) -> str:
+        """The path an Edit/Write/NotebookEdit call writes ('' when missing or not a string)."""
+        notebook = self.tool_name == "NotebookEdit"
+        for key in ("notebook_path", "file_path") if notebook else ("file_path", "notebook_path"):
+            value = self.tool_input.get(key)
+            if isinstance(value, str) and value:
+                return value
+        return ""
+
+    def edit_relpath(self) -> str | None:
+        """project_relpath of edit_path, resolved once per hook run (several checks need it)."""
+        if self._edit_rel is _UNSET:
+            path = self.edit_path
+            self._edit_rel = project_relpath(path) if path else None
+        return self._edit_rel
 
     # -- config ---------------------------------------------------------------------------
     @property
