@@ -36,6 +36,36 @@ def make_repo(base: Path, files: Iterable[str] = ("cmd/api/main.go",), config: s
     return repo
 
 
+def baseline_repo(base: Path, rev: str, files: Iterable[str] = ("cmd/api/main.go",)) -> Path:
+    """`<base>/repo`, installed like make_repo, with its hook files replaced by those of git revision
+    `rev` of this checkout: the same config and wiring, an older hook implementation, for side-by-side
+    runs. The compiled config and the launcher's interpreter cache are kept."""
+    import shutil
+    import tarfile
+
+    repo = make_repo(base, files)
+    hooks = repo / ".claude/hooks"
+    source = Path(__file__).resolve().parents[1]
+    archive = subprocess.run(
+        ["git", "-C", str(source), "archive", "--format=tar", rev, "hooks"], capture_output=True, check=False
+    )
+    if archive.returncode != 0:
+        raise SystemExit(f"git archive {rev} hooks failed: {archive.stderr.decode().strip()}")
+    for entry in hooks.iterdir():
+        if entry.name != "claude-kit.json":
+            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        for member in tar.getmembers():
+            if member.isfile() and member.name.startswith("hooks/"):
+                target = hooks / member.name[len("hooks/") :]
+                target.parent.mkdir(parents=True, exist_ok=True)
+                extracted = tar.extractfile(member)
+                assert extracted is not None
+                target.write_bytes(extracted.read())
+                target.chmod(member.mode)
+    return repo
+
+
 def settings_command(repo: Path, event: str = "PreToolUse", module: str = "pre_tool_use") -> str:
     """The command of the kit's `event` entry in the installed settings.json that runs `module`."""
     settings = json.loads((repo / ".claude/settings.json").read_text())

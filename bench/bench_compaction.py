@@ -6,7 +6,7 @@ Both transcripts are real files: the body repeats a block of lines shaped like C
 2.1.329's (attachments, api-request, assistant lines with usage, tool results), and both end with
 the same realistic tail, whose last assistant line holds the spawn's tool_use and a usage of 60%
 of the window, so the gate reads, decides (allow + log) and exits the same way on both.
-Also timed in-process: `ck_spawn.read_context` alone, without interpreter start-up.
+Also timed in-process: `spawn.context_window.read_context` alone, without interpreter start-up.
 
 Usage: python bench/bench_compaction.py [--runs 60] [--big-mb 500]
 The generated files live in a temporary directory that is removed at the end.
@@ -18,7 +18,6 @@ import argparse
 import json
 import shutil
 import statistics
-import sys
 import tempfile
 import time
 import uuid
@@ -26,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 from _common import hook_env, interleaved, make_repo, median_ms, settings_command, timed
-from claude_kit.payload import payload_root
 
 CALL = "toolu_0bench0spawn00000000000"
 SESSION = "0b3c1d2e-bench-4000-8000-000000000000"
@@ -89,13 +87,14 @@ def payload(repo: Path, transcript: Path) -> bytes:
 
 
 def in_process(small: Path, big: Path, rounds: int) -> tuple[float, float]:
-    sys.path.insert(0, str(payload_root() / "hooks"))
-    import ck_spawn
+    from claude_kit_hooks.runtime.hook import Timing
+    from claude_kit_hooks.spawn.context_window import read_context
 
+    timing = Timing()  # the hook's defaults; the last line holds the call, so it never waits
     times: dict[Path, list[float]] = {small: [], big: []}
     for _, path in interleaved((small, big), rounds):
         start = time.perf_counter()
-        reading = ck_spawn.read_context(str(path), CALL)
+        reading = read_context(str(path), CALL, timing)
         times[path].append(time.perf_counter() - start)
         assert reading["tokens"] == 120_000 and reading["current"], reading
     return statistics.median(times[small]), statistics.median(times[big])

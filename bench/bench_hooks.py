@@ -7,9 +7,11 @@ Compares, in one run with interleaved rounds (median of N each):
   python        `<the interpreter the launcher resolved> -c pass`   <- the baseline (target <= 1.3x)
   python -E -S  the same interpreter with the launcher's flags: the floor a Python hook can reach
   python3 PATH  `python3 -c pass` through PATH (a pyenv shim shows up here)
+  baseline      with --baseline REV: the same two hook cases with the hook files of git revision REV
+                (same config and wiring), so a change to the hooks is judged side by side
 Then the hook's import-time breakdown (`-X importtime`, self time per module).
 
-Usage: python bench/bench_hooks.py [--runs 40]
+Usage: python bench/bench_hooks.py [--runs 40] [--baseline REV]
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import tempfile
 from pathlib import Path
 
 from _common import (
+    baseline_repo,
     edit_payload,
     hook_env,
     import_times,
@@ -50,9 +53,10 @@ def import_breakdown(py: str, repo: Path, payload: bytes, env: dict[str, str]) -
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=40, help="rounds per case (default 40)")
+    parser.add_argument("--baseline", metavar="REV", help="also time the hooks of this git revision")
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="ck-bench-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="ck-bench-") as tmp, tempfile.TemporaryDirectory() as old_tmp:
         repo = make_repo(Path(tmp))
         command = settings_command(repo)
         env = hook_env(repo)
@@ -71,13 +75,28 @@ def main() -> int:
             "python -E -S": ([py, "-E", "-S", "-c", "pass"], b""),
             "python3 PATH": (["python3", "-c", "pass"], b""),
         }
-        for argv, stdin in cases.values():  # warm-up: bytecode caches, page cache
+        if args.baseline:
+            old = baseline_repo(Path(old_tmp), args.baseline)
+            old_command = settings_command(old)
+            old_env = hook_env(old)
+            check = subprocess.run(
+                ["sh", "-c", old_command], input=edit_payload(old, subagent=False), env=old_env,
+                capture_output=True, check=True,
+            )  # fmt: skip
+            old_answer = json.loads(check.stdout)["hookSpecificOutput"]
+            assert old_answer["permissionDecision"] == "deny", check.stdout
+            envs = {"baseline (deny)": old_env, "baseline (allow)": old_env}
+            cases["baseline (deny)"] = (["sh", "-c", old_command], edit_payload(old, subagent=False))
+            cases["baseline (allow)"] = (["sh", "-c", old_command], edit_payload(old, subagent=True))
+        else:
+            envs = {}
+        for name, (argv, stdin) in cases.items():  # warm-up: bytecode caches, page cache
             for _ in range(3):
-                timed(argv, env, stdin)
+                timed(argv, envs.get(name, env), stdin)
         samples: dict[str, list[float]] = {name: [] for name in cases}
         for _, name in interleaved(list(cases), args.runs):
             argv, stdin = cases[name]
-            samples[name].append(timed(argv, env, stdin))
+            samples[name].append(timed(argv, envs.get(name, env), stdin))
         med = {name: median_ms(values) for name, values in samples.items()}
 
         print(f"PreToolUse hot path, median of {args.runs} interleaved runs")
@@ -89,6 +108,11 @@ def main() -> int:
         verdict = "OK" if ratio <= 1.3 else "OVER TARGET"
         print(f"hook (deny) / python -c pass = {ratio:.2f}x (target <= 1.30x): {verdict}")
         print(f"hook (deny) - python -E -S = {med['hook (deny)'] - med['python -E -S']:.1f} ms of kit work")
+        if args.baseline:
+            for kind in ("deny", "allow"):
+                now, then = med[f"hook ({kind})"], med[f"baseline ({kind})"]
+                ratio_vs = f"{now / then:.3f}x ({now:.1f} vs {then:.1f} ms)"
+                print(f"hook ({kind}) / baseline {args.baseline} = {ratio_vs}")
 
         rows = import_breakdown(py, repo, deny, env)
         total = sum(us for _, us in rows)

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from _common import import_times, interleaved, timed
-from claude_kit import knowledge, route
+from claude_kit import knowledge, route, route_scoring
 from claude_kit.payload import payload_root
 
 INTENTS = (
@@ -94,10 +94,10 @@ def main() -> int:
             results["warm"][n].append(timed(cmd(n, intent), env))
             start = time.perf_counter()
             entries, _ = route.load_entries(indexes[n])
-            route.load_router(entries, indexes[n]).rank(intent)
+            route_scoring.load_router(entries, indexes[n]).rank(intent)
             results["inproc"][n].append(time.perf_counter() - start)
             start = time.perf_counter()
-            route.Router(entries)
+            route_scoring.Router(entries)
             results["build"][n].append(time.perf_counter() - start)
         for r, n in interleaved((50, 2000), max(3, args.runs // 3)):  # cold: drop the cache before each call
             shutil.rmtree(base / "cache", ignore_errors=True)

@@ -1,6 +1,6 @@
 """Loop-system benchmark: state writes under contention, and what a Stop costs next to the hot path.
 
-1. 16 processes x 200 updates of one session's feedback state through ck_loop.track_modification
+1. 16 processes x 200 updates of one session's feedback state through stoploop.events.track_modification
    (each update = lock + read + write + fsync + atomic replace): lost updates (must be 0),
    updates per second, and whether a concurrent reader ever saw torn JSON.
 2. The Stop hook with no loop active (a session with nothing tracked) against the hot-path
@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the shared harness in tests/
-from tests.loop.contention import run_contention
+from tests.hooks.stoploop.contention import run_contention
 
 from _common import edit_payload, hook_env, interleaved, make_repo, median_ms, settings_command, timed
 

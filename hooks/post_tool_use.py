@@ -5,21 +5,26 @@ from __future__ import annotations
 
 import sys
 
-import ckrt
+from claude_kit_hooks.contract.defaults import EDIT_TOOLS, SPAWN_TOOLS
+from claude_kit_hooks.runtime.entry import project_root_of, run
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from claude_kit_hooks.runtime.hook import Hook
 
 
-def route(h: ckrt.Hook) -> None:
-    if h.tool_name in ckrt.EDIT_TOOLS:
-        import ck_loop
+def route(h: Hook) -> None:
+    if h.tool_name in EDIT_TOOLS:
+        from claude_kit_hooks.stoploop import events
 
-        ck_loop.track_modification(h)
-    elif h.tool_name in ckrt.SPAWN_TOOLS:
-        import ck_loop
-        import ck_spawn
+        events.track_modification(h)
+    elif h.tool_name in SPAWN_TOOLS:
+        from claude_kit_hooks.spawn.usage import account_usage
+        from claude_kit_hooks.stoploop import events as loop_events
 
-        ck_spawn.account_usage(h)
-        ck_loop.capture_agent_result(h)
+        account_usage(h)
+        loop_events.capture_agent_result(h)
 
 
 if __name__ == "__main__":
-    sys.exit(ckrt.run("PostToolUse", [route]))
+    sys.exit(run("PostToolUse", [route], root=project_root_of(__file__)))

@@ -3,30 +3,40 @@
 
 Edit/Write/NotebookEdit and Agent/Task calls fail closed (deny with the next step and the kill
 switch) on internal errors, up to the runtime's circuit-breaker limit per session; Bash/PowerShell
-only get warnings, so they fail open. Unknown tools are not checked. See ckrt.run.
+only get warnings, so they fail open. Unknown tools are not checked. See runtime/failure.py.
 """
 
 from __future__ import annotations
 
 import sys
 
-import ckrt
+from claude_kit_hooks.contract.defaults import EDIT_TOOLS, SHELL_TOOLS, SPAWN_TOOLS
+from claude_kit_hooks.runtime.entry import project_root_of, run
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from claude_kit_hooks.runtime.entry import Check
+    from claude_kit_hooks.runtime.hook import Hook
 
 
-def route(h: ckrt.Hook) -> None:
-    if h.tool_name in ckrt.EDIT_TOOLS:
-        import ck_edit
-        import ck_locks
+def route(h: Hook) -> None:
+    checks: list[Check]
+    if h.tool_name in EDIT_TOOLS:
+        from claude_kit_hooks.edit.agent_first import agent_first
+        from claude_kit_hooks.edit.coordinator import coordinator_no_edit
+        from claude_kit_hooks.edit.file_locks import file_locks
 
-        checks = [ck_edit.agent_first, ck_edit.coordinator_no_edit, ck_locks.file_locks]
-    elif h.tool_name in ckrt.SPAWN_TOOLS:
-        import ck_spawn
+        checks = [agent_first, coordinator_no_edit, file_locks]
+    elif h.tool_name in SPAWN_TOOLS:
+        from claude_kit_hooks.spawn.budget import budget
+        from claude_kit_hooks.spawn.compaction_gate import compaction_gate
+        from claude_kit_hooks.spawn.depth import spawn_depth
 
-        checks = [ck_spawn.spawn_depth, ck_spawn.compaction_gate, ck_spawn.budget]
-    elif h.tool_name in ("Bash", "PowerShell"):
-        import ck_edit
+        checks = [spawn_depth, compaction_gate, budget]
+    elif h.tool_name in SHELL_TOOLS:
+        from claude_kit_hooks.edit.shell_writes import shell_write_warning
 
-        checks = [ck_edit.shell_write_warning]
+        checks = [shell_write_warning]
     else:
         return
     for check in checks:
@@ -36,4 +46,4 @@ def route(h: ckrt.Hook) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(ckrt.run("PreToolUse", [route], fail_closed=ckrt.EDIT_TOOLS + ckrt.SPAWN_TOOLS))
+    sys.exit(run("PreToolUse", [route], root=project_root_of(__file__), fail_closed=EDIT_TOOLS + SPAWN_TOOLS))

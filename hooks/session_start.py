@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import sys
 
-import ck_context
-import ckrt
+from claude_kit_hooks.briefings import session
+from claude_kit_hooks.runtime.entry import project_root_of, run
 
 if __name__ == "__main__":
-    sys.exit(ckrt.run("SessionStart", [ck_context.session_context]))
+    sys.exit(run("SessionStart", [session.session_context], root=project_root_of(__file__)))

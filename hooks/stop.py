@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import sys
 
-import ck_loop
-import ckrt
+from claude_kit_hooks.runtime.entry import project_root_of, run
+from claude_kit_hooks.stoploop import events
 
 if __name__ == "__main__":
-    sys.exit(ckrt.run("Stop", [ck_loop.stop_gate]))
+    sys.exit(run("Stop", [events.stop_gate], root=project_root_of(__file__)))

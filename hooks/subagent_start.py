@@ -5,9 +5,15 @@ from __future__ import annotations
 
 import sys
 
-import ck_context
-import ck_spawn
-import ckrt
+from claude_kit_hooks.briefings import subagent
+from claude_kit_hooks.runtime.entry import project_root_of, run
+from claude_kit_hooks.spawn.depth import register_subagent
 
 if __name__ == "__main__":
-    sys.exit(ckrt.run("SubagentStart", [ck_spawn.register_subagent, ck_context.subagent_context]))
+    sys.exit(
+        run(
+            "SubagentStart",
+            [register_subagent, subagent.subagent_context],
+            root=project_root_of(__file__),
+        )
+    )

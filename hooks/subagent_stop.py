@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import sys
 
-import ck_loop
-import ckrt
+from claude_kit_hooks.runtime.entry import project_root_of, run
+from claude_kit_hooks.stoploop import events
 
 if __name__ == "__main__":
-    sys.exit(ckrt.run("SubagentStop", [ck_loop.subagent_verdict, ck_loop.output_location]))
+    checks = [events.subagent_verdict, events.output_location]
+    sys.exit(run("SubagentStop", checks, root=project_root_of(__file__)))

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import sys
 
-import ck_context
-import ckrt
+from claude_kit_hooks.briefings import session
+from claude_kit_hooks.runtime.entry import project_root_of, run
 
 if __name__ == "__main__":
-    sys.exit(ckrt.run("UserPromptSubmit", [ck_context.prompt_reminder]))
+    sys.exit(run("UserPromptSubmit", [session.prompt_reminder], root=project_root_of(__file__)))

@@ -3,7 +3,8 @@ tests/test_imports.py). A hook is a new process on every tool call: each import 
 
 Each dispatcher in hooks/ runs in a subprocess exactly as the launcher runs it (`-E -S`), with
 `-X importtime`, on real captured payloads; what it imports beyond the bare interpreter's start-up
-must stay inside ALLOWED. A dispatcher without payloads here fails the coverage test.
+must stay inside ALLOWED, and the kit modules it loads inside its event's KIT_MODULES (only what the
+event's checks need). A dispatcher without payloads or kit modules here fails the coverage test.
 """
 
 from __future__ import annotations
@@ -21,14 +22,9 @@ from tests.hooks.hookrun import fixture, kit_repo
 HOOKS = payload_root() / "hooks"
 DISPATCHERS = sorted(p.stem for p in HOOKS.glob("*.py") if 'if __name__ == "__main__"' in p.read_text())
 
-# Top-level module names a dispatcher may import beyond the interpreter's own start-up set.
+# Top-level standard-library names a dispatcher may import beyond the interpreter's own start-up set
+# (the kit's own modules are listed per event in KIT_MODULES below).
 ALLOWED = {
-    # the kit's own hook modules
-    "ckrt", "ck_edit", "ck_locks", "ck_spawn", "ck_context", "ck_loop",
-    # the loop system, behind ck_loop (each event imports only what it needs)
-    "ck_loop_config", "ck_state", "ck_tracking", "ck_reports", "ck_verdicts", "ck_schema", "ck_feedback",
-    "ck_decision", "ck_stop", "ck_quality_gate", "ck_output_location", "ck_completion", "ck_loop_detection",
-    "ck_advisor", "ck_escalation", "ck_proc",
     # json and what it pulls in (json.decoder imports re)
     "__future__", "json", "_json", "re", "_sre", "sre_compile", "sre_parse", "sre_constants", "enum",
     "types", "operator", "_operator", "functools", "_functools", "collections", "_collections",
@@ -42,6 +38,61 @@ ALLOWED = {
     "threading", "_thread", "warnings", "shlex", "io", "_io", "struct", "_struct", "binascii", "base64",
     "random", "_random", "_sha512", "difflib", "heapq", "_heapq", "atexit", "codecs", "encodings",
 }  # fmt: skip
+
+
+def _kit(*names: str) -> frozenset[str]:
+    """`claude_kit_hooks.<name>` for each name, with the packages above it (imported with it)."""
+    out: set[str] = set()
+    for name in names:
+        parts = f"claude_kit_hooks.{name}".split(".")
+        out |= {".".join(parts[:i]) for i in range(1, len(parts) + 1)}
+    return frozenset(out)
+
+
+# The kit modules every dispatcher loads: the entry point and the hook object, the shared contract,
+# the state store and the decision log (`runtime.failure` only when a check fails).
+RUNTIME = _kit(
+    "runtime.entry", "runtime.hook", "runtime.project", "runtime.payload", "runtime.answer", "runtime.config",
+    "runtime.failure", "contract.defaults", "contract.layout", "contract.naming", "store.jsonfile",
+    "decisionlog.redact", "decisionlog.writer",
+)  # fmt: skip
+EDIT = _kit("edit.agent_first", "edit.coordinator", "edit.delegation", "edit.file_locks")
+SHELL_WRITES = _kit("edit.shell_writes", "edit.shell_lexer")
+SPAWN_DEPTH = _kit("spawn.depth", "spawn.transcripts", "spawn.values")
+SPAWN_GATES = SPAWN_DEPTH | _kit(
+    "spawn.budget", "spawn.compaction_gate", "spawn.context_window", "spawn.usage", "transcript.tail"
+)  # fmt: skip
+# What a briefing reads of the loops (stoploop.events.active_summary and what it needs).
+LOOP_SUMMARY = _kit(
+    "stoploop.events", "stoploop.session_state", "stoploop.feedback", "stoploop.decision", "stoploop.roles"
+)  # fmt: skip
+SESSION_BRIEFINGS = _kit("briefings.session", "briefings.rules", "briefings.state_summary") | LOOP_SUMMARY
+# The Stop loop's modules as each event uses them (stoploop/events.py routes the events).
+LOOP_TRACKING = _kit(
+    "stoploop.events", "stoploop.session_state", "stoploop.tracking", "stoploop.verdicts", "stoploop.reports",
+    "stoploop.processes", "stoploop.roles",
+)  # fmt: skip
+LOOP_SUBAGENT_STOP = _kit(
+    "stoploop.events", "stoploop.session_state", "stoploop.verdicts", "stoploop.reports",
+    "stoploop.output_location", "stoploop.processes", "stoploop.decision", "stoploop.roles",
+)  # fmt: skip
+LOOP_STOP = _kit(
+    "stoploop.events", "stoploop.session_state", "stoploop.stop_gate", "stoploop.feedback",
+    "stoploop.decision", "stoploop.roles", "stoploop.reports", "stoploop.output_location",
+    "stoploop.processes", "stoploop.quality_gate", "stoploop.completion",
+)  # fmt: skip
+# The kit modules each dispatcher may import: the runtime plus what its event's checks need, nothing
+# of the other subsystems (a Stop never loads the edit checks, an edit never loads the Stop loop).
+KIT_MODULES: dict[str, frozenset[str]] = {
+    "pre_tool_use": RUNTIME | EDIT | SHELL_WRITES | SPAWN_GATES,
+    "post_tool_use": RUNTIME | SPAWN_DEPTH | _kit("spawn.usage") | LOOP_TRACKING,
+    "session_start": RUNTIME | SESSION_BRIEFINGS,
+    "user_prompt_submit": RUNTIME | SESSION_BRIEFINGS,
+    "pre_compact": RUNTIME | SESSION_BRIEFINGS,
+    "subagent_start": RUNTIME | SPAWN_DEPTH | _kit("briefings.subagent", "briefings.rules"),
+    "subagent_stop": RUNTIME | LOOP_SUBAGENT_STOP,
+    "stop": RUNTIME | LOOP_STOP,
+}
 
 # What each dispatcher is run with: (fixture, tool_input overrides). /REPO is the test repository.
 DOMAIN_FILE = "/REPO/cmd/api/main.go"
@@ -109,6 +160,16 @@ def _run(repo: Path, module: str, name: str, overrides: dict[str, str]) -> tuple
 def test_every_dispatcher_is_covered() -> None:
     assert DISPATCHERS, "no dispatchers found"
     assert set(DISPATCHERS) == set(PAYLOADS), "add payloads for new dispatchers to PAYLOADS"
+    assert set(DISPATCHERS) == set(KIT_MODULES), "list the kit modules of new dispatchers in KIT_MODULES"
+
+
+def test_the_listed_kit_modules_exist() -> None:
+    listed = set().union(*KIT_MODULES.values())
+    files = {
+        ".".join(p.relative_to(HOOKS).with_suffix("").parts).removesuffix(".__init__")
+        for p in (HOOKS / "claude_kit_hooks").rglob("*.py")
+    }
+    assert listed - files == set()
 
 
 RUNS = [(module, name, overrides) for module, runs in PAYLOADS.items() for name, overrides in runs]
@@ -119,10 +180,13 @@ def test_dispatcher_imports_stay_inside_the_allowed_set(
     repo: Path, baseline: set[str], module: str, name: str, overrides: dict[str, str]
 ) -> None:
     imported, _ = _run(repo, module, name, overrides)
-    extra = {m.split(".")[0] for m in imported - baseline}
+    kit = {m for m in imported if m.split(".")[0] == "claude_kit_hooks"}
+    extra = {m.split(".")[0] for m in imported - baseline - kit}
     assert extra - ALLOWED == set(), f"{module} imported {sorted(extra - ALLOWED)}"
     for heavy in ("yaml", "jsonschema", "jinja2", "click", "rapidfuzz", "claude_kit", "site", "typing"):
         assert heavy not in extra
+    assert kit - KIT_MODULES[module] == set(), f"{module} imported {sorted(kit - KIT_MODULES[module])}"
+    assert "claude_kit_hooks.contract.records" not in kit  # typed records are for mypy only (typing)
 
 
 def test_the_edit_hot_path_imports_only_json_and_the_edit_checks(repo: Path, baseline: set[str]) -> None:
@@ -130,4 +194,5 @@ def test_the_edit_hot_path_imports_only_json_and_the_edit_checks(repo: Path, bas
     assert json.loads(stdout)["hookSpecificOutput"]["permissionDecision"] == "deny"  # the full check ran
     extra = {m.split(".")[0] for m in imported - baseline}
     assert extra & HOT_PATH_FORBIDDEN == set()
-    assert {m for m in extra if m.startswith("ck")} <= {"ckrt", "ck_edit", "ck_locks"}
+    kit = {m for m in imported if m.split(".")[0] == "claude_kit_hooks"}
+    assert kit - RUNTIME - EDIT == set(), sorted(kit - RUNTIME - EDIT)

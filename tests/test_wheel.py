@@ -1,5 +1,9 @@
 """The real wheel, installed into a fresh venv, carries the payload and installs a working kit.
 
+The wheel ships the hook package twice, on purpose: `claude_kit_hooks` as a top-level package (the
+CLI imports its shared contract) and inside the payload (`claude_kit/payload/hooks/`, which `install`
+copies into a repository's `.claude/hooks/`, where the hooks import it with site-packages off).
+
 Slow-ish (~10-60 s: a wheel build, a venv, dependencies from the package index). When the index
 cannot be reached the test is skipped on a developer machine, but fails in CI (env CI set).
 """
@@ -12,13 +16,14 @@ import re
 import subprocess
 import sys
 import venv
+import zipfile
 from pathlib import Path
 
 import pytest
 
 from claude_kit._version import __version__
 from tests.conftest import REPO_ROOT, build_file_tree, git, tree_hashes
-from tests.hooks.hookrun import launch
+from tests.hooks.hookrun import fixture, launch
 
 # pip reads its index configuration from the user's HOME; the autouse fixture isolates HOME per test.
 REAL_HOME = os.environ.get("HOME", "")
@@ -51,6 +56,12 @@ def test_wheel_installs_into_a_fresh_venv_and_installs_a_working_kit(tmp_path: P
     dist, env_dir = tmp_path / "dist", tmp_path / "venv"
     _pip([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(REPO_ROOT)])
     [wheel] = dist.glob("claude_kit-*.whl")
+    with zipfile.ZipFile(wheel) as zf:
+        names = zf.namelist()
+    for module in ("contract/layout.py", "runtime/entry.py", "briefings/session.py"):
+        assert f"claude_kit_hooks/{module}" in names, module
+        assert f"claude_kit/payload/hooks/claude_kit_hooks/{module}" in names, module
+    assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
     venv.create(env_dir, with_pip=True)
     bindir = env_dir / ("Scripts" if sys.platform == "win32" else "bin")
     py = bindir / "python"
@@ -82,6 +93,16 @@ def test_wheel_installs_into_a_fresh_venv_and_installs_a_working_kit(tmp_path: P
         check=True,
     ).stdout.strip()
     assert Path(where).is_relative_to(env_dir), where
+    # The shared contract is importable from the wheel alone (the CLI side of `claude_kit_hooks`).
+    layout = subprocess.run(
+        [str(py), "-c", "import claude_kit_hooks.contract.layout as m; print(m.__file__, m.COMPILED_CONFIG)"],
+        capture_output=True,
+        text=True,
+        env=ck_env,
+        cwd=outside,
+        check=True,
+    ).stdout.split()
+    assert Path(layout[0]).is_relative_to(env_dir) and layout[1] == ".claude/hooks/claude-kit.json", layout
 
     version = ck("--version")
     assert (version.returncode, version.stdout) == (0, f"claude-kit, version {__version__}\n")
@@ -112,7 +133,7 @@ def test_wheel_installs_into_a_fresh_venv_and_installs_a_working_kit(tmp_path: P
     assert res.returncode == 0, res.stdout + res.stderr
 
     claude = repo / ".claude"
-    for rel in ("hooks/run", "hooks/ckrt.py", "hooks/session_start.py"):
+    for rel in ("hooks/run", "hooks/claude_kit_hooks/runtime/entry.py", "hooks/session_start.py"):
         assert (claude / rel).read_bytes() == (REPO_ROOT / "hooks" / rel.split("/", 1)[1]).read_bytes(), rel
     assert list((claude / "skills").glob("*/SKILL.md"))
     assert list((claude / "skill-library").glob("*/*/SKILL.md"))
@@ -133,6 +154,10 @@ def test_wheel_installs_into_a_fresh_venv_and_installs_a_working_kit(tmp_path: P
     out = launch(["sh", str(claude / "hooks/run"), "session_start"], repo, payload, cwd=repo)
     assert out["hookSpecificOutput"]["hookEventName"] == "SessionStart"
     assert "claude-kit is active" in out["hookSpecificOutput"]["additionalContext"]
+    # The edit hot path, from the installed files only (the launcher runs Python with -E -S).
+    edit = json.dumps(fixture("PreToolUse-edit", repo, file_path=str(repo / "cmd/api/main.go")))
+    out = launch(["sh", str(claude / "hooks/run"), "pre_tool_use"], repo, edit, cwd=repo)
+    assert out["hookSpecificOutput"]["permissionDecision"] == "deny"
 
     res = ck("uninstall", str(repo))
     assert res.returncode == 0, res.stdout + res.stderr

@@ -154,7 +154,7 @@ def test_why_with_nothing_blocked(ck: CK, logged: Path) -> None:
 
 
 def test_every_enforcing_hook_has_an_explanation() -> None:
-    from claude_kit.config import HOOK_NAMES
+    from claude_kit_hooks.contract.defaults import HOOK_NAMES
 
     context_only = {
         "session_context", "prompt_reminder", "precompact_context", "subagent_context", "track_modifications",

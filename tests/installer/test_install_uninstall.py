@@ -39,7 +39,7 @@ def test_install_creates_the_kit_and_detects_domains(ck: CK, sample_repo: Path) 
     assert '"cmd/**/*.go"' in cfg and '"internal/**/*.go"' in cfg
     assert '"ui/**/*.tsx"' in cfg and '"tools/**/*.py"' in cfg
     manifest = json.loads((claude / ".claude-kit/manifest.json").read_text())
-    rec = manifest["files"][".claude/hooks/ckrt.py"]
+    rec = manifest["files"][".claude/hooks/claude_kit_hooks/runtime/entry.py"]
     assert rec["component"] == "hooks" and len(rec["sha256"]) == 64
     assert manifest["kit_version"]
     assert "claude-kit:start" in (sample_repo / "CLAUDE.md").read_text()
@@ -133,15 +133,15 @@ def test_dry_run_prints_status_words_and_writes_nothing(ck: CK, sample_repo: Pat
     before = tree_hashes(sample_repo)
     res = ck("install", str(sample_repo), "--dry-run")
     assert res.exit_code == 0
-    assert "create    .claude/hooks/ckrt.py" in res.output
+    assert "create    .claude/hooks/claude_kit_hooks/runtime/entry.py" in res.output
     assert "dry run: nothing was written" in res.output
     assert tree_hashes(sample_repo) == before
     assert ck("install", str(sample_repo)).exit_code == 0
     res = ck("install", str(sample_repo), "--dry-run")
-    assert "identical .claude/hooks/ckrt.py" in res.output
+    assert "identical .claude/hooks/claude_kit_hooks/runtime/entry.py" in res.output
     installed = tree_hashes(sample_repo)
     res = ck("uninstall", str(sample_repo), "--dry-run")
-    assert "remove    .claude/hooks/ckrt.py" in res.output
+    assert "remove    .claude/hooks/claude_kit_hooks/runtime/entry.py" in res.output
     assert tree_hashes(sample_repo) == installed
 
 

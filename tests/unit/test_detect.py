@@ -26,7 +26,7 @@ from tests.conftest import build_file_tree, git
         ("README.md", None),
         ("vendor/github.com/x/y.go", None),
         ("node_modules/react/index.jsx", None),
-        (".claude/hooks/ckrt.py", None),
+        (".claude/hooks/claude_kit_hooks/runtime/entry.py", None),
         ("ui/node_modules/x/App.tsx", None),
         ("UI/App.ts", "frontend"),  # folder names compare case-insensitively
     ],

@@ -1,0 +1,141 @@
+# claude-kit: managed, id=hooks/claude_kit_hooks/contract/defaults
+"""The team config's defaults, names and limits that the CLI and the hooks share.
+
+The CLI merges DEFAULTS under the team's YAML and compiles the result for the hooks; the hooks fill a
+key the compiled JSON lacks (another kit version, a hand edit) from the same DEFAULTS.
+"""
+
+from __future__ import annotations
+
+from claude_kit_hooks.contract.layout import DEFAULT_OUTPUT_DIR
+
+TYPE_CHECKING = False  # typing costs ~14 ms at a hook's start-up; mypy still reads the branch
+if TYPE_CHECKING:
+    from typing import Any
+
+COMPILED_FORMAT = 1
+# A domain's agents by role; the config may rename any of them.
+AGENT_ROLES = ("lead", "developer", "reviewer", "tester")
+TEST_LEAD = "test-lead"
+# The verification roles a domain goes through at Stop, in order, and how messages name them.
+VERIFY_ROLES = ("review", "test_planning", "testing")
+ROLE_WORD = {"review": "review", "test_planning": "test plan", "testing": "testing"}
+HOOK_NAMES = (
+    "session_context",
+    "prompt_reminder",
+    "precompact_context",
+    "subagent_context",
+    "agent_first",
+    "shell_write_warning",
+    "spawn_depth",
+    "coordinator_no_edit",
+    "compaction_gate",
+    "budget",
+    "file_locks",
+    "track_modifications",
+    "verdicts",
+    "feedback_loop",
+    "quality_gate",
+    "output_location",
+    "completion_loop",
+    "loop_detection",
+    "advisor",
+)
+KILL_SWITCH = "CLAUDE_KIT_DISABLE"  # =1 in Claude Code's environment: every kit hook off
+DISABLE_HOOKS_ENV = "CLAUDE_KIT_DISABLE_HOOKS"  # comma list of HOOK_NAMES turned off
+
+# Tool groups the dispatchers route on.
+EDIT_TOOLS = ("Edit", "Write", "NotebookEdit")
+SPAWN_TOOLS = ("Agent", "Task")
+SHELL_TOOLS = ("Bash", "PowerShell")
+
+# Dispatcher module -> (event, tool matcher, timeout in seconds) as wired into settings.json.
+HOOK_EVENTS: dict[str, tuple[str, str | None, int]] = {
+    "session_start": ("SessionStart", None, 10),
+    "user_prompt_submit": ("UserPromptSubmit", None, 10),
+    "pre_tool_use": ("PreToolUse", "|".join(EDIT_TOOLS + SPAWN_TOOLS + SHELL_TOOLS), 10),
+    "post_tool_use": ("PostToolUse", "|".join(EDIT_TOOLS + SPAWN_TOOLS), 10),
+    "subagent_start": ("SubagentStart", None, 10),
+    "subagent_stop": ("SubagentStop", None, 60),
+    "stop": ("Stop", None, 600),
+    "pre_compact": ("PreCompact", None, 10),
+}
+# The runtime reads a hook's `timeout` as whole seconds; the kit keeps every entry in this range.
+HOOK_TIMEOUT_MIN, HOOK_TIMEOUT_MAX = 1, 600
+CHECK_TIMEOUT_DEFAULT = 300
+
+
+def valid_hook_timeout(value: object) -> bool:
+    """The one rule every settings validator (doctor, audit) applies to a hook handler's `timeout`:
+    absent (the runtime's default applies) or whole seconds in HOOK_TIMEOUT_MIN..HOOK_TIMEOUT_MAX
+    (a value in milliseconds, 5000, would be 83 minutes)."""
+    if value is None:
+        return True
+    return (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and HOOK_TIMEOUT_MIN <= value <= HOOK_TIMEOUT_MAX
+    )
+
+
+def stop_timeout(check_timeouts: list[int] | None) -> int:
+    """The Stop hook's timeout: 30 s plus the configured checks' timeouts, within 60..HOOK_TIMEOUT_MAX;
+    the static default of HOOK_EVENTS when no config is known (None)."""
+    if check_timeouts is None:
+        return HOOK_EVENTS["stop"][2]
+    return max(60, min(HOOK_TIMEOUT_MAX, 30 + sum(check_timeouts)))
+
+
+DEFAULTS: dict[str, Any] = {
+    "output_dir": DEFAULT_OUTPUT_DIR,
+    "domains": {},
+    "exemptions": {"tests": True, "docs": True, "globs": []},
+    "hooks": {},
+    "spawn": {"max_depth": 1},
+    "orchestration": {"coordinator_mode": False},
+    "compaction": {"context_window": "auto", "warn_percent": 75, "must_percent": 80, "deny_percent": 85},
+    "budget": {
+        "session_tokens": None,
+        "session_usd": None,
+        "warn_percent": 80,
+        # USD per million tokens; the longest matching model-name prefix wins. From the pricing
+        # table of the pinned Claude Code 2.1.329 (cache_write = 5-minute cache writes).
+        "prices": {
+            "claude-opus": {"input": 5.0, "output": 25.0, "cache_write": 6.25, "cache_read": 0.5},
+            "claude-opus-4-0": {"input": 15.0, "output": 75.0, "cache_write": 18.75, "cache_read": 1.5},
+            "claude-opus-4-1": {"input": 15.0, "output": 75.0, "cache_write": 18.75, "cache_read": 1.5},
+            "claude-opus-4-2025": {"input": 15.0, "output": 75.0, "cache_write": 18.75, "cache_read": 1.5},
+            "claude-opus-5-5": {"input": 4.0, "output": 20.0, "cache_write": 5.0, "cache_read": 0.2},
+            "claude-sonnet": {"input": 3.0, "output": 15.0, "cache_write": 3.75, "cache_read": 0.3},
+            "claude-sonnet-5": {"input": 2.0, "output": 10.0, "cache_write": 2.5, "cache_read": 0.2},
+            "claude-sonnet-5-5": {"input": 2.0, "output": 10.0, "cache_write": 2.5, "cache_read": 0.1},
+            "claude-haiku": {"input": 1.0, "output": 5.0, "cache_write": 1.25, "cache_read": 0.1},
+            "claude-haiku-5-5": {"input": 0.1, "output": 0.5, "cache_write": 0.125, "cache_read": 0.01},
+            "claude-fable": {"input": 10.0, "output": 50.0, "cache_write": 12.5, "cache_read": 1.0},
+            "claude-fable-5-1": {"input": 10.0, "output": 50.0, "cache_write": 12.5, "cache_read": 0.25},
+            "claude-fable-5-2": {"input": 8.0, "output": 40.0, "cache_write": 10.0, "cache_read": 0.2},
+            "claude-mythos": {"input": 10.0, "output": 50.0, "cache_write": 12.5, "cache_read": 1.0},
+            "claude-mythos-5-1": {"input": 10.0, "output": 50.0, "cache_write": 12.5, "cache_read": 0.25},
+            "claude-mythos-5-2": {"input": 8.0, "output": 40.0, "cache_write": 10.0, "cache_read": 0.2},
+        },
+    },
+    "limits": {
+        "max_feedback_iterations": 5,
+        "max_consecutive_failures": 3,
+        "max_stop_blocks": 6,
+        "loop_similarity_percent": 90,
+        "loop_max_iterations": 20,
+    },
+    "advisor": {"command": None, "timeout": 20},
+    "logging": {"max_bytes": 2_000_000, "keep": 3},
+}
+
+# Test and doc files the main thread may edit itself (exemptions.tests / exemptions.docs).
+TEST_FILE_REGEXES = (
+    r"(^|/)(tests?|__tests__|spec|e2e)/",
+    r"_test\.(go|py)$",
+    r"(^|/)test_[^/]*\.py$",
+    r"(^|/)conftest\.py$",
+    r"\.(test|spec)\.[cm]?[jt]sx?$",
+)
+DOC_FILE_REGEXES = (r"\.(md|mdx|rst|adoc|txt)$", r"(^|/)docs?/")

@@ -1,0 +1,86 @@
+# claude-kit: managed, id=hooks/claude_kit_hooks/contract/layout
+"""Where everything lives under a repository's `.claude/`, relative to the project root with `/`.
+
+The CLI joins these onto its `Path` root; the hooks build a `KitPaths` for the project they serve.
+"""
+
+from __future__ import annotations
+
+import os
+
+from claude_kit_hooks.contract.naming import safe_name
+
+CLAUDE_DIR = ".claude"
+HOOKS_DIR = ".claude/hooks"
+LAUNCHER = f"{HOOKS_DIR}/run"
+COMPILED_CONFIG = f"{HOOKS_DIR}/claude-kit.json"
+CONFIG_YAML = ".claude/claude-kit.yaml"
+AGENTS_DIR = ".claude/agents"
+SKILLS_DIR = ".claude/skills"
+SKILL_LIBRARY_DIR = ".claude/skill-library"
+SKILL_INDEX = f"{SKILL_LIBRARY_DIR}/index.json"  # the routing index `claude-kit sync` writes
+SETTINGS = ".claude/settings.json"
+SETTINGS_LOCAL = ".claude/settings.local.json"  # the user's, never the kit's
+KIT_DIR = ".claude/.claude-kit"
+MANIFEST = f"{KIT_DIR}/manifest.json"
+BASE_DIR = f"{KIT_DIR}/base"
+LOCAL_DIR = f"{KIT_DIR}/local"  # machine-local, git-ignored
+PYTHON_CACHE = f"{LOCAL_DIR}/python"
+PYCACHE_DIR = f"{LOCAL_DIR}/pycache"
+STATE_DIR = f"{LOCAL_DIR}/state"
+DECISION_LOG = f"{LOCAL_DIR}/log/decisions.jsonl"
+ERROR_LOG = f"{LOCAL_DIR}/errors.log"
+CHECK_CACHE = f"{LOCAL_DIR}/cache/checks.json"  # the quality gate's passes, by content hash
+DEFAULT_OUTPUT_DIR = ".claude/.output"
+CONFLICT_SUFFIX = ".claude-kit-new"  # the kit's version beside a file whose 3-way merge conflicted
+
+# Under the output folder (the config's `output_dir`).
+ACTIVE_FEATURE = "features/active.json"
+FEATURES_DIR = "features"
+LOCKS_FILE = "locks/locks.json"
+ESCALATIONS_DIR = "escalations"
+
+
+def state_file(session_id: str, name: str) -> str:
+    """One session's state file (`feedback`, `loop`, ...) under the machine-local state folder."""
+    return f"{STATE_DIR}/{safe_name(session_id)}/{name}.json"
+
+
+def scratchpad(output_dir: str, session_id: str) -> str:
+    """The completion loop's scratchpad for one session."""
+    return f"{output_dir.rstrip('/')}/loops/{safe_name(session_id)}/scratchpad.md"
+
+
+def in_output(output_dir: str, rel: str) -> str:
+    """A path under the output folder (`rel` is one of the names above)."""
+    return f"{output_dir.rstrip('/')}/{rel}"
+
+
+def output_dir_of(cfg: object) -> str:
+    """The config's output folder without a trailing `/` (the default when unset)."""
+    value = cfg.get("output_dir") if isinstance(cfg, dict) else None
+    return (value if isinstance(value, str) and value else DEFAULT_OUTPUT_DIR).rstrip("/")
+
+
+class KitPaths:
+    """Absolute paths for one project root (native separators), computed once per hook process."""
+
+    __slots__ = ("root", "local", "state_dir", "config_json", "config_yaml", "decision_log", "error_log")
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self.local = self.abs(LOCAL_DIR)
+        self.state_dir = self.abs(STATE_DIR)
+        self.config_json = self.abs(COMPILED_CONFIG)
+        self.config_yaml = self.abs(CONFIG_YAML)
+        self.decision_log = self.abs(DECISION_LOG)
+        self.error_log = self.abs(ERROR_LOG)
+
+    def abs(self, rel: str) -> str:
+        return os.path.join(self.root, *rel.split("/"))
+
+    def state(self, session_id: str, name: str) -> str:
+        return self.abs(state_file(session_id, name))
+
+    def agent_file(self, name: str) -> str:
+        return self.abs(f"{AGENTS_DIR}/{name}.md")

@@ -1,0 +1,227 @@
+# claude-kit: managed, id=hooks/claude_kit_hooks/contract/records
+"""Typed records of the files and payloads the CLI and the hooks exchange.
+
+Hooks import this module only under TYPE_CHECKING (importing `typing` costs ~14 ms at a hook's
+start-up); the CLI imports it as usual. Every record is a TypedDict, so the data stays the plain JSON
+that is on disk and on the wire.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, TypedDict
+
+# -- what Claude Code sends a hook on stdin (shared/docs/claude-code-reference.md) ----------------
+
+
+class Payload(TypedDict, total=False):
+    session_id: str
+    transcript_path: str
+    cwd: str
+    permission_mode: str
+    hook_event_name: str
+    agent_id: str
+    agent_type: str
+    agent_transcript_path: str
+    tool_name: str
+    tool_input: dict[str, Any]
+    tool_response: Any
+    tool_use_id: str
+    prompt: str
+    source: str
+    trigger: str
+    stop_hook_active: bool
+    last_assistant_message: str
+    background_tasks: list[dict[str, Any]]  # Stop/SubagentStop: {id, type, status, description, agent_type}
+    model: str
+
+
+# -- the compiled config the CLI writes to .claude/hooks/claude-kit.json -----------------------------
+
+
+class Check(TypedDict):
+    name: str
+    run: str
+    timeout: int
+
+
+class Domain(TypedDict):
+    paths: list[str]
+    exclude: list[str]  # regexes
+    agents: dict[str, str]  # role -> agent name
+    test_planning: bool
+    checks: list[Check]
+
+
+class Compaction(TypedDict):
+    context_window: int | str
+    warn_percent: float
+    must_percent: float
+    deny_percent: float
+
+
+class Budget(TypedDict):
+    session_tokens: int | None
+    session_usd: float | None
+    warn_percent: float
+    prices: dict[str, dict[str, float]]
+
+
+class Limits(TypedDict):
+    max_feedback_iterations: int
+    max_consecutive_failures: int
+    max_stop_blocks: int
+    loop_similarity_percent: float
+    loop_max_iterations: int
+
+
+class Advisor(TypedDict):
+    command: str | None
+    timeout: int
+
+
+class Logging(TypedDict):
+    max_bytes: int
+    keep: int
+
+
+class Spawn(TypedDict):
+    max_depth: int
+
+
+class Orchestration(TypedDict):
+    coordinator_mode: bool
+
+
+class CompiledConfig(TypedDict):
+    format: int
+    kit_version: str
+    source: str
+    source_sha256: str
+    output_dir: str
+    domains: dict[str, Domain]
+    domain_rules: list[list[str]]  # [name, regex, glob], most specific first
+    exempt_rules: list[list[str]]  # [label, regex]
+    test_lead: str
+    hooks: dict[str, bool]
+    spawn: Spawn
+    orchestration: Orchestration
+    compaction: Compaction
+    budget: Budget
+    limits: Limits
+    advisor: Advisor
+    logging: Logging
+
+
+# -- state and control files -----------------------------------------------------------------------
+
+
+class ActiveFeature(TypedDict):
+    """<output_dir>/features/active.json, written by `claude-kit feature`."""
+
+    feature_id: str
+    dir: str
+    name: str
+    work_type: str
+    status: str
+    current_phase: str | None
+    updated_at: str
+
+
+class FileLock(TypedDict):
+    """One entry of <output_dir>/locks/locks.json, keyed by project-relative path."""
+
+    agent: str
+    acquired_at: str
+    expires_at: str  # UTC `YYYY-MM-DDTHH:MM:SSZ`: compared as strings
+
+
+class CompletionLoop(TypedDict, total=False):
+    """state/<session>/loop.json, written by `claude-kit loop start`, advanced by the Stop hook."""
+
+    active: bool
+    session_id: str
+    prompt: str
+    completion_promise: str | None
+    max_iterations: int
+    iteration: int
+    started: float  # time.time() when `claude-kit loop start` armed it
+    ended: str  # why it ended
+    ended_at: float
+
+
+Decision = Literal["allow", "warn", "deny", "block", "escalate", "error"]
+
+
+class LogRecord(TypedDict, total=False):
+    """One line of the decision log."""
+
+    ts: str
+    session_id: str
+    agent_id: str | None
+    agent_type: str | None
+    tool_use_id: str | None
+    event: str
+    hook: str
+    decision: Decision
+    reason: str
+    duration_ms: float
+    tool: str
+    file: str
+
+
+# -- the manifest the CLI keeps in .claude/.claude-kit/manifest.json ---------------------------------
+
+
+class _ManifestFileKeys(TypedDict):
+    sha256: str  # as the kit wrote it; after a clean 3-way merge, the kit's version (so it shows as edited)
+    base_sha256: str  # the kit's pristine version, kept under .claude/.claude-kit/base/
+    component: str  # hooks | skills | skill-library | agents | generated | config | state
+
+
+class ManifestFile(_ManifestFileKeys, total=False):
+    """One file the kit owns, keyed by its project-relative path in Manifest.files."""
+
+    preexisting: bool  # there with the kit's bytes before the kit: uninstall keeps it
+    user_owned: bool  # created once, then the team's (the config): never updated
+
+
+class HookHandler(TypedDict):
+    type: str  # "command"
+    command: str
+    timeout: int  # seconds
+
+
+class SettingsEntry(TypedDict):
+    """One hook the kit adds to .claude/settings.json: the handler under `hooks.<event>`, in a group
+    of its own with `matcher` (None: no matcher key)."""
+
+    event: str
+    matcher: str | None
+    handler: HookHandler
+
+
+class ManifestSettings(TypedDict):
+    """What the kit did to .claude/settings.json, so uninstall gives it back as it was."""
+
+    existed: bool
+    original_text: str | None
+    entries: list[SettingsEntry]
+    created: list[str]  # containers the merge created ("hooks", "hooks.<Event>")
+
+
+class ManifestClaudeMd(TypedDict):
+    """What the kit did to CLAUDE.md: whether it existed, and what separates the kit's block."""
+
+    existed: bool
+    separator: str
+
+
+class Manifest(TypedDict):
+    format: int
+    kit_version: str | None
+    files: dict[str, ManifestFile]
+    deleted: list[str]  # kit files the user deleted: they stay deleted
+    moved_aside: dict[str, str]  # path -> where --force moved the user's file (restored on uninstall)
+    existing_dirs: list[str]  # folders there before the first install (uninstall keeps them)
+    settings: ManifestSettings | None
+    claude_md: ManifestClaudeMd | None

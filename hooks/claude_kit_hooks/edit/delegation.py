@@ -1,0 +1,48 @@
+# claude-kit: managed, id=hooks/claude_kit_hooks/edit/delegation
+"""Who should make a change to a domain's file, and how the edit checks say so.
+
+agent_first, coordinator_no_edit and shell_write_warning all end the same way: name the domain's
+developer agent and give the one-step spawn call, so these words are written once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+from claude_kit_hooks.contract.layout import CONFIG_YAML
+
+TYPE_CHECKING = False  # typing costs ~14 ms at a hook's start-up; mypy still reads the branch
+if TYPE_CHECKING:
+    from claude_kit_hooks.contract.records import CompiledConfig
+
+MAX_PATH_IN_MESSAGE = 120
+
+
+def _q(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def short_path(rel: str) -> str:
+    """A path as messages show it: its tail when it is too long to read."""
+    return rel if len(rel) <= MAX_PATH_IN_MESSAGE else "..." + rel[-(MAX_PATH_IN_MESSAGE - 3) :]
+
+
+def spawn_call(dev: str, rel: str) -> str:
+    """The Agent call that hands the change to `dev`, ready to copy."""
+    what = rel if len(rel) <= 40 else os.path.basename(rel)
+    return (
+        f"Agent(subagent_type={_q(dev)}, description={_q('Edit ' + what)}, "
+        f"prompt={_q('In ' + short_path(rel) + ': <the change you intended, with acceptance criteria>')})"
+    )
+
+
+def off_switch(name: str) -> str:
+    """How the user turns check `name` off."""
+    return f"`hooks: {{{name}: {{enabled: false}}}}` in {CONFIG_YAML}"
+
+
+def developer_for(cfg: CompiledConfig, domain: str) -> str:
+    """The domain's developer agent: the config's `agents.developer`, else `<domain>-developer`."""
+    dom = cfg["domains"].get(domain)
+    return str((dom["agents"].get("developer") if dom else None) or f"{domain}-developer")

@@ -1,0 +1,276 @@
+# claude-kit: managed, id=hooks/claude_kit_hooks/edit/shell_writes
+"""shell_write_warning (PreToolUse on Bash/PowerShell): a main-thread command that plainly writes a
+domain's file gets a warning (additionalContext) naming the developer agent, never a deny.
+
+A shell command can write files in too many ways to block reliably, so this only warns about the plain
+ones: this module knows which files `sed -i`, `perl -i`, redirections, `tee`, `cp`/`mv`/`install`,
+`dd`, `truncate` and PowerShell's content cmdlets write (shell_lexer splits the command). Paths
+outside the project root are ignored, as in agent_first. docs/enforcement.md lists what is caught.
+"""
+
+from __future__ import annotations
+
+import os
+
+from claude_kit_hooks.edit.delegation import developer_for, off_switch, short_path, spawn_call
+from claude_kit_hooks.edit.shell_lexer import lex, simple_commands, strip_wrappers
+
+TYPE_CHECKING = False  # typing costs ~14 ms at a hook's start-up; mypy still reads the branch
+if TYPE_CHECKING:
+    from claude_kit_hooks.runtime.hook import Hook
+
+    Target = tuple[str, str]  # (path as written, how it is written)
+
+MAX_SHELL_COMMAND = 64 * 1024  # longer commands are not parsed (logged); lexing is linear but pure Python
+# A cheap first look: most commands have no redirection and no writing command at all.
+_HINT = (
+    r">|\b(?:sed|perl|tee|cp|mv|install|dd|truncate|set-content|add-content|clear-content|out-file"
+    r"|tee-object|copy-item|move-item|copy|move)\b"
+)
+
+
+def _sed_files(args: list[str]) -> list[str]:
+    inplace, script, files, i = False, False, [], 0
+    while i < len(args):
+        a = args[i]
+        if a == "--":
+            files += args[i + 1 :] if script else args[i + 2 :]
+            break
+        if a.startswith("--"):
+            name = a[2:].split("=", 1)[0]
+            if name == "in-place":
+                inplace = True
+            elif name in ("expression", "file"):
+                script = True
+                i += 0 if "=" in a else 1
+            elif name == "line-length" and "=" not in a:
+                i += 1
+        elif a.startswith("-") and len(a) > 1:
+            for j, ch in enumerate(a[1:], 1):
+                if ch == "i":
+                    inplace = True
+                    if a == "-i" and i + 1 < len(args) and args[i + 1] == "":
+                        i += 1  # BSD `sed -i '' ...`: empty backup suffix
+                    break
+                if ch in "efl":
+                    script = script or ch != "l"
+                    i += 1 if j == len(a) - 1 else 0
+                    break
+        elif not script:
+            script = True
+        else:
+            files.append(a)
+        i += 1
+    return files if inplace else []
+
+
+def _perl_files(args: list[str]) -> list[str]:
+    inplace, script, files, i = False, False, [], 0
+    while i < len(args):
+        a = args[i]
+        if a == "--":
+            files += args[i + 1 :] if script else args[i + 2 :]
+            break
+        if a.startswith("-") and len(a) > 1:
+            for j, ch in enumerate(a[1:], 1):
+                if ch == "i":
+                    inplace = True
+                    break
+                if ch in "eE":
+                    script = True
+                    i += 1 if j == len(a) - 1 else 0
+                    break
+                if ch in "MmIxdDCl0":
+                    break  # the rest of the cluster is this option's value
+        elif not script:
+            script = True  # the program file
+        else:
+            files.append(a)
+        i += 1
+    return files if inplace else []
+
+
+def _operands(args: list[str], with_value: tuple[str, ...]) -> tuple[list[str], dict[str, str]]:
+    """(positional args, {option: value}) for simple option syntaxes."""
+    pos: list[str] = []
+    opts: dict[str, str] = {}
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a == "--":
+            pos += args[i + 1 :]
+            break
+        if a.startswith("--") and "=" in a:
+            key, val = a.split("=", 1)
+            opts[key] = val
+        elif a in with_value:
+            opts[a] = args[i + 1] if i + 1 < len(args) else ""
+            i += 1
+        elif a.startswith("-") and len(a) > 2 and a[:2] in with_value and not a.startswith("--"):
+            opts[a[:2]] = a[2:]  # -tDIR
+        elif not a.startswith("-") or a == "-":
+            pos.append(a)
+        i += 1
+    return pos, opts
+
+
+def _copy_dests(name: str, args: list[str], cwd: str) -> list[Target]:
+    with_value = ("-t", "-S", "--target-directory", "--suffix", "-m", "-o", "-g", "--mode", "--owner")
+    if name == "install" and any(a in ("-d", "--directory") for a in args):
+        return []
+    pos, opts = _operands(args, with_value)
+    target_dir = opts.get("-t") or opts.get("--target-directory")
+    out: list[Target] = []
+    if target_dir:
+        srcs, dest, is_dir = pos, target_dir, True
+    else:
+        if len(pos) < 2:
+            return []
+        srcs, dest = pos[:-1], pos[-1]
+        full = dest if os.path.isabs(dest) else os.path.join(cwd, dest)
+        is_dir = dest.endswith("/") or len(srcs) > 1 or os.path.isdir(full)
+        if not is_dir:
+            out.append((dest, name))
+    if is_dir:
+        out += [(os.path.join(dest, os.path.basename(s.rstrip("/"))), name) for s in srcs]
+    if name == "mv":
+        out += [(s, "mv (moved away)") for s in srcs]
+    return out
+
+
+_PS_WRITERS = {  # cmdlet/alias -> (path parameters, positional index of the written path)
+    "set-content": (("-path", "-literalpath"), 0), "add-content": (("-path", "-literalpath"), 0),
+    "clear-content": (("-path", "-literalpath"), 0), "out-file": (("-filepath", "-literalpath"), 0),
+    "tee-object": (("-filepath", "-literalpath"), 0), "copy-item": (("-destination",), 1),
+    "move-item": (("-destination",), 1), "copy": (("-destination",), 1), "move": (("-destination",), 1),
+    "tee": (("-filepath", "-literalpath"), 0),
+}  # fmt: skip
+
+
+def _powershell_targets(name: str, args: list[str]) -> list[Target]:
+    params, index = _PS_WRITERS[name]
+    pos: list[str] = []
+    i = 0
+    while i < len(args):
+        a = args[i]
+        key, _, inline = a.partition(":")
+        if key.lower() in params:
+            return [(inline or (args[i + 1] if i + 1 < len(args) else ""), name)]
+        if a.startswith("-"):
+            i += 1 if a.lower() in ("-path", "-literalpath", "-value", "-encoding", "-filepath") else 0
+        else:
+            pos.append(a)
+        i += 1
+    return [(pos[index], name)] if len(pos) > index else []
+
+
+def shell_write_targets(command: str, cwd: str, powershell: bool = False) -> list[Target]:
+    """[(path as written, how)] for the files a shell command run in `cwd` plainly writes.
+
+    Caught: `sed -i`, `perl -i`, `>`/`>>`/`>|`/`&>` redirections, `tee`, `cp`/`mv`/`install` (the
+    destination, and what `mv` moves away), `dd of=`, `truncate`; in PowerShell also Set-Content,
+    Add-Content, Clear-Content, Out-File, Tee-Object, Copy-Item, Move-Item. Not caught: anything
+    a program does by itself (scripts, `python -c`, `go generate`, `git checkout`, `patch`), file
+    lists from stdin (`xargs`, `find -exec`), paths in variables.
+    """
+    targets: list[Target] = []
+    here: str | None = ""  # where earlier `cd`s in this command moved to, relative to cwd; None = unknown
+    for words, redirects in simple_commands(lex(command, powershell)):
+        argv = strip_wrappers(words)
+        name, args = (os.path.basename(argv[0]), argv[1:]) if argv else ("", [])
+        low = name.lower()
+        found = list(redirects)
+        if name in ("cd", "pushd") or (powershell and low in ("set-location", "sl")):
+            dest = args[0] if len(args) == 1 else None
+            if here is not None and dest and dest != "-" and "$" not in dest:
+                here = os.path.join(here, os.path.expanduser(dest))
+            else:
+                here = None
+        elif powershell and low in _PS_WRITERS:
+            found += _powershell_targets(low, args)
+        elif name == "sed":
+            found += [(f, "sed -i") for f in _sed_files(args)]
+        elif name == "perl":
+            found += [(f, "perl -i") for f in _perl_files(args)]
+        elif name == "tee":
+            found += [(a, "tee") for a in args if not a.startswith("-")]
+        elif name in ("cp", "mv", "install"):
+            found += _copy_dests(name, args, os.path.join(cwd, here) if here else cwd)
+        elif name == "dd":
+            found += [(a[3:], "dd of=") for a in args if a.startswith("of=")]
+        elif name == "truncate":
+            pos, _opts = _operands(args, ("-s", "-r", "--size", "--reference"))
+            found += [(p, "truncate") for p in pos]
+        for path, how in found:
+            if not path or path == "-":
+                continue
+            if here and not os.path.isabs(path) and not path.startswith("~"):
+                path = os.path.join(here, path)
+            elif here is None and not os.path.isabs(path):
+                continue  # after an unresolvable `cd`, relative paths are unknown
+            targets.append((path, how))
+    return targets
+
+
+def _expand(path: str, cwd: str) -> list[str]:
+    """Absolute paths for one written path: `~` expanded, globs expanded (or kept when they match nothing)."""
+    if "$" in path or "`" in path:
+        return []  # a variable or command substitution: unknown until the shell runs
+    path = os.path.expanduser(path)
+    full = path if os.path.isabs(path) else os.path.join(cwd, path)
+    if any(ch in path for ch in "*?["):
+        import glob
+
+        return glob.glob(full)[:50] or [full]
+    return [full]
+
+
+def shell_write_warning(h: Hook) -> None:
+    if h.is_subagent or not h.enabled("shell_write_warning"):
+        return
+    command = h.tool_input.get("command")
+    if not isinstance(command, str) or not command:
+        return
+    import re
+
+    if not re.search(_HINT, command, re.IGNORECASE):
+        return  # the common case: no redirection and no writing command at all
+    if len(command) > MAX_SHELL_COMMAND:
+        h.allow("shell_write_warning", f"command longer than {MAX_SHELL_COMMAND} characters; not inspected")
+        return
+    given = h.payload.get("cwd")
+    cwd = given if isinstance(given, str) and os.path.isabs(given) else h.project.root
+    cfg = h.config
+    found: dict[str, tuple[str, list[Target]]] = {}  # domain -> (developer, [(rel, how)])
+    for written, how in shell_write_targets(command, cwd, powershell=h.tool_name == "PowerShell"):
+        for full in _expand(written, cwd):
+            rel = h.project.relpath(full)
+            if rel is None or h.project.exemption_of(cfg, rel):
+                continue
+            domain = h.project.domain_of(cfg, rel)
+            if domain is None:
+                continue
+            dev = developer_for(cfg, domain)
+            if not h.project.agent_exists(dev):
+                continue
+            files = found.setdefault(domain, (dev, []))[1]
+            if (rel, how) not in files:
+                files.append((rel, how))
+    if not found:
+        return
+    lines = []
+    for domain, (dev, files) in found.items():
+        listed = ", ".join(f"{short_path(rel)} ({how})" for rel, how in files[:3])
+        more = f" and {len(files) - 3} more" if len(files) > 3 else ""
+        lines.append(
+            f"claude-kit warning: this command writes {domain} files: {listed}{more}. The main thread "
+            f"coordinates; {dev} makes {domain} changes. It was not blocked, but don't edit domain files "
+            f"from the shell: delegate instead, {spawn_call(dev, files[0][0])}"
+        )
+    off = off_switch("shell_write_warning")
+    text = "\n".join(lines) + f"\n(The user can turn this warning off with {off}.)"
+    first_domain = next(iter(found))
+    h.context(
+        "shell_write_warning", text, file=found[first_domain][1][0][0], domain=first_domain,
+        agent=found[first_domain][0], command=command[:300],
+    )  # fmt: skip

@@ -1,0 +1,62 @@
+# claude-kit: managed, id=hooks/claude_kit_hooks/runtime/answer
+"""What a hook prints for Claude Code 2.1.329 (shared/docs/claude-code-reference.md):
+
+- allow = no output, exit 0;
+- PreToolUse deny = hookSpecificOutput.permissionDecision "deny" + permissionDecisionReason;
+- Stop/SubagentStop/PostToolUse block = {"decision": "block", "reason": ...};
+- context = hookSpecificOutput.additionalContext; user-facing notes = systemMessage;
+- PreCompact = plain stdout, appended to the compactor's instructions.
+"""
+
+from __future__ import annotations
+
+import json
+
+TYPE_CHECKING = False  # typing costs ~14 ms at a hook's start-up; mypy still reads the branch
+if TYPE_CHECKING:
+    from typing import Any
+
+    from claude_kit_hooks.runtime.hook import Hook
+
+
+def render(hook: Hook) -> str:
+    out: dict[str, Any] = {}
+    ctx = "\n\n".join(hook.contexts)
+    if hook.stale and hook.event in ("SessionStart", "UserPromptSubmit"):
+        ctx = (ctx + "\n" if ctx else "") + f"claude-kit: {hook.stale}; run `claude-kit sync`."
+    if hook.event == "PreCompact":
+        return ctx
+    if hook.event == "PreToolUse":
+        spec: dict[str, Any] = {"hookEventName": "PreToolUse"}
+        if hook.decision == "deny":
+            spec["permissionDecision"] = "deny"
+            spec["permissionDecisionReason"] = hook.reason
+        if ctx:
+            spec["additionalContext"] = ctx
+        if len(spec) > 1:
+            out["hookSpecificOutput"] = spec
+    else:
+        if hook.decision == "block":
+            out["decision"] = "block"
+            out["reason"] = hook.reason
+        if ctx:
+            out["hookSpecificOutput"] = {"hookEventName": hook.event, "additionalContext": ctx}
+    if hook.messages:
+        out["systemMessage"] = "\n".join(hook.messages)
+    return json.dumps(out) if out else ""
+
+
+def deny_pretooluse(reason: str) -> str:
+    return json.dumps(
+        {
+            "hookSpecificOutput": {
+                "hookEventName": "PreToolUse",
+                "permissionDecision": "deny",
+                "permissionDecisionReason": reason,
+            }
+        }
+    )
+
+
+def system_message(text: str) -> str:
+    return json.dumps({"systemMessage": text})

@@ -1,0 +1,76 @@
+# claude-kit: managed, id=hooks/claude_kit_hooks/runtime/entry
+"""The entry point every dispatcher calls: read the payload, run the event's checks in order until
+one decides, print the answer, apply the failure policy. Standard library only, and only what the hot
+path needs at import time: every hook is a new process on every matching tool call."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+from claude_kit_hooks.contract.defaults import KILL_SWITCH
+from claude_kit_hooks.runtime.hook import Hook, Timing
+from claude_kit_hooks.runtime.project import Project
+
+TYPE_CHECKING = False  # typing costs ~14 ms at a hook's start-up; mypy still reads the branch
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+    from typing import BinaryIO
+
+    Check = Callable[[Hook], None]
+
+
+def project_root_of(dispatcher_file: str) -> str:
+    """The project a dispatcher serves: it lives in <root>/.claude/hooks/."""
+    return os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(dispatcher_file))))
+
+
+def run(
+    event: str,
+    checks: Iterable[Check],
+    *,
+    root: str,
+    fail_closed: bool | tuple[str, ...] = False,
+    timing: Timing | None = None,
+    stdin: BinaryIO | None = None,
+    stdout: BinaryIO | None = None,
+) -> int:
+    """Run `checks` (functions taking a Hook) in order until one denies or blocks; print the answer.
+
+    `fail_closed`: True, or the tool names whose calls are denied when a check fails internally
+    (warning-only checks fail open). Always returns 0: the answer is in what is printed.
+    """
+    started = time.perf_counter()
+    if os.environ.get(KILL_SWITCH) == "1":
+        return 0
+    project = Project(root)
+    hook = None
+    try:
+        from claude_kit_hooks.runtime.answer import render
+        from claude_kit_hooks.runtime.payload import read_payload
+
+        hook = Hook(event, read_payload(stdin), started, project, timing)
+        if hook.load_config() is None:
+            return 0  # not compiled yet (mid-install) or uninstalled: nothing to enforce
+        for check in checks:
+            check(hook)
+            if hook.decision is not None:
+                break
+        out = render(hook)
+    except Exception as exc:  # the model must never see a traceback
+        from claude_kit_hooks.runtime.failure import failure_answer, record_error
+
+        summary = record_error(event, project, hook, exc)
+        closed = fail_closed is True or (
+            isinstance(fail_closed, tuple) and hook is not None and hook.tool_name in fail_closed
+        )
+        out = failure_answer(event, hook, summary, closed)
+    if out:
+        try:
+            stream = stdout or sys.stdout.buffer
+            stream.write(out.encode("utf-8", "replace"))
+            stream.flush()
+        except (OSError, ValueError):
+            pass  # Claude Code stopped reading (timeout): nothing useful left to do
+    return 0

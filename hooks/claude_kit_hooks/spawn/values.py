@@ -1,0 +1,37 @@
+# claude-kit: managed, id=hooks/claude_kit_hooks/spawn/values
+"""Typed reads of the JSON the spawn checks share, and how they print numbers.
+
+State files, transcripts and tool results are written by other processes (another hook, the
+runtime, an older kit version), so every value is checked for its type before it is used.
+"""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False  # typing costs ~14 ms at a hook's start-up; mypy still reads the branch
+if TYPE_CHECKING:
+    from typing import Any
+
+    from claude_kit_hooks.runtime.hook import Hook
+
+
+def as_int(value: object, default: int) -> int:
+    """`value` when it is an int (a bool is not), else `default`."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else default
+
+
+def as_number(value: object) -> float:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0.0
+
+
+def objects(value: object) -> list[dict[str, Any]]:
+    """The JSON objects of a list (anything else dropped); [] when `value` is not a list."""
+    return [x for x in value if isinstance(x, dict)] if isinstance(value, list) else []
+
+
+def thousands(n: float) -> str:
+    return f"{int(n):,}"
+
+
+def spawn_target(h: Hook) -> str:
+    """The agent an Agent/Task call spawns (the runtime's default when the call names none)."""
+    return str(h.tool_input.get("subagent_type") or "general-purpose")

@@ -1,0 +1,95 @@
+# claude-kit: managed, id=hooks/claude_kit_hooks/stoploop/events
+"""The Stop loop's entry points (docs/loop.md): what the dispatchers and the briefings call.
+
+Every hook is a new process, so each entry imports only the modules its event needs. A Stop in a
+session where nothing was recorded reads three small state files and returns without loading the
+gates, the verdict validator, the similarity code or subprocess.
+
+- track_modification   PostToolUse Edit|Write|NotebookEdit, main thread and subagents (tracking)
+- capture_agent_result PostToolUse Agent|Task: spawns, foreground verdicts (verdicts)
+- subagent_verdict     SubagentStop: verdicts of reviewers, testers, test-lead (verdicts)
+- output_location      SubagentStop: reports written outside the output folder (output_location)
+- stop_gate            Stop, main thread: the gates, bounds, escalation and advisor (stop_gate)
+- active_summary       one line about the open loops, for the context hooks (briefings)
+
+The other modules, all standard library only: roles (who verifies which domain), session_state (the
+per-session state files; their records in records.py), verdict_schema (the verdict validator), reports
+(what is a misplaced report), decision (what a gate answers), feedback, quality_gate, completion,
+loop_detection, advisor, escalation, and processes (git and check commands). Every Stop gate fails
+open: the runtime turns an internal error into a systemMessage, never a block.
+"""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False  # typing costs ~14 ms at a hook's start-up; mypy still reads the branch
+if TYPE_CHECKING:
+    from typing import Any
+
+    from claude_kit_hooks.contract.records import CompiledConfig, CompletionLoop
+    from claude_kit_hooks.runtime.hook import Hook
+    from claude_kit_hooks.runtime.project import Project
+    from claude_kit_hooks.stoploop.records import StopState
+
+
+def track_modification(h: Hook) -> None:
+    from claude_kit_hooks.stoploop import tracking
+
+    tracking.track_modification(h)
+
+
+def capture_agent_result(h: Hook) -> None:
+    from claude_kit_hooks.stoploop import verdicts
+
+    verdicts.capture_agent_result(h)
+
+
+def subagent_verdict(h: Hook) -> None:
+    from claude_kit_hooks.stoploop import verdicts
+
+    verdicts.subagent_verdict(h)
+
+
+def output_location(h: Hook) -> None:
+    from claude_kit_hooks.stoploop import output_location as outloc
+
+    outloc.output_location(h)
+
+
+def stop_gate(h: Hook) -> None:
+    """Main-thread Stop: the cheap part here, the gates in stop_gate only when the session has state."""
+    if h.is_subagent:
+        return
+    from claude_kit_hooks.stoploop import session_state
+
+    sid = h.session_id
+    session_state.maybe_cleanup(h.paths, sid)
+    fb: dict[str, Any] | None = session_state.read(h.paths, sid, "feedback")
+    loop: CompletionLoop | None = session_state.read(h.paths, sid, "loop")
+    st: StopState | None = session_state.read(h.paths, sid, "stop")
+    if fb is None and not (loop and loop.get("active")) and not st:
+        return  # nothing happened in this session that any gate looks at
+    from claude_kit_hooks.stoploop import stop_gate as gates
+
+    gates.run(h, fb, loop, st)
+
+
+def active_summary(project: Project, session_id: str, cfg: CompiledConfig) -> str:
+    """One line about the session's loops (for prompt reminders and compaction context); '' when none."""
+    from claude_kit_hooks.stoploop import session_state
+
+    parts = []
+    loop: CompletionLoop | None = session_state.read(project.paths, session_id, "loop")
+    if loop and loop.get("active"):
+        parts.append(
+            f"completion loop iteration {loop.get('iteration')}/{loop.get('max_iterations')} "
+            f"(finish with <promise>{loop.get('completion_promise')}</promise>)"
+        )
+    raw: dict[str, Any] | None = session_state.read(project.paths, session_id, "feedback")
+    if raw:
+        from claude_kit_hooks.stoploop import feedback
+
+        fb = session_state.norm_feedback(raw)
+        for name, _e, step in feedback.open_steps(project, cfg, fb):
+            needs = step["agent"] or "a fix"
+            parts.append(f"feedback loop iteration {fb['iteration']}: {name} needs {needs}")
+    return "; ".join(parts)

@@ -1,0 +1,48 @@
+# claude-kit: managed, id=hooks/claude_kit_hooks/stoploop/loop_detection
+"""Loop detection (docs/loop.md, "Loop detection"): three stop attempts answering the same instruction
+with messages more than `limits.loop_similarity_percent` alike mean the agent is stuck.
+
+Similarity is rapidfuzz.fuzz.ratio's metric computed in pure Python (hooks stay stdlib-only), not
+difflib.SequenceMatcher, whose junk heuristics diverge from rapidfuzz on long texts.
+"""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False  # typing costs ~14 ms at a hook's start-up; mypy still reads the branch
+if TYPE_CHECKING:
+    from claude_kit_hooks.stoploop.records import StopAttempt
+
+
+def similarity(a: str, b: str) -> float:
+    """Indel similarity in percent, 2*LCS/(len a + len b)*100: the same number as rapidfuzz.fuzz.ratio.
+
+    The longest common subsequence is computed bit-parallel (Hyyroe 2004) on Python ints, so two
+    4,000-character messages cost a few milliseconds and the hook needs no third-party package.
+    """
+    if not a and not b:
+        return 100.0
+    if not a or not b:
+        return 0.0
+    if len(a) < len(b):
+        a, b = b, a
+    masks: dict[str, int] = {}
+    for i, ch in enumerate(b):
+        masks[ch] = masks.get(ch, 0) | (1 << i)
+    full = (1 << len(b)) - 1
+    v = full
+    for ch in a:
+        u = v & masks.get(ch, 0)
+        v = ((v + u) | (v - u)) & full
+    lcs = len(b) - bin(v).count("1")
+    return 200.0 * lcs / (len(a) + len(b))
+
+
+def stuck(history: list[StopAttempt], threshold: float) -> bool:
+    """Three stop attempts under the same instruction with messages more than `threshold`% alike."""
+    if len(history) < 3:
+        return False
+    last = history[-3:]
+    if len({item.get("key") for item in last}) != 1:
+        return False
+    msgs = [str(item.get("msg") or "") for item in last]
+    return all(similarity(msgs[i], msgs[j]) > threshold for i in range(3) for j in range(i + 1, 3))

@@ -1,0 +1,151 @@
+# claude-kit: managed, id=hooks/claude_kit_hooks/stoploop/quality_gate
+"""The quality gate at Stop (docs/loop.md, "Quality gate"): each changed domain's configured checks run
+in order from the project root; a failure or a timeout blocks with the output's tail, a missing tool
+only tells the user (a configuration problem is not a test failure).
+
+Passes are cached by a sha256 over the domain's files and contents, so an unchanged domain does not
+re-run its checks; failures are never cached, because the fix may be outside the domain's files.
+"""
+
+from __future__ import annotations
+
+import time
+
+from claude_kit_hooks.contract.layout import CHECK_CACHE
+from claude_kit_hooks.stoploop import processes, session_state
+from claude_kit_hooks.stoploop.decision import REASON_CAP, Decision, cap, kill_switch
+from claude_kit_hooks.stoploop.roles import developer
+from claude_kit_hooks.store.jsonfile import read_json, update_json
+
+TYPE_CHECKING = False  # typing costs ~14 ms at a hook's start-up; mypy still reads the branch
+if TYPE_CHECKING:
+    from typing import Any
+
+    from claude_kit_hooks.contract.records import Check, CompiledConfig
+    from claude_kit_hooks.runtime.hook import Hook
+    from claude_kit_hooks.runtime.project import Project
+    from claude_kit_hooks.stoploop.records import CheckResult, FeedbackState
+
+TAIL_LINES = 40
+TAIL_CHARS = 1500
+CACHE_CAP = 500
+_MISSING_TOOL = ("command not found", "is not recognized as an internal")  # POSIX shells, cmd.exe
+
+
+def quality_gate(h: Hook, fb: FeedbackState | None) -> Decision | None:
+    """Block on the first failing check of a changed domain; None when all pass (or are cached)."""
+    if not fb or not h.enabled("quality_gate"):
+        return None
+    cfg = h.config
+    cache_path = h.paths.abs(CHECK_CACHE)
+    cache: dict[str, Any] | None = None
+    for name, _e in session_state.changed_domains(cfg, fb):
+        checks = cfg["domains"][name]["checks"]
+        if not checks:
+            continue
+        content = domain_content_hash(h.project, cfg, name)
+        for check in checks:
+            key = f"{name}\0{check['name']}\0{check['run']}\0{check['timeout']}"
+            if content is not None:
+                if cache is None:
+                    cache = read_json(cache_path, {}) or {}
+                if (cache.get(key) or {}).get("content") == content:
+                    continue  # passed on exactly these files already
+            res = run_check(h.project.root, check)
+            label = f'check "{check["name"]}" for {name}'
+            if res["status"] == "ok":
+                if content is not None:
+                    _remember_pass(cache_path, key, content)
+                h.log("quality_gate", "allow", f"{label} passed")
+                continue
+            if res["status"] == "missing":
+                msg = (
+                    f"claude-kit: {label} could not run (a tool is missing: exit {res['code']}): "
+                    f"`{check['run']}`. That is a configuration problem, not a test failure, so the "
+                    "session is not blocked; install the tool or fix domains."
+                    f"{name}.checks in .claude/claude-kit.yaml. Output: {res['tail'][-300:]}"
+                )
+                h.tell_user(msg)
+                h.log("quality_gate", "warn", msg)
+                continue
+            if res["status"] == "timeout":
+                what = f"timed out after {check['timeout']} s and was killed (with its process group)"
+            else:
+                what = f"failed (exit {res['code']})"
+            dev = developer(cfg, name) or f"{name}-developer"
+            command = str(check["run"])
+            command = command if len(command) <= 300 else command[:297] + "..."
+            before = (
+                f"claude-kit quality gate: {label} {what}. Command (run from the project root): "
+                f"`{command}`\nLast lines of its output:\n```\n"
+            )
+            after = (
+                f"\n```\nFix the cause (domain code: delegate to {dev}), then stop again; the check re-runs "
+                f"when the {name} files change. " + kill_switch("quality_gate")
+            )
+            tail = res["tail"] or "(no output)"
+            room = max(200, REASON_CAP - len(before) - len(after))
+            if len(tail) > room:  # keep the end of the output, where the error usually is
+                tail = "..." + tail[-(room - 3) :]
+            reason = before + tail + after
+            return Decision("block", "quality_gate", f"quality:{name}:{check['name']}", cap(reason))
+    return None
+
+
+def domain_content_hash(project: Project, cfg: CompiledConfig, name: str) -> str | None:
+    """sha256 of the domain's tracked + untracked (not ignored) files and contents; None without git."""
+    import hashlib
+
+    out = processes.git(project.root, ["ls-files", "-z", "-c", "-o", "--exclude-standard"], timeout=30)
+    if out is None:
+        return None
+    digest = hashlib.sha256()
+    for rel in sorted(set(out.decode("utf-8", "replace").split("\0"))):
+        if not rel or project.domain_of(cfg, rel) != name:
+            continue
+        digest.update(rel.encode("utf-8", "replace") + b"\0")
+        try:
+            with open(project.abspath(rel), "rb") as f:
+                digest.update(hashlib.sha256(f.read()).digest())
+        except OSError:
+            digest.update(b"<missing>")
+    return digest.hexdigest()
+
+
+def run_check(root: str, check: Check) -> CheckResult:
+    """Run one check command from the project root: {status: ok|fail|timeout|missing, code, tail}."""
+    timeout = max(1, int(check["timeout"]))
+    try:
+        code, out, timed_out = processes.run_shell(root, check["run"], timeout, merge_stderr=True)
+    except OSError as exc:
+        return {"status": "missing", "code": None, "tail": f"{type(exc).__name__}: {exc}"}
+    text = out.decode("utf-8", "replace")
+    if timed_out:
+        status = "timeout"
+    elif code == 0:
+        status = "ok"
+    elif code == 127 or any(s in text.lower() for s in _MISSING_TOOL):
+        status = "missing"
+    else:
+        status = "fail"
+    return {"status": status, "code": code, "tail": _tail(text)}
+
+
+def _tail(text: str) -> str:
+    lines = text.rstrip("\n").splitlines()[-TAIL_LINES:]
+    out = "\n".join(lines)
+    return out if len(out) <= TAIL_CHARS else "..." + out[-(TAIL_CHARS - 3) :]
+
+
+def _remember_pass(cache_path: str, key: str, content: str) -> None:
+    def apply(data: Any) -> dict[str, Any]:
+        d: dict[str, Any] = data if isinstance(data, dict) else {}
+        d.pop(key, None)
+        d[key] = {"content": content, "ts": time.time()}
+        session_state.bounded(d, CACHE_CAP)
+        return d
+
+    import contextlib
+
+    with contextlib.suppress(OSError):
+        update_json(cache_path, apply)

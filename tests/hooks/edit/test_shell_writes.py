@@ -1,0 +1,178 @@
+"""shell_writes: main-thread shell commands that plainly write domain files get a warning."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from claude_kit_hooks.edit.shell_writes import shell_write_targets
+from tests.hooks.hookrun import BACKEND, fixture, install, kit_repo, log_records, run_hook
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    go = "package main\n"
+    return kit_repo(tmp_path_factory, "shell", files={"cmd/api/main.go": go, "cmd/api/util.go": go})
+
+
+CAUGHT = [
+    ("sed -i 's/a/b/' cmd/api/main.go", [("cmd/api/main.go", "sed -i")]),
+    ("sed -i '' -e 's/a/b/' x.go y.go", [("x.go", "sed -i"), ("y.go", "sed -i")]),  # BSD form
+    ("sed -ie 's/a/b/' x.go", [("x.go", "sed -i")]),
+    ("sed --in-place=.bak -e s/a/b/ -- x.go", [("x.go", "sed -i")]),
+    ("sed -n -i 's/a/b/p' x.go", [("x.go", "sed -i")]),
+    ("perl -pi -e 's/a/b/' a.go b.go", [("a.go", "perl -i"), ("b.go", "perl -i")]),
+    ("perl -i.bak -pe 's/a/b/' a.go", [("a.go", "perl -i")]),
+    ("echo hi > out.go; cat a >> b.go 2>&1", [("out.go", ">"), ("b.go", ">>")]),
+    ("echo x>y.go", [("y.go", ">")]),
+    ("echo x &> all.log", [("all.log", "&>")]),
+    ("echo x >| f.go", [("f.go", ">|")]),
+    ("cat x | tee -a a.go b.go", [("a.go", "tee"), ("b.go", "tee")]),
+    ("cp a.go b.go cmd/", [("cmd/a.go", "cp"), ("cmd/b.go", "cp")]),
+    ("cp -t cmd/ a.go", [("cmd/a.go", "cp")]),
+    ("cp -r src dst.go", [("dst.go", "cp")]),
+    ("mv cmd/api/main.go /tmp/x", [("/tmp/x", "mv"), ("cmd/api/main.go", "mv (moved away)")]),
+    ("install -m 644 a b.go", [("b.go", "install")]),
+    ("dd if=/dev/zero of=cmd/x.go bs=1", [("cmd/x.go", "dd of=")]),
+    ("truncate -s 0 x.go", [("x.go", "truncate")]),
+    ("FOO=1 sudo -u root sed -i s/a/b/ x.go", [("x.go", "sed -i")]),
+    ("timeout 5 env -u X sed -i s/a/b/ t.go", [("t.go", "sed -i")]),
+    ("x=$(sed -i s/a/b/ f.go) && echo `tee g.go`", [("f.go", "sed -i"), ("g.go", "tee")]),
+    ("cat <<'EOF' > gen.go\nx > y.go\nEOF\necho done > z.txt", [("gen.go", ">"), ("z.txt", ">")]),
+    ("echo a#b > c.go # comment > d.go", [("c.go", ">")]),
+    ('echo "a \\"q\\" b" > \'sp ace.go\'', [("sp ace.go", ">")]),
+    ("cd cmd/api &&\\\n sed -i s/a/b/ main.go", [("cmd/api/main.go", "sed -i")]),
+    ("cd /srv; cd app; echo x > main.go", [("/srv/app/main.go", ">")]),
+]
+
+NOT_CAUGHT = [
+    "sed -n 's/a/b/p' x.go",  # no -i: prints
+    "perl -ne 'print' a.go",
+    "echo '>' a.go",  # a quoted > is an argument
+    "git commit -m 'fix > stuff'",
+    "go test ./... 2>&1 | tail -5",  # fd duplication
+    "cat x.go > /dev/null",  # a target, but outside the project (filtered later): listed here for the parser
+    "install -d cmd/x",  # creates directories
+    "find . -name '*.go' | xargs sed -i s/a/b/",  # files from stdin: unknown
+    "python -c \"open('x.go','w').write('')\"",
+    "go generate ./...",
+    "cd $DIR && sed -i s/a/b/ main.go",  # relative to an unknown directory
+]
+
+
+@pytest.mark.parametrize(("command", "expected"), CAUGHT)
+def test_write_targets_are_found(tmp_path: Path, command: str, expected: list) -> None:
+    assert shell_write_targets(command, str(tmp_path)) == expected
+
+
+@pytest.mark.parametrize("command", NOT_CAUGHT)
+def test_reads_and_opaque_writes_are_not_targets(tmp_path: Path, command: str) -> None:
+    found = shell_write_targets(command, str(tmp_path))
+    assert found in ([], [("/dev/null", ">")]), found
+
+
+def test_cp_into_an_existing_directory_targets_the_file_inside(tmp_path: Path) -> None:
+    (tmp_path / "pkg").mkdir()
+    assert shell_write_targets("cp new.go pkg", str(tmp_path)) == [("pkg/new.go", "cp")]
+    assert shell_write_targets("cp new.go other.go", str(tmp_path)) == [("other.go", "cp")]
+
+
+def test_powershell_cmdlets_and_windows_paths(tmp_path: Path) -> None:
+    command = "Set-Content -Path C:\\r\\a.go -Value x; 'x' | Out-File b.go; Copy-Item a c.go; tee t.go"
+    assert shell_write_targets(command, str(tmp_path), powershell=True) == [
+        ("C:\\r\\a.go", "set-content"), ("b.go", "out-file"), ("c.go", "copy-item"), ("t.go", "tee"),
+    ]  # fmt: skip
+
+
+def _bash(repo: Path, command: str, **extra: object) -> dict[str, object]:
+    payload = fixture("PreToolUse-bash", repo, command=command)
+    payload.update(extra)
+    return payload
+
+
+def test_sed_in_place_on_a_domain_file_warns_with_the_agent_to_use(repo: Path) -> None:
+    payload = _bash(repo, "sed -i 's/main/app/' cmd/api/main.go")
+
+    result = run_hook(repo, "pre_tool_use", payload)
+
+    assert result.returncode == 0 and result.permission is None
+    ctx = result.context
+    assert ctx.startswith("claude-kit warning: this command writes backend files: cmd/api/main.go (sed -i).")
+    assert "It was not blocked" in ctx
+    assert 'Agent(subagent_type="backend-developer", description="Edit cmd/api/main.go"' in ctx
+    assert "`hooks: {shell_write_warning: {enabled: false}}`" in ctx
+    [rec] = log_records(repo, tool_use_id=payload["tool_use_id"])
+    assert (rec["hook"], rec["decision"], rec["file"], rec["agent"]) == (
+        "shell_write_warning", "warn", "cmd/api/main.go", "backend-developer"
+    )  # fmt: skip
+    assert rec["command"] == "sed -i 's/main/app/' cmd/api/main.go"
+
+
+def test_relative_paths_follow_the_payload_cwd(repo: Path) -> None:
+    payload = _bash(repo, "echo '// x' >> util.go", cwd=str(repo / "cmd/api"))
+    assert "cmd/api/util.go (>>)" in run_hook(repo, "pre_tool_use", payload).context
+
+
+def test_globs_are_expanded(repo: Path) -> None:
+    ctx = run_hook(repo, "pre_tool_use", _bash(repo, "sed -i s/a/b/ cmd/api/*.go")).context
+    assert "cmd/api/main.go (sed -i)" in ctx and "cmd/api/util.go (sed -i)" in ctx
+
+
+def test_several_files_are_summarised(repo: Path) -> None:
+    command = "tee a.go b.go c.go d.go e.go < /dev/null"
+    ctx = run_hook(repo, "pre_tool_use", _bash(repo, command)).context
+    assert "a.go (tee), b.go (tee), c.go (tee) and 2 more." in ctx
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "go test ./... 2>&1 | tail -5",
+        "git status --short",
+        "echo notes > notes.txt",  # outside every domain
+        "sed -i s/a/b/ cmd/api/main_test.go",  # exempt test file
+        "echo x > /tmp/scratch.go",  # outside the project
+        "sed -i s/a/b/ $FILE",  # unknown until the shell runs
+        "echo '>' cmd/api/main.go",
+    ],
+)
+def test_no_warning(repo: Path, command: str) -> None:
+    result = run_hook(repo, "pre_tool_use", _bash(repo, command))
+    assert (result.returncode, result.stdout) == (0, "")
+
+
+def test_subagent_shell_writes_are_not_warned(repo: Path) -> None:
+    payload = fixture("PreToolUse-subagent-bash", repo, command="sed -i s/a/b/ cmd/api/main.go")
+    assert run_hook(repo, "pre_tool_use", payload).stdout == ""
+
+
+def test_powershell_tool(repo: Path) -> None:
+    payload = _bash(repo, "Set-Content -Path cmd/api/main.go -Value 'package x'", tool_name="PowerShell")
+    assert "cmd/api/main.go (set-content)" in run_hook(repo, "pre_tool_use", payload).context
+
+
+def test_huge_commands_are_not_parsed_but_logged(repo: Path) -> None:
+    payload = _bash(repo, "echo " + "x" * 70_000 + " > cmd/api/main.go")
+    assert run_hook(repo, "pre_tool_use", payload).stdout == ""
+    [rec] = log_records(repo, tool_use_id=payload["tool_use_id"])
+    assert rec["reason"] == "command longer than 65536 characters; not inspected"
+
+
+def test_no_developer_agent_no_warning(tmp_repo: Path) -> None:
+    install(tmp_repo)
+    (tmp_repo / ".claude/agents/backend-developer.md").unlink()
+    assert run_hook(tmp_repo, "pre_tool_use", _bash(tmp_repo, "sed -i s/a/b/ x.go")).stdout == ""
+
+
+def test_switch_off(tmp_repo: Path) -> None:
+    install(tmp_repo, BACKEND + "hooks:\n  shell_write_warning: {enabled: false}\n")
+    assert run_hook(tmp_repo, "pre_tool_use", _bash(tmp_repo, "sed -i s/a/b/ x.go")).stdout == ""
+
+
+def test_secrets_in_the_command_are_not_logged(repo: Path) -> None:
+    command = 'curl -H "Authorization: Bearer abcdefghijklmnop1234" https://x > cmd/api/main.go'
+    payload = _bash(repo, command)
+    assert "cmd/api/main.go (>)" in run_hook(repo, "pre_tool_use", payload).context
+    [rec] = log_records(repo, tool_use_id=payload["tool_use_id"])
+    assert "abcdefghijklmnop1234" not in rec["command"] and "[REDACTED]" in rec["command"]

@@ -1,0 +1,142 @@
+"""The feedback loop at Stop: block with the next agent until review and testing pass, bounded."""
+
+from __future__ import annotations
+
+from claude_kit_hooks.runtime.answer import render
+from tests.hooks.stoploop.conftest import BACKEND, TWO_DOMAINS, Kit, allowed, blocked, verdict_text
+
+
+def test_changed_backend_blocks_until_review_and_testing_pass(kit: Kit) -> None:
+    kit.install()
+    kit.edit("cmd/main.go")
+
+    reason = blocked(kit.stop("I am done"))
+    assert 'subagent_type "backend-reviewer" and run_in_background false' in reason
+    assert "cmd/main.go" in reason
+    assert '"role": "review", "domain": "backend"' in reason
+    assert "CLAUDE_KIT_DISABLE=1" in reason and "feedback_loop: {enabled: false}" in reason
+
+    kit.verdict("backend-reviewer", verdict_text())
+    reason = blocked(kit.stop("reviewed", active=True))
+    assert 'subagent_type "backend-tester"' in reason
+    assert "not yet testing PASS" in reason
+
+    kit.verdict("backend-tester", verdict_text("testing"))
+    h = kit.stop("tested", active=True)
+    allowed(h)
+    assert render(h) == ""
+    [done] = kit.decisions(hook="stop_gate", decision="allow")
+    assert "after 2 block(s)" in done["reason"]
+
+
+def test_test_planning_runs_between_review_and_testing_when_configured(kit: Kit) -> None:
+    kit.install(config=BACKEND + "    test_planning: true\n")
+    kit.edit("cmd/main.go")
+    kit.verdict("backend-reviewer", verdict_text())
+
+    reason = blocked(kit.stop())
+    assert 'subagent_type "test-lead"' in reason and '"role": "test_planning"' in reason
+
+    kit.verdict("test-lead", verdict_text("test_planning"))
+    assert 'subagent_type "backend-tester"' in blocked(kit.stop(active=True))
+
+
+def test_review_fail_sends_the_developer_with_the_issues_then_the_reviewer_again(kit: Kit) -> None:
+    kit.install()
+    kit.edit("cmd/main.go")
+    issue = [{"file": "cmd/main.go", "line": 7, "problem": "SQL built with Sprintf"}]
+    kit.verdict("backend-reviewer", verdict_text(verdict="FAIL", issues=issue))
+
+    reason = blocked(kit.stop())
+    assert 'subagent_type "backend-developer"' in reason
+    assert "cmd/main.go:7 SQL built with Sprintf" in reason
+    assert 'Then call the Agent tool with subagent_type "backend-reviewer" again' in reason
+    assert kit.state()["consecutive"]["review"] == 1
+    assert kit.state()["iteration"] == 1  # only testing failures cost an iteration
+
+    kit.edit("cmd/main.go", text="package main // fixed\n")
+    reason = blocked(kit.stop(active=True))
+    assert reason.splitlines()[1].startswith(
+        'Next: call the Agent tool with subagent_type "backend-reviewer"'
+    )
+
+
+def test_testing_fail_increments_the_iteration_and_resets_every_domain(kit: Kit) -> None:
+    kit.install(config=TWO_DOMAINS)
+    kit.edit("cmd/main.go")
+    kit.edit("tools/gen.py", agent_type="python-developer")
+    for agent in ("backend-reviewer", "python-reviewer"):
+        kit.verdict(agent, verdict_text(domain=agent.split("-")[0]))
+    kit.verdict("python-tester", verdict_text("testing", "python"))
+
+    kit.verdict("backend-tester", verdict_text("testing", verdict="FAIL"))
+
+    state = kit.state()
+    assert state["iteration"] == 2
+    assert state["consecutive"]["testing"] == 1
+    assert state["domains"]["backend"]["phases"] == {} and state["domains"]["python"]["phases"] == {}
+    reason = blocked(kit.stop())
+    assert "iteration 2/5" in reason and 'subagent_type "backend-developer"' in reason
+
+
+def test_domains_without_installed_reviewer_and_tester_are_not_gated(kit: Kit) -> None:
+    kit.install()
+    kit.remove_agent("backend-reviewer")
+    kit.remove_agent("backend-tester")
+    kit.edit("cmd/main.go")
+
+    allowed(kit.stop())
+
+
+def test_only_installed_phases_are_required(kit: Kit) -> None:
+    kit.install()
+    kit.remove_agent("backend-tester")
+    kit.edit("cmd/main.go")
+    kit.verdict("backend-reviewer", verdict_text())
+
+    allowed(kit.stop())
+
+
+def test_a_running_background_verifier_lets_the_stop_through_to_wait_for_it(kit: Kit) -> None:
+    kit.install()
+    kit.edit("cmd/main.go")
+    running = [
+        {
+            "id": "a1",
+            "type": "subagent",
+            "status": "running",
+            "description": "review",
+            "agent_type": "backend-reviewer",
+        }
+    ]
+
+    allowed(kit.stop("waiting for the reviewer", background_tasks=running))
+    [rec] = kit.decisions(hook="feedback_loop", decision="allow")
+    assert "backend-reviewer" in rec["reason"]
+    done = [dict(running[0], status="completed")]
+    blocked(kit.stop(background_tasks=done))
+
+
+def test_feedback_loop_can_be_switched_off(kit: Kit) -> None:
+    kit.install(config=BACKEND + "hooks:\n  feedback_loop: {enabled: false}\n")
+    kit.edit("cmd/main.go")
+
+    allowed(kit.stop())
+
+
+def test_a_long_fail_stays_bounded_and_keeps_the_next_step_and_the_way_out(kit: Kit) -> None:
+    kit.install()
+    for i in range(12):
+        kit.edit(f"internal/service/handlers/orders/cancellation_handler_{i}.go")
+    problem = "err compared with == instead of errors.Is, so a wrapped ErrNotFound maps to 500, not 404; " * 2
+    where = "internal/service/handlers/orders/cancellation_handler_{}.go"
+    issues = [{"file": where.format(i), "line": i, "problem": problem} for i in range(6)]
+    kit.verdict("backend-reviewer", verdict_text(verdict="FAIL", issues=issues))
+
+    reason = blocked(kit.stop())
+
+    assert len(reason) <= 1900
+    assert 'Next: call the Agent tool with subagent_type "backend-developer"' in reason
+    assert "cancellation_handler_0.go:0 err compared with ==" in reason
+    assert 'Then call the Agent tool with subagent_type "backend-reviewer" again (review).' in reason
+    assert reason.endswith("hooks: {feedback_loop: {enabled: false}} in .claude/claude-kit.yaml.")
