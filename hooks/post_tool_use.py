@@ -10,6 +10,8 @@ from claude_kit_hooks.runtime.entry import project_root_of, run
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from claude_kit_hooks.runtime.hook import Hook
 
 
@@ -26,5 +28,10 @@ def route(h: Hook) -> None:
         loop_events.capture_agent_result(h)
 
 
+def main(root: str | None = None, **io: Any) -> int:
+    """Run this event's checks; tests pass `root`, `stdin`, `stdout` and `timing` to run it in-process."""
+    return run("PostToolUse", [route], root=root or project_root_of(__file__), **io)
+
+
 if __name__ == "__main__":
-    sys.exit(run("PostToolUse", [route], root=project_root_of(__file__)))
+    sys.exit(main())

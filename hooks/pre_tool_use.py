@@ -15,18 +15,31 @@ from claude_kit_hooks.runtime.entry import project_root_of, run
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+    from typing import Any
+
     from claude_kit_hooks.runtime.entry import Check
     from claude_kit_hooks.runtime.hook import Hook
 
 
-def route(h: Hook) -> None:
-    checks: list[Check]
-    if h.tool_name in EDIT_TOOLS:
-        from claude_kit_hooks.edit.agent_first import agent_first
-        from claude_kit_hooks.edit.coordinator import coordinator_no_edit
-        from claude_kit_hooks.edit.file_locks import file_locks
+def _edit_checks() -> Iterator[Check]:
+    # One import per check, when it is reached: a denied edit never loads the checks after the denial
+    # (each module import costs about 1% of the hook's run).
+    from claude_kit_hooks.edit.agent_first import agent_first
 
-        checks = [agent_first, coordinator_no_edit, file_locks]
+    yield agent_first
+    from claude_kit_hooks.edit.coordinator import coordinator_no_edit
+
+    yield coordinator_no_edit
+    from claude_kit_hooks.edit.file_locks import file_locks
+
+    yield file_locks
+
+
+def route(h: Hook) -> None:
+    checks: Iterable[Check]
+    if h.tool_name in EDIT_TOOLS:
+        checks = _edit_checks()
     elif h.tool_name in SPAWN_TOOLS:
         from claude_kit_hooks.spawn.budget import budget
         from claude_kit_hooks.spawn.compaction_gate import compaction_gate
@@ -45,5 +58,16 @@ def route(h: Hook) -> None:
             return
 
 
+def main(root: str | None = None, **io: Any) -> int:
+    """Run this event's checks; tests pass `root`, `stdin`, `stdout` and `timing` to run it in-process."""
+    return run(
+        "PreToolUse",
+        [route],
+        root=root or project_root_of(__file__),
+        fail_closed=EDIT_TOOLS + SPAWN_TOOLS,
+        **io,
+    )
+
+
 if __name__ == "__main__":
-    sys.exit(run("PreToolUse", [route], root=project_root_of(__file__), fail_closed=EDIT_TOOLS + SPAWN_TOOLS))
+    sys.exit(main())

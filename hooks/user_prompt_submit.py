@@ -8,5 +8,15 @@ import sys
 from claude_kit_hooks.briefings import session
 from claude_kit_hooks.runtime.entry import project_root_of, run
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+
+def main(root: str | None = None, **io: Any) -> int:
+    """Run this event's checks; tests pass `root`, `stdin`, `stdout` and `timing` to run it in-process."""
+    return run("UserPromptSubmit", [session.prompt_reminder], root=root or project_root_of(__file__), **io)
+
+
 if __name__ == "__main__":
-    sys.exit(run("UserPromptSubmit", [session.prompt_reminder], root=project_root_of(__file__)))
+    sys.exit(main())

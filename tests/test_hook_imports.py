@@ -52,7 +52,7 @@ def _kit(*names: str) -> frozenset[str]:
 # The kit modules every dispatcher loads: the entry point and the hook object, the shared contract,
 # the state store and the decision log (`runtime.failure` only when a check fails).
 RUNTIME = _kit(
-    "runtime.entry", "runtime.hook", "runtime.project", "runtime.payload", "runtime.answer", "runtime.config",
+    "runtime.entry", "runtime.hook", "runtime.project", "runtime.answer", "runtime.config",
     "runtime.failure", "contract.defaults", "contract.layout", "contract.naming", "store.jsonfile",
     "decisionlog.redact", "decisionlog.writer",
 )  # fmt: skip

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import os
 
-from claude_kit_hooks.contract.naming import safe_name
-
 CLAUDE_DIR = ".claude"
 HOOKS_DIR = ".claude/hooks"
 LAUNCHER = f"{HOOKS_DIR}/run"
@@ -43,11 +41,15 @@ ESCALATIONS_DIR = "escalations"
 
 def state_file(session_id: str, name: str) -> str:
     """One session's state file (`feedback`, `loop`, ...) under the machine-local state folder."""
+    from claude_kit_hooks.contract.naming import safe_name  # not on the hot path: every import costs
+
     return f"{STATE_DIR}/{safe_name(session_id)}/{name}.json"
 
 
 def scratchpad(output_dir: str, session_id: str) -> str:
     """The completion loop's scratchpad for one session."""
+    from claude_kit_hooks.contract.naming import safe_name
+
     return f"{output_dir.rstrip('/')}/loops/{safe_name(session_id)}/scratchpad.md"
 
 

@@ -4,10 +4,7 @@ rotation to `<log>.1 .. .N` (newest first), which `claude-kit log` reads back.""
 
 from __future__ import annotations
 
-import json
 import os
-
-from claude_kit_hooks.store.jsonfile import Locked
 
 TYPE_CHECKING = False  # typing costs ~14 ms at a hook's start-up; mypy still reads the branch
 if TYPE_CHECKING:
@@ -20,7 +17,9 @@ DEFAULT_KEEP = 3
 def append_log(path: str, rec: LogRecord, logging_cfg: Logging | None = None) -> None:
     max_bytes = logging_cfg["max_bytes"] if logging_cfg else DEFAULT_MAX_BYTES
     keep = logging_cfg["keep"] if logging_cfg else DEFAULT_KEEP
-    line = (json.dumps(rec, ensure_ascii=False) + "\n").encode("utf-8", "replace")
+    from claude_kit_hooks.runtime.jsonio import dumps
+
+    line = (dumps(rec, ensure_ascii=False) + "\n").encode("utf-8", "replace")
     try:
         try:
             fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
@@ -39,6 +38,8 @@ def append_log(path: str, rec: LogRecord, logging_cfg: Logging | None = None) ->
 
 
 def _rotate(path: str, keep: int, max_bytes: int) -> None:
+    from claude_kit_hooks.store.jsonfile import Locked  # only here: most hook runs never rotate
+
     with Locked(path):
         try:
             if os.stat(path).st_size <= max_bytes:

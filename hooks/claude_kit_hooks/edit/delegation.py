@@ -7,7 +7,6 @@ developer agent and give the one-step spawn call, so these words are written onc
 
 from __future__ import annotations
 
-import json
 import os
 
 from claude_kit_hooks.contract.layout import CONFIG_YAML
@@ -20,7 +19,9 @@ MAX_PATH_IN_MESSAGE = 120
 
 
 def _q(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
+    from claude_kit_hooks.runtime.jsonio import dumps
+
+    return dumps(text, ensure_ascii=False)
 
 
 def short_path(rel: str) -> str:

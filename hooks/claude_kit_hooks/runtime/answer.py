@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-import json
+from claude_kit_hooks.runtime.jsonio import dumps
 
 TYPE_CHECKING = False  # typing costs ~14 ms at a hook's start-up; mypy still reads the branch
 if TYPE_CHECKING:
@@ -43,11 +43,11 @@ def render(hook: Hook) -> str:
             out["hookSpecificOutput"] = {"hookEventName": hook.event, "additionalContext": ctx}
     if hook.messages:
         out["systemMessage"] = "\n".join(hook.messages)
-    return json.dumps(out) if out else ""
+    return dumps(out) if out else ""
 
 
 def deny_pretooluse(reason: str) -> str:
-    return json.dumps(
+    return dumps(
         {
             "hookSpecificOutput": {
                 "hookEventName": "PreToolUse",
@@ -59,4 +59,4 @@ def deny_pretooluse(reason: str) -> str:
 
 
 def system_message(text: str) -> str:
-    return json.dumps({"systemMessage": text})
+    return dumps({"systemMessage": text})

@@ -4,10 +4,10 @@ defaults, and tell when the team's YAML changed after it was compiled."""
 
 from __future__ import annotations
 
-import json
 import os
 
 from claude_kit_hooks.contract.layout import COMPILED_CONFIG, CONFIG_YAML
+from claude_kit_hooks.runtime.jsonio import loads
 
 TYPE_CHECKING = False  # typing costs ~14 ms at a hook's start-up; mypy still reads the branch
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ def load(paths: KitPaths) -> CompiledConfig | None:
     """The compiled config, completed with defaults; None when it does not exist (not installed)."""
     try:
         with open(paths.config_json, encoding="utf-8") as f:
-            raw = json.load(f)
+            raw = loads(f.read())
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as exc:

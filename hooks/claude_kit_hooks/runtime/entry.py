@@ -18,7 +18,26 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
     from typing import BinaryIO
 
+    from claude_kit_hooks.contract.records import Payload
+
     Check = Callable[[Hook], None]
+
+
+MAX_STDIN = 64 * 1024 * 1024
+
+
+def read_payload(stream: BinaryIO | None = None) -> Payload:
+    """The JSON object Claude Code writes to a hook's stdin, read with a size bound."""
+    from claude_kit_hooks.runtime.jsonio import loads
+
+    raw = (stream or sys.stdin.buffer).read(MAX_STDIN + 1)
+    if len(raw) > MAX_STDIN:
+        raise ValueError(f"hook input larger than {MAX_STDIN} bytes")
+    data = loads(raw.decode("utf-8", "replace"))
+    if not isinstance(data, dict):
+        raise ValueError("hook input is not a JSON object")
+    payload: Payload = data  # type: ignore[assignment]  # the runtime's shape; checks read it defensively
+    return payload
 
 
 def project_root_of(dispatcher_file: str) -> str:
@@ -47,9 +66,6 @@ def run(
     project = Project(root)
     hook = None
     try:
-        from claude_kit_hooks.runtime.answer import render
-        from claude_kit_hooks.runtime.payload import read_payload
-
         hook = Hook(event, read_payload(stdin), started, project, timing)
         if hook.load_config() is None:
             return 0  # not compiled yet (mid-install) or uninstalled: nothing to enforce
@@ -57,7 +73,11 @@ def run(
             check(hook)
             if hook.decision is not None:
                 break
-        out = render(hook)
+        out = ""
+        if hook.decision or hook.contexts or hook.messages or hook.stale:
+            from claude_kit_hooks.runtime.answer import render  # a silent allow needs no answer module
+
+            out = render(hook)
     except Exception as exc:  # the model must never see a traceback
         from claude_kit_hooks.runtime.failure import failure_answer, record_error
 

@@ -4,8 +4,9 @@ temp file + fsync + rename, and read-modify-write under an exclusive lock on `<p
 
 from __future__ import annotations
 
-import json
 import os
+
+from claude_kit_hooks.runtime.jsonio import dumps, loads
 
 TYPE_CHECKING = False  # typing costs ~14 ms at a hook's start-up; mypy still reads the branch
 if TYPE_CHECKING:
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
 def read_json(path: str, default: Any = None) -> Any:
     try:
         with open(path, encoding="utf-8") as f:
-            return json.load(f)
+            return loads(f.read())
     except (OSError, ValueError):
         return default
 
@@ -49,7 +50,7 @@ def write_json_atomic(path: str, data: Any) -> None:
     os.makedirs(os.path.dirname(path), exist_ok=True)
     tmp = f"{path}.{os.getpid()}.tmp"
     with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(data, f)
+        f.write(dumps(data))
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, path)
