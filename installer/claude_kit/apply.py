@@ -9,8 +9,9 @@ from pathlib import Path
 
 from claude_kit.errors import KitError
 from claude_kit.fsutil import atomic_write, exclusive_lock
-from claude_kit.manifest import LOCAL_DIR, MANIFEST_REL, dumps
-from claude_kit.plan import ASIDE_SUFFIX, NEW_SUFFIX, Plan
+from claude_kit.manifest import dumps
+from claude_kit.plan import ASIDE_SUFFIX, Plan
+from claude_kit_hooks.contract.layout import CONFLICT_SUFFIX, LOCAL_DIR, MANIFEST
 
 LOCK_REL = f"{LOCAL_DIR}/install.lock"
 
@@ -73,7 +74,7 @@ def apply_plan(root: Path, plan: Plan) -> None:
                     remember(target)
                     atomic_write(target, a.write, mode=a.mode)
                 if a.beside is not None:
-                    side = target.with_name(target.name + NEW_SUFFIX)
+                    side = target.with_name(target.name + CONFLICT_SUFFIX)
                     remember(side)
                     atomic_write(side, a.beside)
                 if a.delete:
@@ -86,7 +87,7 @@ def apply_plan(root: Path, plan: Plan) -> None:
                     atomic_write(p, data)
             if plan.manifest is not None:
                 data = dumps(plan.manifest)
-                p = root / MANIFEST_REL
+                p = root / MANIFEST
                 if not p.exists() or p.read_bytes() != data:
                     remember(p)
                     atomic_write(p, data)

@@ -19,7 +19,6 @@ renders the report.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -29,6 +28,8 @@ from claude_kit import audit_agents, audit_hooks, audit_library, audit_links, au
 from claude_kit.audit_base import Audit, Doc, Layout
 from claude_kit.audit_codes import CODES, ERROR, TIER1_BUDGET, WARNING, Finding
 from claude_kit.errors import KitError
+from claude_kit.output import emit
+from claude_kit_hooks.contract.layout import CONFIG_YAML
 
 __all__ = [
     "CODES", "ERROR", "TIER1_BUDGET", "WARNING", "Audit", "Doc", "Finding", "Layout",
@@ -47,13 +48,14 @@ def run_checks(a: Audit) -> list[Finding]:
     if not lay.source:
         from claude_kit import manifest
 
-        files = (manifest.load(lay.root) or {}).get("files", {})
+        installed = manifest.load(lay.root)
+        files = installed["files"] if installed else {}
         managed = {
             rel.split("/")[2] for rel in files if re.match(r"\.claude/skills/gateway-[^/]+/SKILL\.md$", rel)
         }
         audit_library.check_index(a, managed)
         audit_hooks.check_settings(a)
-        if files or (lay.root / ".claude/claude-kit.yaml").exists():
+        if files or (lay.root / CONFIG_YAML).exists():
             audit_hooks.check_config(a)
     a.findings.sort(key=lambda f: (f.file, f.line or 0, f.code, f.message))
     return a.findings
@@ -93,23 +95,18 @@ def audit(target: Path, *, source: bool = False, fmt: str = "text", strict: bool
     a = run_audit(target, source=source)
     errors = sum(f.severity == ERROR for f in a.findings)
     warnings = len(a.findings) - errors
-    if fmt == "json":
-        click.echo(
-            json.dumps(
-                {
-                    "root": str(a.layout.root),
-                    "mode": "source" if a.layout.source else "installed",
-                    "errors": errors,
-                    "warnings": warnings,
-                    "files_checked": a.files_checked,
-                    "tier1_chars": a.tier1_chars,
-                    "tier1_budget": TIER1_BUDGET,
-                    "findings": [f._asdict() for f in a.findings],
-                },
-                indent=1,
-            )
-        )
-    else:
+    data = {
+        "root": str(a.layout.root),
+        "mode": "source" if a.layout.source else "installed",
+        "errors": errors,
+        "warnings": warnings,
+        "files_checked": a.files_checked,
+        "tier1_chars": a.tier1_chars,
+        "tier1_budget": TIER1_BUDGET,
+        "findings": [f._asdict() for f in a.findings],
+    }
+
+    def text() -> None:
         for f in a.findings:
             where = f"{f.file}:{f.line}" if f.line else f.file
             color = "red" if f.severity == ERROR else "yellow"
@@ -118,4 +115,6 @@ def audit(target: Path, *, source: bool = False, fmt: str = "text", strict: bool
         click.echo(f"Tier-1 listing: {a.tier1_chars}/{TIER1_BUDGET} characters ({len(a.core)} core skills)")
         summary = f"audit: {errors} error(s), {warnings} warning(s) in {a.files_checked} files"
         click.echo(click.style(summary, fg="red" if errors else ("yellow" if warnings else "green")))
+
+    emit(data, fmt, text)
     return 1 if errors or (strict and warnings) else 0

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from claude_kit_hooks.contract.defaults import HOOK_TIMEOUT_MAX, HOOK_TIMEOUT_MIN
+
 ERROR, WARNING = "error", "warning"
 TIER1_BUDGET = 4000  # half of the runtime's 8,000-character listing budget at 200K context
 
@@ -198,13 +200,14 @@ CODES: dict[str, tuple[str, str, str]] = {
     ),
     "HOOK_TIMEOUT": (
         ERROR,
-        "a hook timeout is not whole seconds in 1..600",
-        "use seconds, e.g. 10 for a tool gate, 600 at most",
+        f"a hook timeout is not whole seconds in {HOOK_TIMEOUT_MIN}..{HOOK_TIMEOUT_MAX}",
+        f"use seconds, e.g. 10 for a tool gate, {HOOK_TIMEOUT_MAX} at most",
     ),
     "CONFIG_INVALID": (
         ERROR,
         ".claude/claude-kit.yaml is missing or fails its schema",
-        "fix the config (docs/configuration.md), then run `claude-kit sync`",
+        "fix the config (every key: .claude/skill-library/kit/configuring-claude-kit/SKILL.md), "
+        "then run `claude-kit sync`",
     ),
 }
 

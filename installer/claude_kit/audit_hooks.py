@@ -12,10 +12,12 @@ from typing import Any
 
 from claude_kit.audit_base import Audit
 from claude_kit.errors import KitError
+from claude_kit_hooks.contract.defaults import HOOK_TIMEOUT_MAX, HOOK_TIMEOUT_MIN, valid_hook_timeout
+from claude_kit_hooks.contract.layout import CONFIG_YAML, HOOKS_DIR, LAUNCHER, SETTINGS
 
 
 def check_settings(a: Audit) -> None:
-    path = a.layout.root / ".claude" / "settings.json"
+    path = a.layout.root / SETTINGS
     if not path.is_file():
         return
     a.files_checked += 1
@@ -44,24 +46,22 @@ def check_hook_group(a: Audit, path: Path, text: str, event: str, group: dict[st
             f"{event} matcher {matcher!r} names Task but not Agent: the spawn tool is `Agent`",
             f"use {matcher.replace('Task', 'Agent|Task')!r}",
         )
-    hooks_dir = a.layout.root / ".claude" / "hooks"
+    hooks_dir = a.layout.root / HOOKS_DIR
     for handler in group.get("hooks") or []:
         if not isinstance(handler, dict):
             continue
         timeout = handler.get("timeout")
-        if timeout is not None and (
-            isinstance(timeout, bool) or not isinstance(timeout, int) or not 1 <= timeout <= 600
-        ):
+        if not valid_hook_timeout(timeout):
             a.add(
                 "HOOK_TIMEOUT",
                 path,
                 _line_in(text, f'"timeout": {json.dumps(timeout)}'),
-                f"{event} hook timeout {timeout!r} is not whole seconds in 1..600 (the runtime reads "
-                "seconds: 5000 would be 83 minutes)",
+                f"{event} hook timeout {timeout!r} is not whole seconds in {HOOK_TIMEOUT_MIN}.."
+                f"{HOOK_TIMEOUT_MAX} (the runtime reads seconds: 5000 would be 83 minutes)",
             )
         if settings_merge.is_kit_handler(handler):
             command = str(handler.get("command", ""))
-            for needed in (hooks_dir / "run", hooks_dir / f"{settings_merge.module_of(command)}.py"):
+            for needed in (a.layout.root / LAUNCHER, hooks_dir / f"{settings_merge.module_of(command)}.py"):
                 if not needed.is_file():
                     a.add(
                         "HOOK_FILE_MISSING",
@@ -83,7 +83,7 @@ def check_config(a: Audit) -> None:
         message = exc.message.split("\n  hint:")[0].replace("\n", " ")
         a.add(
             "CONFIG_INVALID",
-            a.layout.root / config.CONFIG_REL,
+            a.layout.root / CONFIG_YAML,
             int(m.group(1)) if m else None,
             message,
         )

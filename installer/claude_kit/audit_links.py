@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from claude_kit.audit_base import Audit, Doc
+from claude_kit_hooks.contract.layout import SKILL_INDEX
 
-GENERATED = {".claude/skill-library/index.json"}
+GENERATED = {SKILL_INDEX}
 _REF_RE = re.compile(r"(?<![\w/.-])references/[A-Za-z0-9_./-]*[A-Za-z0-9_/-]")
 _KIT_RE = re.compile(r"\.claude/(?:skill-library|skills|agents)(?:/[A-Za-z0-9_./<>{}*-]*)?")
 _MDLINK_RE = re.compile(r"\]\(([^)\s]+)\)")

@@ -19,87 +19,22 @@ import yaml
 from claude_kit import globs
 from claude_kit._version import __version__
 from claude_kit.errors import KitError
-
-CONFIG_REL = ".claude/claude-kit.yaml"
-COMPILED_REL = ".claude/hooks/claude-kit.json"
-COMPILED_FORMAT = 1
-ROLES = ("lead", "developer", "reviewer", "tester")
-TEST_LEAD = "test-lead"
-HOOK_NAMES = (
-    "session_context",
-    "prompt_reminder",
-    "precompact_context",
-    "subagent_context",
-    "agent_first",
-    "shell_write_warning",
-    "spawn_depth",
-    "coordinator_no_edit",
-    "compaction_gate",
-    "budget",
-    "file_locks",
-    "track_modifications",
-    "verdicts",
-    "feedback_loop",
-    "quality_gate",
-    "output_location",
-    "completion_loop",
-    "loop_detection",
-    "advisor",
+from claude_kit_hooks.contract.defaults import (
+    AGENT_ROLES,
+    CHECK_TIMEOUT_DEFAULT,
+    COMPILED_FORMAT,
+    DEFAULTS,
+    DOC_FILE_REGEXES,
+    HOOK_NAMES,
+    TEST_FILE_REGEXES,
+    TEST_LEAD,
 )
+from claude_kit_hooks.contract.layout import COMPILED_CONFIG, CONFIG_YAML, output_dir_of
+from claude_kit_hooks.contract.records import CompiledConfig, Domain
 
-DEFAULTS: dict[str, Any] = {
-    "output_dir": ".claude/.output",
-    "domains": {},
-    "exemptions": {"tests": True, "docs": True, "globs": []},
-    "hooks": {},
-    "spawn": {"max_depth": 1},
-    "orchestration": {"coordinator_mode": False},
-    "compaction": {"context_window": "auto", "warn_percent": 75, "must_percent": 80, "deny_percent": 85},
-    "budget": {
-        "session_tokens": None,
-        "session_usd": None,
-        "warn_percent": 80,
-        # USD per million tokens; the longest matching model-name prefix wins. From the pricing
-        # table of the pinned Claude Code 2.1.329 (cache_write = 5-minute cache writes).
-        "prices": {
-            "claude-opus": {"input": 5.0, "output": 25.0, "cache_write": 6.25, "cache_read": 0.5},
-            "claude-opus-4-0": {"input": 15.0, "output": 75.0, "cache_write": 18.75, "cache_read": 1.5},
-            "claude-opus-4-1": {"input": 15.0, "output": 75.0, "cache_write": 18.75, "cache_read": 1.5},
-            "claude-opus-4-2025": {"input": 15.0, "output": 75.0, "cache_write": 18.75, "cache_read": 1.5},
-            "claude-opus-5-5": {"input": 4.0, "output": 20.0, "cache_write": 5.0, "cache_read": 0.2},
-            "claude-sonnet": {"input": 3.0, "output": 15.0, "cache_write": 3.75, "cache_read": 0.3},
-            "claude-sonnet-5": {"input": 2.0, "output": 10.0, "cache_write": 2.5, "cache_read": 0.2},
-            "claude-sonnet-5-5": {"input": 2.0, "output": 10.0, "cache_write": 2.5, "cache_read": 0.1},
-            "claude-haiku": {"input": 1.0, "output": 5.0, "cache_write": 1.25, "cache_read": 0.1},
-            "claude-haiku-5-5": {"input": 0.1, "output": 0.5, "cache_write": 0.125, "cache_read": 0.01},
-            "claude-fable": {"input": 10.0, "output": 50.0, "cache_write": 12.5, "cache_read": 1.0},
-            "claude-fable-5-1": {"input": 10.0, "output": 50.0, "cache_write": 12.5, "cache_read": 0.25},
-            "claude-fable-5-2": {"input": 8.0, "output": 40.0, "cache_write": 10.0, "cache_read": 0.2},
-            "claude-mythos": {"input": 10.0, "output": 50.0, "cache_write": 12.5, "cache_read": 1.0},
-            "claude-mythos-5-1": {"input": 10.0, "output": 50.0, "cache_write": 12.5, "cache_read": 0.25},
-            "claude-mythos-5-2": {"input": 8.0, "output": 40.0, "cache_write": 10.0, "cache_read": 0.2},
-        },
-    },
-    "limits": {
-        "max_feedback_iterations": 5,
-        "max_consecutive_failures": 3,
-        "max_stop_blocks": 6,
-        "loop_similarity_percent": 90,
-        "loop_max_iterations": 20,
-    },
-    "advisor": {"command": None, "timeout": 20},
-    "logging": {"max_bytes": 2_000_000, "keep": 3},
-}
-
-# Test and doc files the main thread may edit itself (exemptions.tests / exemptions.docs).
-TEST_FILE_REGEXES = (
-    r"(^|/)(tests?|__tests__|spec|e2e)/",
-    r"_test\.(go|py)$",
-    r"(^|/)test_[^/]*\.py$",
-    r"(^|/)conftest\.py$",
-    r"\.(test|spec)\.[cm]?[jt]sx?$",
-)
-DOC_FILE_REGEXES = (r"\.(md|mdx|rst|adoc|txt)$", r"(^|/)docs?/")
+# The contract's names for the team config and its compiled form, as the tests know them.
+CONFIG_REL = CONFIG_YAML
+COMPILED_REL = COMPILED_CONFIG
 
 
 @cache
@@ -196,7 +131,7 @@ def parse(text: str, source: str) -> dict[str, Any]:
 
 
 def load_text(root: Path) -> str:
-    path = root / CONFIG_REL
+    path = root / CONFIG_YAML
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -209,11 +144,16 @@ def load_text(root: Path) -> str:
 
 
 def load(root: Path) -> dict[str, Any]:
-    return parse(load_text(root), CONFIG_REL)
+    return parse(load_text(root), CONFIG_YAML)
+
+
+def output_dir(root: Path) -> str:
+    """The team config's output folder, without a trailing `/` (the default when there is no config)."""
+    return output_dir_of(load(root) if (root / CONFIG_YAML).is_file() else {})
 
 
 def domain_agents(name: str, domain: dict[str, Any]) -> dict[str, str]:
-    agents = {role: f"{name}-{role}" for role in ROLES}
+    agents = {role: f"{name}-{role}" for role in AGENT_ROLES}
     agents.update(domain.get("agents") or {})
     return agents
 
@@ -225,16 +165,16 @@ def _glob_regex(pattern: str) -> str:
         re.compile(rx)
     except re.error as exc:
         raise KitError(
-            f"{CONFIG_REL}: glob {pattern!r} is not valid ({exc})",
+            f"{CONFIG_YAML}: glob {pattern!r} is not valid ({exc})",
             hint="fix the glob (classes like [a-z] need a low-to-high range), then run `claude-kit sync`",
         ) from None
     return rx
 
 
-def compile_config(cfg: dict[str, Any], source_bytes: bytes) -> dict[str, Any]:
+def compile_config(cfg: dict[str, Any], source_bytes: bytes) -> CompiledConfig:
     """The runtime view the hooks read: regexes precompiled as strings, defaults filled in."""
     rules: list[tuple[tuple[int, int], str, str, str]] = []
-    domains: dict[str, Any] = {}
+    domains: dict[str, Domain] = {}
     for name, dom in cfg["domains"].items():
         domains[name] = {
             "paths": list(dom["paths"]),
@@ -242,7 +182,7 @@ def compile_config(cfg: dict[str, Any], source_bytes: bytes) -> dict[str, Any]:
             "agents": domain_agents(name, dom),
             "test_planning": bool(dom.get("test_planning", False)),
             "checks": [
-                {"name": c["name"], "run": c["run"], "timeout": int(c.get("timeout", 300))}
+                {"name": c["name"], "run": c["run"], "timeout": int(c.get("timeout", CHECK_TIMEOUT_DEFAULT))}
                 for c in dom.get("checks", [])
             ],
         }
@@ -263,7 +203,7 @@ def compile_config(cfg: dict[str, Any], source_bytes: bytes) -> dict[str, Any]:
     return {
         "format": COMPILED_FORMAT,
         "kit_version": __version__,
-        "source": CONFIG_REL,
+        "source": CONFIG_YAML,
         "source_sha256": hashlib.sha256(source_bytes).hexdigest(),
         "output_dir": out_dir,
         "domains": domains,
@@ -271,10 +211,13 @@ def compile_config(cfg: dict[str, Any], source_bytes: bytes) -> dict[str, Any]:
         "exempt_rules": exempt,
         "test_lead": TEST_LEAD,
         "hooks": {h: bool((cfg["hooks"].get(h) or {}).get("enabled", True)) for h in HOOK_NAMES},
-        **{
-            k: cfg[k]
-            for k in ("spawn", "orchestration", "compaction", "budget", "limits", "advisor", "logging")
-        },
+        "spawn": cfg["spawn"],
+        "orchestration": cfg["orchestration"],
+        "compaction": cfg["compaction"],
+        "budget": cfg["budget"],
+        "limits": cfg["limits"],
+        "advisor": cfg["advisor"],
+        "logging": cfg["logging"],
     }
 
 
@@ -284,15 +227,15 @@ def compiled_bytes(cfg: dict[str, Any], source_bytes: bytes) -> bytes:
 
 def compiled_is_stale(root: Path) -> str | None:
     """Why the compiled JSON no longer reflects the YAML, or None when it is current."""
-    src, out = root / CONFIG_REL, root / COMPILED_REL
+    src, out = root / CONFIG_YAML, root / COMPILED_CONFIG
     if not out.is_file():
-        return f"{COMPILED_REL} is missing"
+        return f"{COMPILED_CONFIG} is missing"
     if not src.is_file():
-        return f"{CONFIG_REL} is missing"
+        return f"{CONFIG_YAML} is missing"
     try:
         recorded = json.loads(out.read_text()).get("source_sha256")
     except (ValueError, OSError):
-        return f"{COMPILED_REL} is not valid JSON"
+        return f"{COMPILED_CONFIG} is not valid JSON"
     if recorded != hashlib.sha256(src.read_bytes()).hexdigest():
-        return f"{CONFIG_REL} changed after it was compiled"
+        return f"{CONFIG_YAML} changed after it was compiled"
     return None

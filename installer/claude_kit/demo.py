@@ -20,6 +20,7 @@ import click
 
 from claude_kit import lifecycle
 from claude_kit.claude_runtime import PINNED_VERSION, ClaudeRuntimeError, find_claude, install_claude
+from claude_kit_hooks.contract.layout import CLAUDE_DIR, CONFIG_YAML, DECISION_LOG, LAUNCHER
 
 MAIN_GO = """\
 package main
@@ -74,8 +75,8 @@ def make_sample_repo(root: Path) -> Path:
     (repo / "cmd/api/main.go").write_text(MAIN_GO)
     (repo / "ui/src/App.tsx").write_text("export function App() {\n  return <h1>status</h1>\n}\n")
     (repo / "README.md").write_text("# sample-service\n\nA tiny Go service with a React status page.\n")
-    (repo / ".claude").mkdir()
-    (repo / ".claude/claude-kit.yaml").write_text(CONFIG)
+    (repo / CLAUDE_DIR).mkdir()
+    (repo / CONFIG_YAML).write_text(CONFIG)
     for args in (
         ["init", "-q"],
         ["add", "-A"],
@@ -144,7 +145,7 @@ NARRATED_ALLOWS = {"agent_first", "verdicts", "quality_gate", "stop_gate", "feed
 
 
 def narrate(repo: Path, *, live: bool = True) -> None:
-    log = repo / ".claude/.claude-kit/local/log/decisions.jsonl"
+    log = repo / DECISION_LOG
     records = (
         [json.loads(line) for line in log.read_text().splitlines() if line.strip()] if log.exists() else []
     )
@@ -195,7 +196,7 @@ def run_live(repo: Path, claude: Path) -> int:
 
 def replay(repo: Path) -> int:
     """No CLI: send the same tool calls through the installed hooks, as the runtime would."""
-    hook = repo / ".claude/hooks/run"
+    hook = repo / LAUNCHER
     env = {**os.environ, "CLAUDE_PROJECT_DIR": str(repo)}
     base = {"session_id": "demo-replay", "transcript_path": "", "cwd": str(repo)}
     calls: list[tuple[str, dict[str, Any]]] = [

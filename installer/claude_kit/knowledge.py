@@ -12,8 +12,11 @@ import math
 from pathlib import Path
 from typing import Any
 
-LIBRARY_REL = ".claude/skill-library"
-INDEX_REL = f"{LIBRARY_REL}/index.json"
+from claude_kit.manifest import sha256
+from claude_kit.route_terms import terms
+from claude_kit_hooks.contract.layout import SKILL_INDEX, SKILL_LIBRARY_DIR, SKILLS_DIR
+from claude_kit_hooks.contract.records import Manifest
+
 INDEX_FORMAT = 1
 ROUTING_START = "<!-- claude-kit:routing:start -->"
 ROUTING_END = "<!-- claude-kit:routing:end -->"
@@ -59,7 +62,7 @@ def entry_for(text: str, category: str, rel_dir: str) -> dict[str, Any] | None:
         "gateways": gateways,
         "description": str(meta.get("description", "")),
         "triggers": [str(t) for t in triggers] if isinstance(triggers, list) else [],
-        "path": f"{LIBRARY_REL}/{rel_dir}/SKILL.md",
+        "path": f"{SKILL_LIBRARY_DIR}/{rel_dir}/SKILL.md",
     }
 
 
@@ -74,35 +77,36 @@ def library_entries(library: Path) -> list[dict[str, Any]]:
     return entries
 
 
-def repo_library_entries(payload_library: Path, root: Path | None) -> list[dict[str, Any]]:
-    """Entries of the library as it will be on disk after install/update/sync in `root`.
+def repo_library_entries(
+    payload_library: Path, root: Path | None, old: Manifest | None = None, *, installed_only: bool = False
+) -> list[dict[str, Any]]:
+    """Entries of the library as it will be on disk after install/update (or sync) in `root`, whose
+    manifest is `old`.
 
     - a kit skill the team edited (on disk, not as the kit wrote it): its frontmatter on disk;
     - a kit skill the team deleted (recorded by the manifest, gone from disk): left out;
-    - any other kit skill: the packaged version (the plan writes it);
+    - any other kit skill: the packaged version (an install writes it; with `installed_only`, as a
+      sync, only when it is on disk);
     - a skill the team added (on disk, not in the payload): its frontmatter on disk.
     """
     if root is None:
         return library_entries(payload_library)
-    from claude_kit import manifest as manifest_mod
-
-    repo_library = root / LIBRARY_REL
-    old = manifest_mod.load(root)
+    repo_library = root / SKILL_LIBRARY_DIR
     files = old["files"] if old else {}
     deleted = set(old["deleted"]) if old else set()
     entries: dict[str, dict[str, Any]] = {}
     for skill in sorted(payload_library.glob("*/*/SKILL.md")):
         rel_dir = skill.parent.relative_to(payload_library).as_posix()
-        installed = f"{LIBRARY_REL}/{rel_dir}/SKILL.md"
+        installed = f"{SKILL_LIBRARY_DIR}/{rel_dir}/SKILL.md"
         disk_path = root / installed
         text = skill.read_text(encoding="utf-8")
         if not disk_path.is_file():
-            if old is not None and (installed in files or installed in deleted):
+            if installed_only or (old is not None and (installed in files or installed in deleted)):
                 continue  # deleted by the team: stays deleted
         elif installed in files:
             disk = disk_path.read_bytes()
             rec = files[installed]
-            if manifest_mod.sha256(disk) not in (rec.get("sha256"), rec.get("base_sha256")):
+            if sha256(disk) not in (rec.get("sha256"), rec.get("base_sha256")):
                 text = disk.decode("utf-8", "replace")  # the team's edit is kept by the plan
         entry = entry_for(text, skill.parent.parent.name, rel_dir)
         if entry is not None:
@@ -112,9 +116,9 @@ def repo_library_entries(payload_library: Path, root: Path | None) -> list[dict[
             rel_dir = skill.parent.relative_to(repo_library).as_posix()
             if rel_dir in entries or (payload_library / rel_dir / "SKILL.md").is_file():
                 continue
-            rec = files.get(f"{LIBRARY_REL}/{rel_dir}/SKILL.md")
+            recorded = files.get(f"{SKILL_LIBRARY_DIR}/{rel_dir}/SKILL.md")
             data = skill.read_bytes()
-            if rec is not None and manifest_mod.sha256(data) in (rec.get("sha256"), rec.get("base_sha256")):
+            if recorded is not None and sha256(data) in (recorded.get("sha256"), recorded.get("base_sha256")):
                 continue  # a kit skill this kit version dropped: the plan removes it
             entry = entry_for(data.decode("utf-8", "replace"), skill.parent.parent.name, rel_dir)
             if entry is not None:
@@ -128,8 +132,6 @@ def index_bytes(entries: list[dict[str, Any]]) -> bytes:
 
 def top_intents(entry: dict[str, Any], idf: dict[str, float], n: int = TABLE_INTENTS) -> list[str]:
     """The entry's most distinctive triggers: highest mean IDF of their terms, multi-word first on ties."""
-    from claude_kit.route import terms
-
     scored = []
     for pos, trigger in enumerate(entry["triggers"]):
         ts = terms(trigger)
@@ -141,8 +143,6 @@ def top_intents(entry: dict[str, Any], idf: dict[str, float], n: int = TABLE_INT
 
 
 def term_idf(entries: list[dict[str, Any]]) -> dict[str, float]:
-    from claude_kit.route import terms
-
     df: dict[str, int] = {}
     for e in entries:
         words = set(terms(" ".join([e["name"].replace("-", " "), e["description"], *e["triggers"]])))
@@ -193,15 +193,20 @@ def gateway_domain(skill_dir_name: str) -> str:
     return skill_dir_name.removeprefix("gateway-")
 
 
-def generated(payload: Path, root: Path | None = None) -> dict[str, bytes]:
+def generated(
+    payload: Path, root: Path | None = None, manifest: Manifest | None = None, *, installed_only: bool = False
+) -> dict[str, bytes]:
     """Installed rel path -> bytes for every file the kit generates (index + kit gateways).
 
-    With `root`, the library is the union of the payload and the repo's own library skills.
+    With `root` (whose kit manifest is `manifest`), the library is the union of the payload and the
+    repo's own library skills; see repo_library_entries for `installed_only`.
     """
-    entries = repo_library_entries(payload / "skill-library", root)
-    out = {INDEX_REL: index_bytes(entries)}
+    entries = repo_library_entries(payload / "skill-library", root, manifest, installed_only=installed_only)
+    out = {SKILL_INDEX: index_bytes(entries)}
     for gw in sorted((payload / "skills").glob("gateway-*/SKILL.md")):
+        rel = f"{SKILLS_DIR}/{gw.parent.name}/SKILL.md"
+        if installed_only and root is not None and not (root / rel).is_file():
+            continue
         text = gw.read_text(encoding="utf-8")
-        filled = fill_gateway(text, gateway_domain(gw.parent.name), entries)
-        out[f".claude/skills/{gw.parent.name}/SKILL.md"] = filled.encode("utf-8")
+        out[rel] = fill_gateway(text, gateway_domain(gw.parent.name), entries).encode("utf-8")
     return out

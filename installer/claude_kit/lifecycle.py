@@ -1,4 +1,12 @@
-"""install / update / sync / uninstall: read the repo, compute a plan, print it, apply it."""
+"""install / update / sync / uninstall: read the repo, compute a plan, print it, apply it.
+
+- install: the kit's files, the team config (domains detected when there is none), settings entries
+  and the CLAUDE.md block;
+- update: the same for an installed repository, with this package's kit version (3-way merges);
+- sync: only what the team's config and library determine (compiled config, routing index and
+  tables, settings entries, CLAUDE.md block), with the kit version that is installed;
+- uninstall: everything the kit owns, giving back what it changed.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +17,18 @@ import click
 from claude_kit import apply, config, detect, manifest, render, repo
 from claude_kit._version import __version__
 from claude_kit.errors import KitError
-from claude_kit.plan import Plan, plan_install, plan_uninstall
+from claude_kit.plan import Plan, plan_install, plan_sync
+from claude_kit.plan_uninstall import plan_uninstall
+from claude_kit_hooks.contract.layout import (
+    AGENTS_DIR,
+    CONFIG_YAML,
+    CONFLICT_SUFFIX,
+    HOOKS_DIR,
+    KIT_DIR,
+    SKILL_LIBRARY_DIR,
+    SKILLS_DIR,
+)
+from claude_kit_hooks.contract.records import Manifest
 
 STATUS_COLORS = {
     "create": "green",
@@ -21,13 +40,7 @@ STATUS_COLORS = {
 
 
 # Bulk payload folders: outside --dry-run their plain creates and removals are summarised per folder.
-BULK_DIRS = (
-    ".claude/skill-library/",
-    ".claude/skills/",
-    ".claude/agents/",
-    ".claude/hooks/",
-    ".claude/.claude-kit/",
-)
+BULK_DIRS = tuple(f"{d}/" for d in (SKILL_LIBRARY_DIR, SKILLS_DIR, AGENTS_DIR, HOOKS_DIR, KIT_DIR))
 
 
 def _line(status: str, path: str, note: str = "") -> str:
@@ -58,7 +71,7 @@ def print_plan(plan: Plan, *, verbose: bool) -> None:
 def _prepare(root: Path, *, allow_detect: bool) -> tuple[dict[str, object], str]:
     repo.check_settings(root)
     repo.check_claude_md(root)
-    path = root / config.CONFIG_REL
+    path = root / CONFIG_YAML
     if path.is_file():
         text = config.load_text(root)
     elif allow_detect:
@@ -68,7 +81,14 @@ def _prepare(root: Path, *, allow_detect: bool) -> tuple[dict[str, object], str]
             f"{path}: team config is missing",
             hint="restore it from git, or run `claude-kit install` to recreate it",
         )
-    return config.parse(text, config.CONFIG_REL), text
+    return config.parse(text, CONFIG_YAML), text
+
+
+def _installed(root: Path, target: Path) -> Manifest:
+    old = manifest.load(root)
+    if old is None:
+        raise KitError(f"{root}: claude-kit is not installed here", hint=f"run `claude-kit install {target}`")
+    return old
 
 
 def install(
@@ -79,20 +99,58 @@ def install(
     require_installed: bool = False,
     show_next: bool = True,
 ) -> int:
+    """`claude-kit install` (`update` with require_installed): the kit's files at this package's version."""
     root = repo.find_root(target)
-    old = manifest.load(root)
-    if require_installed and old is None:
-        raise KitError(f"{root}: claude-kit is not installed here", hint=f"run `claude-kit install {target}`")
+    old = _installed(root, target) if require_installed else manifest.load(root)
     cfg, text = _prepare(root, allow_detect=not require_installed)
     plan = plan_install(
         root,
-        render.desired_files(root, cfg, text),
+        render.desired_files(root, cfg, text, old),
         render.settings_entries(cfg),
         render.claude_md_body(cfg, root),
         old,
         __version__,
         force=force,
     )
+    code = _apply(root, plan, dry_run=dry_run)
+    if code == 0 and old is None and show_next and not dry_run:
+        click.echo(
+            "\nNext:\n"
+            f"  1. Check the domains and checks detected in {CONFIG_YAML};\n"
+            "     after editing it, run `claude-kit sync`.\n"
+            "  2. `claude-kit doctor` checks the wiring; `claude-kit demo` shows the hooks at work.\n"
+            "  3. Commit it so teammates get the same rules: git add .claude CLAUDE.md"
+        )
+    return code
+
+
+def update(target: Path, *, dry_run: bool = False) -> int:
+    """`claude-kit update`: move an installed repository to this package's kit version, then recompile."""
+    return install(target, dry_run=dry_run, require_installed=True)
+
+
+def sync(target: Path, *, dry_run: bool = False) -> int:
+    """`claude-kit sync`: recompile what the team's config and library determine; no kit file changes."""
+    root = repo.find_root(target)
+    old = _installed(root, target)
+    if old["kit_version"] != __version__:
+        raise KitError(
+            f"{root}: claude-kit {old['kit_version']} is installed, but this is claude-kit {__version__}; "
+            "nothing was changed",
+            hint="run `claude-kit update`: it moves the repository to this version and recompiles",
+        )
+    cfg, text = _prepare(root, allow_detect=False)
+    plan = plan_sync(
+        root,
+        render.generated_files(root, cfg, text, old),
+        render.settings_entries(cfg),
+        render.claude_md_body(cfg, root),
+        old,
+    )
+    return _apply(root, plan, dry_run=dry_run)
+
+
+def _apply(root: Path, plan: Plan, *, dry_run: bool) -> int:
     print_plan(plan, verbose=dry_run)
     if plan.errors:
         for e in plan.errors:
@@ -102,18 +160,10 @@ def install(
         click.echo("dry run: nothing was written")
         return 0
     apply.apply_plan(root, plan)
-    if old is None and show_next:
-        click.echo(
-            "\nNext:\n"
-            f"  1. Check the domains and checks detected in {config.CONFIG_REL};\n"
-            "     after editing it, run `claude-kit sync`.\n"
-            "  2. `claude-kit doctor` checks the wiring; `claude-kit demo` shows the hooks at work.\n"
-            "  3. Commit it so teammates get the same rules: git add .claude CLAUDE.md"
-        )
     conflicts = [a for a in plan.actions if a.status == "conflict"]
     if conflicts:
         click.echo(
-            f"{len(conflicts)} conflict(s): merge the .claude-kit-new files into yours, then delete them"
+            f"{len(conflicts)} conflict(s): merge the {CONFLICT_SUFFIX} files into yours, then delete them"
         )
         return 1
     return 0

@@ -3,8 +3,9 @@
 One JSON file, `<output_dir>/locks/locks.json`, maps a project-relative path to
 `{"agent", "acquired_at", "expires_at"}` (UTC, `YYYY-MM-DDTHH:MM:SSZ`, so the hook compares
 strings). Writers serialise on `locks.json.lock` and replace the file atomically; expired locks
-are ignored everywhere and pruned on every write. The PreToolUse hook (hooks/ck_locks.py) denies
-an Edit/Write/NotebookEdit by any other agent type on a locked file.
+are ignored everywhere and pruned on every write. The PreToolUse hook
+(hooks/claude_kit_hooks/edit/file_locks.py) denies an Edit/Write/NotebookEdit by any other agent type
+on a locked file.
 """
 
 from __future__ import annotations
@@ -14,13 +15,15 @@ import os
 import re
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import click
 
 from claude_kit.errors import KitError
+from claude_kit.output import emit
+from claude_kit_hooks.contract.layout import LOCKS_FILE, in_output
+from claude_kit_hooks.contract.records import FileLock
 
-LOCKS_REL = "locks/locks.json"
 AGENT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$")
 
 
@@ -34,12 +37,9 @@ class Store:
 
         self.cwd = cwd
         self.root = repo.find_root(cwd)
-        output_dir = str(config.DEFAULTS["output_dir"])
-        if (self.root / config.CONFIG_REL).is_file():
-            output_dir = str(config.load(self.root)["output_dir"])
-        self.path = self.root / output_dir.rstrip("/") / LOCKS_REL
+        self.path = self.root / in_output(config.output_dir(self.root), LOCKS_FILE)
 
-    def read(self) -> dict[str, dict[str, str]]:
+    def read(self) -> dict[str, FileLock]:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
@@ -51,12 +51,17 @@ class Store:
             ) from None
         if not isinstance(data, dict):
             raise KitError(f"{self.path}: not a JSON object", hint="delete it to drop every lock")
-        return {k: v for k, v in data.items() if isinstance(v, dict) and isinstance(v.get("expires_at"), str)}
+        # Entries without an expiry are not locks (a hand edit): ignored, then pruned on the next write.
+        return {
+            k: cast(FileLock, v)
+            for k, v in data.items()
+            if isinstance(v, dict) and isinstance(v.get("expires_at"), str)
+        }
 
-    def live(self, now: str) -> dict[str, dict[str, str]]:
+    def live(self, now: str) -> dict[str, FileLock]:
         return {k: v for k, v in self.read().items() if v["expires_at"] > now}
 
-    def write(self, locks: dict[str, dict[str, str]]) -> None:
+    def write(self, locks: dict[str, FileLock]) -> None:
         from claude_kit.fsutil import atomic_write
 
         atomic_write(self.path, (json.dumps(dict(sorted(locks.items())), indent=1) + "\n").encode())
@@ -111,9 +116,10 @@ def acquire(cwd: Path, files: list[str], agent: str, *, ttl_minutes: int = 60) -
             )
             return 1
         for r in rels:
+            current = locks.get(r)
             locks[r] = {
                 "agent": agent,
-                "acquired_at": locks.get(r, {}).get("acquired_at", now),
+                "acquired_at": current.get("acquired_at", now) if current else now,
                 "expires_at": expires,
             }
         store.write(locks)
@@ -160,12 +166,12 @@ def list_locks(cwd: Path, *, fmt: str = "text") -> int:
         locks = store.live(now)
         if store.path.exists() and locks != store.read():
             store.write(locks)  # prune expired ones
-    if fmt == "json":
-        click.echo(json.dumps({"now": now, "locks": locks}, indent=1))
-        return 0
-    if not locks:
-        click.echo("no locks held")
-        return 0
-    for rel, rec in locks.items():
-        click.echo(f"{rel}  {rec['agent']}  until {rec['expires_at']}")
+
+    def text() -> None:
+        if not locks:
+            click.echo("no locks held")
+        for rel, rec in locks.items():
+            click.echo(f"{rel}  {rec['agent']}  until {rec['expires_at']}")
+
+    emit({"now": now, "locks": locks}, fmt, text)
     return 0

@@ -1,8 +1,8 @@
 """`claude-kit log`: query the hooks' decision log and explain the most recent block.
 
 The hooks append one JSON object per decision to `.claude/.claude-kit/local/log/decisions.jsonl`
-(ckrt.append_log) and rotate it to `decisions.jsonl.1 .. .N` (newest first) past
-`logging.max_bytes`. Records are read oldest first; torn or foreign lines are skipped.
+(hooks/claude_kit_hooks/decisionlog/writer.py) and rotate it to `decisions.jsonl.1 .. .N` (newest
+first) past `logging.max_bytes`. Records are read oldest first; torn or foreign lines are skipped.
 """
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ import click
 
 from claude_kit import repo
 from claude_kit.errors import KitError
+from claude_kit.output import emit
+from claude_kit_hooks.contract.defaults import KILL_SWITCH
+from claude_kit_hooks.contract.layout import CONFIG_YAML, DECISION_LOG, ERROR_LOG
 
-LOG_REL = ".claude/.claude-kit/local/log/decisions.jsonl"
-CONFIG_REL = ".claude/claude-kit.yaml"
 DECISIONS = ("allow", "warn", "deny", "block", "escalate", "error")
 BLOCKING = ("deny", "block")
 _RELATIVE = re.compile(r"^(\d+)\s*([smhdw])$")
@@ -117,7 +118,7 @@ EXPLANATIONS: dict[str, Explanation] = {
     "runtime": Explanation(
         "The hook itself failed. PreToolUse checks on edits and spawns fail closed for the first "
         "few errors of a session, then open; every other hook fails open.",
-        "Run `claude-kit doctor`; the traceback is in .claude/.claude-kit/local/errors.log.",
+        f"Run `claude-kit doctor`; the traceback is in {ERROR_LOG}.",
     ),
 }
 GENERIC = Explanation("A claude-kit hook decided.", "Do what the reason says.")
@@ -126,7 +127,7 @@ GENERIC = Explanation("A claude-kit hook decided.", "Do what the reason says.")
 # -- reading ----------------------------------------------------------------------------------------
 def log_files(root: Path) -> list[Path]:
     """The current log and its rotations, oldest first."""
-    current = root / LOG_REL
+    current = root / DECISION_LOG
     rotated = []
     for p in current.parent.glob(current.name + ".*"):
         suffix = p.name[len(current.name) + 1 :]
@@ -245,10 +246,10 @@ def _ago(when: datetime | None, now: datetime) -> str:
 
 def off_switch(hook: str) -> str:
     if hook == "runtime":
-        return "CLAUDE_KIT_DISABLE=1 in the environment turns every claude-kit hook off."
+        return f"{KILL_SWITCH}=1 in the environment turns every claude-kit hook off."
     return (
-        f"`hooks: {{{hook}: {{enabled: false}}}}` in {CONFIG_REL}, then `claude-kit sync`; "
-        "or CLAUDE_KIT_DISABLE=1 in the environment for every hook."
+        f"`hooks: {{{hook}: {{enabled: false}}}}` in {CONFIG_YAML}, then `claude-kit sync`; "
+        f"or {KILL_SWITCH}=1 in the environment for every hook."
     )
 
 
@@ -296,29 +297,26 @@ def log_command(target: Path, q: Query, *, why: bool = False, fmt: str = "text")
         raise KitError(f"--decision: unknown {', '.join(sorted(bad))}", hint=f"use {', '.join(DECISIONS)}")
     files = log_files(root)
     if not files:
-        if fmt == "json":
-            click.echo("null" if why else "[]")
-        else:
-            click.echo(f"no decision log yet ({LOG_REL}): the hooks write it when they run", err=True)
+        msg = f"no decision log yet ({DECISION_LOG}): the hooks write it when they run"
+        emit(None if why else [], fmt, lambda: click.echo(msg, err=True))
         return 0
     if why:
         decisions = _any_of(q.decision) or set(BLOCKING)
         found = select(read_records(files), q._replace(decision=",".join(sorted(decisions)), limit=1))
         if not found:
-            if fmt == "json":
-                click.echo("null")
-            else:
-                click.echo("no deny or block recorded" + (" matching the filters" if q != Query() else ""))
+            msg = "no deny or block recorded" + (" matching the filters" if q != Query() else "")
+            emit(None, fmt, lambda: click.echo(msg))
             return 0
         ex = explain(found[-1])
-        click.echo(json.dumps(ex, indent=2, ensure_ascii=False) if fmt == "json" else format_why(ex))
+        emit(ex, fmt, lambda: click.echo(format_why(ex)))
         return 0
     found = select(read_records(files), q)
-    if fmt == "json":
-        click.echo(json.dumps(found, indent=1, ensure_ascii=False))
-    else:
+
+    def text() -> None:
         for rec in found:
             click.echo(format_line(rec))
         if not found:
             click.echo("no matching decisions", err=True)
+
+    emit(found, fmt, text)
     return 0

@@ -1,6 +1,7 @@
 """`claude-kit loop start|status|cancel`: arm, inspect and end a session's completion loop.
 
-The Stop hook (hooks/ck_loop.py) does the looping; this module only writes its per-session state,
+The Stop hook (hooks/claude_kit_hooks/stoploop/completion.py) does the looping; this module only writes
+its per-session state,
 `.claude/.claude-kit/local/state/<session>/loop.json`, with the same lock protocol as the hooks
 (an exclusive lock on `<file>.lock`, then an atomic replace), so a hook and the CLI never tear it.
 
@@ -21,30 +22,29 @@ from typing import Any
 import click
 
 from claude_kit import fsutil, repo
-from claude_kit.config import COMPILED_REL
 from claude_kit.errors import KitError
+from claude_kit.output import emit
+from claude_kit_hooks.contract.layout import (
+    COMPILED_CONFIG,
+    CONFIG_YAML,
+    DECISION_LOG,
+    STATE_DIR,
+    output_dir_of,
+    scratchpad,
+    state_file,
+)
+from claude_kit_hooks.contract.records import CompletionLoop
 
-LOCAL_REL = ".claude/.claude-kit/local"
-LOG_REL = f"{LOCAL_REL}/log/decisions.jsonl"
 HARD_MAX_ITERATIONS = 1000
 SESSION_ENV = "CLAUDE_CODE_SESSION_ID"
 
 
-def safe_name(value: str) -> str:
-    """Same mapping as ckrt.safe_name: the session's folder name under state/."""
-    return "".join(c if c.isalnum() or c in "-_." else "_" for c in value)[:120] or "_"
-
-
 def loop_path(root: Path, session: str) -> Path:
-    return root / LOCAL_REL / "state" / safe_name(session) / "loop.json"
-
-
-def scratchpad_rel(output_dir: str, session: str) -> str:
-    return f"{output_dir.rstrip('/')}/loops/{safe_name(session)}/scratchpad.md"
+    return root / state_file(session, "loop")
 
 
 def _compiled(root: Path) -> dict[str, Any]:
-    path = root / COMPILED_REL
+    path = root / COMPILED_CONFIG
     try:
         data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -55,7 +55,7 @@ def _compiled(root: Path) -> dict[str, Any]:
 
 
 def _latest_logged_session(root: Path) -> str | None:
-    log = root / LOG_REL
+    log = root / DECISION_LOG
     try:
         lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
@@ -79,7 +79,7 @@ def resolve_session(root: Path, session: str | None) -> tuple[str, str]:
         return env, f"${SESSION_ENV}"
     logged = _latest_logged_session(root)
     if logged:
-        return logged, f"the most recent session in {LOG_REL}"
+        return logged, f"the most recent session in {DECISION_LOG}"
     raise KitError(
         "no Claude Code session to attach the loop to",
         hint=f"run it from Claude Code (which sets ${SESSION_ENV}) or pass --session <id>",
@@ -118,13 +118,13 @@ def start(target: Path, prompt: str, max_iterations: int | None, promise: str, s
     if not 1 <= n <= min(limit, HARD_MAX_ITERATIONS):
         raise KitError(
             f"--max-iterations {n}: must be between 1 and {limit} (limits.loop_max_iterations)",
-            hint="raise limits.loop_max_iterations in .claude/claude-kit.yaml, then `claude-kit sync`",
+            hint=f"raise limits.loop_max_iterations in {CONFIG_YAML}, then `claude-kit sync`",
         )
     sid, source = resolve_session(root, session)
-    output_dir = str(cfg.get("output_dir") or ".claude/.output")
+    output_dir = output_dir_of(cfg)
     previous = _read(loop_path(root, sid))
     now = time.time()
-    state = {
+    state: CompletionLoop = {
         "active": True, "session_id": sid, "prompt": prompt, "max_iterations": n,
         "completion_promise": promise, "iteration": 1, "started": now,
     }  # fmt: skip
@@ -134,7 +134,7 @@ def start(target: Path, prompt: str, max_iterations: int | None, promise: str, s
         d.update(state)
 
     _update(loop_path(root, sid), arm)
-    pad = root / scratchpad_rel(output_dir, sid)
+    pad = root / scratchpad(output_dir, sid)
     stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(now))
     header = (
         f"# claude-kit loop scratchpad\n\n- session: {sid}\n- started: {stamp}Z\n- max iterations: {n}\n"
@@ -153,7 +153,7 @@ def start(target: Path, prompt: str, max_iterations: int | None, promise: str, s
         f"claude-kit loop armed for session {sid} (from {source}): up to {n} iterations.\n"
         f"Each time you try to stop, the task is fed back as 'iteration i/{n}' until your last message "
         f"contains <promise>{promise}</promise> (write it only when it is true) or the limit is reached.\n"
-        f"Scratchpad: {scratchpad_rel(output_dir, sid)}\n"
+        f"Scratchpad: {scratchpad(output_dir, sid)}\n"
         "Status: claude-kit loop status | end it: claude-kit loop cancel"
     )
     return 0
@@ -168,31 +168,32 @@ def _describe(state: dict[str, Any], output_dir: str) -> str:
         head = f"session {sid}: ended ({state.get('ended', 'unknown')}) at iteration {where}"
     return (
         f"{head}, promise <promise>{state.get('completion_promise')}</promise>\n"
-        f"  scratchpad: {scratchpad_rel(output_dir, sid)}"
+        f"  scratchpad: {scratchpad(output_dir, sid)}"
     )
 
 
 def status(target: Path, session: str | None, fmt: str = "text") -> int:
     root = repo.find_root(target)
-    output_dir = str(_compiled(root).get("output_dir") or ".claude/.output")
+    output_dir = output_dir_of(_compiled(root))
     states: list[dict[str, Any]] = []
     if session or os.environ.get(SESSION_ENV):
         sid, _source = resolve_session(root, session)
         found = _read(loop_path(root, sid))
         states = [found] if found else []
     else:
-        for path in sorted((root / LOCAL_REL / "state").glob("*/loop.json")):
+        for path in sorted((root / STATE_DIR).glob("*/loop.json")):
             found = _read(path)
             if found:
                 states.append(found)
-    if fmt == "json":
-        click.echo(json.dumps(states, indent=1))
-    elif not states:
-        scoped = bool(session or os.environ.get(SESSION_ENV))
-        click.echo("no completion loop for this session" if scoped else "no loop in this repository")
-    else:
+
+    def text() -> None:
+        if not states:
+            scoped = bool(session or os.environ.get(SESSION_ENV))
+            click.echo("no completion loop for this session" if scoped else "no loop in this repository")
         for state in states:
             click.echo(_describe(state, output_dir))
+
+    emit(states, fmt, text)
     return 0
 
 

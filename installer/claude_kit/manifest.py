@@ -5,14 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any
+from typing import cast
 
 from claude_kit.errors import KitError
+from claude_kit_hooks.contract.layout import BASE_DIR, CLAUDE_DIR, MANIFEST
+from claude_kit_hooks.contract.records import Manifest
 
-KIT_DIR = ".claude/.claude-kit"
-MANIFEST_REL = f"{KIT_DIR}/manifest.json"
-BASE_DIR = f"{KIT_DIR}/base"
-LOCAL_DIR = f"{KIT_DIR}/local"
 MANIFEST_FORMAT = 1
 
 
@@ -22,11 +20,11 @@ def sha256(data: bytes) -> str:
 
 def base_path(rel: str) -> str:
     # Pristine copies drop the leading `.claude/` so Claude Code never discovers them as skills/agents.
-    inner = rel[len(".claude/") :] if rel.startswith(".claude/") else rel
+    inner = rel.removeprefix(f"{CLAUDE_DIR}/")
     return f"{BASE_DIR}/{inner}"
 
 
-def empty() -> dict[str, Any]:
+def empty() -> Manifest:
     return {
         "format": MANIFEST_FORMAT,
         "kit_version": None,
@@ -39,8 +37,8 @@ def empty() -> dict[str, Any]:
     }
 
 
-def load(root: Path) -> dict[str, Any] | None:
-    path = root / MANIFEST_REL
+def load(root: Path) -> Manifest | None:
+    path = root / MANIFEST
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -48,16 +46,15 @@ def load(root: Path) -> dict[str, Any] | None:
     except (ValueError, UnicodeDecodeError) as exc:
         raise KitError(
             f"{path}: the kit's manifest is not valid JSON ({exc})",
-            hint="restore it from git (`git checkout -- .claude/.claude-kit/manifest.json`)",
+            hint=f"restore it from git (`git checkout -- {MANIFEST}`)",
         ) from None
     if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
         raise KitError(
             f"{path}: unknown manifest format", hint="upgrade claude-kit (`pip install -U claude-kit`)"
         )
-    merged = empty()
-    merged.update(data)
-    return merged
+    # A manifest of this format, written by the kit: its keys over the ones an older kit lacked.
+    return cast(Manifest, {**empty(), **data})
 
 
-def dumps(manifest: dict[str, Any]) -> bytes:
+def dumps(manifest: Manifest) -> bytes:
     return (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode()

@@ -1,4 +1,5 @@
-"""A pure plan of file actions for install/update/sync/uninstall. Nothing here writes.
+"""A pure plan of file actions for install/update and sync (uninstall: plan_uninstall). Nothing here
+writes.
 
 Each action carries one status word (create, identical, update, conflict, skip, remove), so
 `--dry-run` is just printing the plan, and `apply.apply_plan` is the only writer.
@@ -6,19 +7,27 @@ Each action carries one status word (create, identical, update, conflict, skip, 
 
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from claude_kit import claude_md, settings_merge
-from claude_kit.manifest import LOCAL_DIR, MANIFEST_REL, base_path, empty, sha256
+from claude_kit.manifest import base_path, empty, sha256
 from claude_kit.merge3 import merge3
+from claude_kit_hooks.contract.layout import CONFLICT_SUFFIX, SETTINGS
+from claude_kit_hooks.contract.records import (
+    Manifest,
+    ManifestClaudeMd,
+    ManifestFile,
+    ManifestSettings,
+    SettingsEntry,
+)
 
-SETTINGS_REL = ".claude/settings.json"
+SETTINGS_REL = SETTINGS  # the contract's name, as the tests know it
 CLAUDE_MD_REL = "CLAUDE.md"
 ASIDE_SUFFIX = ".pre-claude-kit"
-NEW_SUFFIX = ".claude-kit-new"
 STATUSES = ("create", "identical", "update", "conflict", "skip", "remove")
 
 
@@ -48,7 +57,7 @@ class Action:
 @dataclass
 class Plan:
     actions: list[Action] = field(default_factory=list)
-    manifest: dict[str, Any] | None = None
+    manifest: Manifest | None = None
     base_files: dict[str, bytes] = field(default_factory=dict)
     remove_paths: list[str] = field(default_factory=list)  # kit bookkeeping removed on uninstall
     prune_dirs: list[str] = field(default_factory=list)
@@ -68,7 +77,7 @@ class Plan:
         )
 
 
-def _read(root: Path, rel: str) -> bytes | None:
+def read_bytes(root: Path, rel: str) -> bytes | None:
     try:
         return (root / rel).read_bytes()
     except FileNotFoundError:
@@ -77,13 +86,11 @@ def _read(root: Path, rel: str) -> bytes | None:
         return b""
 
 
-def _plan_file(
-    root: Path, d: Desired, old: dict[str, Any], manifest: dict[str, Any], force: bool, plan: Plan
-) -> None:
-    disk = _read(root, d.path)
+def _plan_file(root: Path, d: Desired, old: Manifest, manifest: Manifest, force: bool, plan: Plan) -> None:
+    disk = read_bytes(root, d.path)
     rec = old["files"].get(d.path)
     digest = sha256(d.data)
-    new_rec: dict[str, Any] = {"sha256": digest, "base_sha256": digest, "component": d.component}
+    new_rec: ManifestFile = {"sha256": digest, "base_sha256": digest, "component": d.component}
     if d.user_owned:
         new_rec["user_owned"] = True
 
@@ -143,7 +150,7 @@ def _plan_file(
     elif sha256(disk) == base_sha:
         keep("update", d.data, write=d.data)
     else:
-        base = _read(root, base_path(d.path))
+        base = read_bytes(root, base_path(d.path))
         if base is not None and sha256(base) == new_rec["base_sha256"]:
             # The kit did not change this file: the user's edit stands as it is.
             plan.actions.append(Action("skip", d.path, d.component, note="kept your edit"))
@@ -162,7 +169,7 @@ def _plan_file(
                     d.path,
                     d.component,
                     beside=d.data,
-                    note=f"your edit conflicts with the new kit version: see {d.path}{NEW_SUFFIX}",
+                    note=f"your edit conflicts with the new kit version: see {d.path}{CONFLICT_SUFFIX}",
                 )
             )
             # Keep the old base so the next update can still merge against it.
@@ -172,12 +179,12 @@ def _plan_file(
 
 
 def _plan_settings(
-    root: Path, entries: list[dict[str, Any]], old: dict[str, Any], manifest: dict[str, Any], plan: Plan
+    root: Path, entries: list[SettingsEntry], old: Manifest, manifest: Manifest, plan: Plan
 ) -> None:
-    disk = _read(root, SETTINGS_REL)
+    disk = read_bytes(root, SETTINGS)
     text = disk.decode("utf-8") if disk is not None else ""
     current: dict[str, Any] = json.loads(text) if text.strip() else {}
-    rec = old.get("settings") or {
+    rec: ManifestSettings = old["settings"] or {
         "existed": disk is not None,
         "original_text": text if disk is not None else None,
         "entries": [],
@@ -185,7 +192,7 @@ def _plan_settings(
     }
     stale = [e for e in rec["entries"] if e not in entries]
     cleaned, warns = settings_merge.unmerge_hooks(current, stale, rec.get("created", []))
-    plan.warnings += [f"{SETTINGS_REL}: {w}" for w in warns]
+    plan.warnings += [f"{SETTINGS}: {w}" for w in warns]
     merged, created = settings_merge.merge_hooks(cleaned, entries)
     manifest["settings"] = {
         **rec,
@@ -193,13 +200,13 @@ def _plan_settings(
         "created": sorted(set(rec.get("created", [])) | set(created)),
     }
     if merged == current and disk is not None:
-        plan.actions.append(Action("identical", SETTINGS_REL, "settings"))
+        plan.actions.append(Action("identical", SETTINGS, "settings"))
     else:
         data = settings_merge.dumps(merged, like=text or None).encode()
         plan.actions.append(
             Action(
                 "create" if disk is None else "update",
-                SETTINGS_REL,
+                SETTINGS,
                 "settings",
                 write=data,
                 note="kit hook entries merged; your keys and hooks kept",
@@ -207,10 +214,10 @@ def _plan_settings(
         )
 
 
-def _plan_claude_md(root: Path, body: str, old: dict[str, Any], manifest: dict[str, Any], plan: Plan) -> None:
-    disk = _read(root, CLAUDE_MD_REL)
+def _plan_claude_md(root: Path, body: str, old: Manifest, manifest: Manifest, plan: Plan) -> None:
+    disk = read_bytes(root, CLAUDE_MD_REL)
     text = disk.decode("utf-8") if disk is not None else ""
-    rec = old.get("claude_md")
+    rec: ManifestClaudeMd | None = old["claude_md"]
     if rec is not None and disk is None:
         plan.actions.append(Action("skip", CLAUDE_MD_REL, "claude_md", note="deleted by you; left deleted"))
         manifest["claude_md"] = rec
@@ -239,16 +246,30 @@ def _plan_claude_md(root: Path, body: str, old: dict[str, Any], manifest: dict[s
         )
 
 
+def _plan_desired(
+    root: Path, desired: list[Desired], old: Manifest, manifest: Manifest, force: bool, plan: Plan
+) -> None:
+    for d in desired:
+        if d.path in old["deleted"]:
+            note = "yours since you deleted the kit's; kept" if (root / d.path).exists() else ""
+            plan.actions.append(
+                Action("skip", d.path, d.component, note=note or "deleted by you; left deleted")
+            )
+            continue
+        _plan_file(root, d, old, manifest, force, plan)
+
+
 def plan_install(
     root: Path,
     desired: list[Desired],
-    settings_entries: list[dict[str, Any]],
+    settings_entries: list[SettingsEntry],
     claude_md_body: str,
-    old_manifest: dict[str, Any] | None,
+    old_manifest: Manifest | None,
     kit_version: str,
     *,
     force: bool = False,
 ) -> Plan:
+    """Install or update: every kit file in `desired`; kit files no longer desired are removed."""
     old = old_manifest or empty()
     manifest = empty()
     manifest["kit_version"] = kit_version
@@ -258,18 +279,11 @@ def plan_install(
     manifest["deleted"] = [p for p in old["deleted"] if p in wanted]
     manifest["existing_dirs"] = list(old["existing_dirs"]) if old_manifest else _existing_dirs(root, desired)
     plan = Plan(manifest=manifest)
-    for d in desired:
-        if d.path in old["deleted"]:
-            note = "yours since you deleted the kit's; kept" if (root / d.path).exists() else ""
-            plan.actions.append(
-                Action("skip", d.path, d.component, note=note or "deleted by you; left deleted")
-            )
-            continue
-        _plan_file(root, d, old, manifest, force, plan)
+    _plan_desired(root, desired, old, manifest, force, plan)
     for rel, rec in sorted(old["files"].items()):
         if rel in wanted:
             continue
-        disk = _read(root, rel)
+        disk = read_bytes(root, rel)
         if disk is None:
             continue
         if rec.get("preexisting") and sha256(disk) == rec.get("sha256"):
@@ -289,6 +303,23 @@ def plan_install(
     return plan
 
 
+def plan_sync(
+    root: Path,
+    generated: list[Desired],
+    settings_entries: list[SettingsEntry],
+    claude_md_body: str,
+    old_manifest: Manifest,
+) -> Plan:
+    """Sync: only the files generated from the team's config and library (`generated`), the settings
+    entries and the CLAUDE.md block. Every other kit file, and its record, stays as it is."""
+    manifest = copy.deepcopy(old_manifest)
+    plan = Plan(manifest=manifest)
+    _plan_desired(root, generated, old_manifest, manifest, False, plan)
+    _plan_settings(root, settings_entries, old_manifest, manifest, plan)
+    _plan_claude_md(root, claude_md_body, old_manifest, manifest, plan)
+    return plan
+
+
 def _existing_dirs(root: Path, desired: list[Desired]) -> list[str]:
     dirs: set[str] = set()
     for d in desired:
@@ -298,93 +329,3 @@ def _existing_dirs(root: Path, desired: list[Desired]) -> list[str]:
                 dirs.add(parent.as_posix())
             parent = parent.parent
     return sorted(dirs)
-
-
-def plan_uninstall(root: Path, manifest: dict[str, Any] | None) -> Plan:
-    plan = Plan(manifest=None)
-    if manifest is None:
-        return plan
-    kept: set[str] = set()
-    for rel, rec in sorted(manifest["files"].items()):
-        disk = _read(root, rel)
-        comp = rec.get("component", "?")
-        if disk is None:
-            continue
-        if rec.get("preexisting") and sha256(disk) == rec.get("sha256"):
-            kept.add(rel)
-            plan.actions.append(Action("skip", rel, comp, note="was there before the kit; kept"))
-        elif sha256(disk) in (rec.get("sha256"), rec.get("base_sha256")):
-            plan.actions.append(Action("remove", rel, comp, delete=True))
-        else:
-            kept.add(rel)
-            plan.actions.append(
-                Action("skip", rel, comp, note="you edited it; kept (delete it by hand if unwanted)")
-            )
-    for rel, aside in sorted(manifest["moved_aside"].items()):
-        if not (root / aside).exists():
-            continue
-        if rel in kept:
-            # Never replace the user's edited file with the one moved aside: both stay.
-            plan.warnings.append(f"{rel}: your original stays at {aside} (the file here has your edits)")
-            continue
-        plan.actions.append(
-            Action("update", rel, "restore", restore=aside, note=f"your file restored from {aside}")
-        )
-    srec = manifest.get("settings")
-    disk = _read(root, SETTINGS_REL)
-    if srec is not None and disk is not None:
-        text = disk.decode("utf-8")
-        current = json.loads(text) if text.strip() else {}
-        unmerged, warns = settings_merge.unmerge_hooks(current, srec["entries"], srec.get("created", []))
-        plan.warnings += [f"{SETTINGS_REL}: {w}" for w in warns]
-        original = srec.get("original_text")
-        if srec.get("existed") and original is not None and _loads(original) == unmerged:
-            new: bytes | None = original.encode("utf-8")
-        elif not srec.get("existed") and unmerged == {}:
-            new = None
-        else:
-            new = settings_merge.dumps(unmerged, like=text).encode()
-        if new is None:
-            plan.actions.append(Action("remove", SETTINGS_REL, "settings", delete=True))
-        elif new != disk:
-            plan.actions.append(
-                Action("update", SETTINGS_REL, "settings", write=new, note="kit hook entries removed")
-            )
-    crec = manifest.get("claude_md")
-    disk = _read(root, CLAUDE_MD_REL)
-    if crec is not None and disk is not None:
-        text = disk.decode("utf-8")
-        stripped = claude_md.remove_block(text, crec["separator"])
-        if not crec.get("existed") and not stripped.strip():
-            plan.actions.append(Action("remove", CLAUDE_MD_REL, "claude_md", delete=True))
-        elif stripped != text:
-            plan.actions.append(
-                Action(
-                    "update",
-                    CLAUDE_MD_REL,
-                    "claude_md",
-                    write=stripped.encode("utf-8"),
-                    note="kit block removed",
-                )
-            )
-    plan.remove_paths = [MANIFEST_REL, LOCAL_DIR, ".claude/.claude-kit/base"]
-    kit_dirs: set[str] = set()
-    for rel in manifest["files"]:
-        parent = Path(rel).parent
-        while parent.as_posix() not in (".", ""):
-            kit_dirs.add(parent.as_posix())
-            parent = parent.parent
-    keep = set(manifest.get("existing_dirs", []))
-    plan.prune_dirs = sorted(
-        (d for d in kit_dirs | {".claude/.claude-kit", ".claude"} if d not in keep),
-        key=lambda d: (d.count("/"), d),
-        reverse=True,
-    )
-    return plan
-
-
-def _loads(text: str) -> Any:
-    try:
-        return json.loads(text) if text.strip() else {}
-    except ValueError:
-        return None

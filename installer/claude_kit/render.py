@@ -8,31 +8,33 @@ from typing import Any
 import jinja2
 
 from claude_kit import config as config_mod
-from claude_kit import settings_merge
+from claude_kit import knowledge, settings_merge
 from claude_kit._version import __version__
-from claude_kit.manifest import LOCAL_DIR
 from claude_kit.payload import TEMPLATE, payload_root
 from claude_kit.plan import Desired
+from claude_kit_hooks.contract.defaults import (
+    CHECK_TIMEOUT_DEFAULT,
+    DEFAULTS,
+    HOOK_EVENTS,
+    TEST_LEAD,
+    stop_timeout,
+)
+from claude_kit_hooks.contract.layout import (
+    AGENTS_DIR,
+    COMPILED_CONFIG,
+    CONFIG_YAML,
+    HOOKS_DIR,
+    LAUNCHER,
+    LOCAL_DIR,
+    SKILL_LIBRARY_DIR,
+    SKILLS_DIR,
+)
+from claude_kit_hooks.contract.records import Manifest, SettingsEntry
 
-# module -> (event, matcher, timeout seconds). One dispatcher process per event keeps the hot path cheap.
-HOOK_EVENTS: dict[str, tuple[str, str | None, int]] = {
-    "session_start": ("SessionStart", None, 10),
-    "user_prompt_submit": ("UserPromptSubmit", None, 10),
-    "pre_tool_use": ("PreToolUse", "Edit|Write|NotebookEdit|Agent|Task|Bash|PowerShell", 10),
-    "post_tool_use": ("PostToolUse", "Edit|Write|NotebookEdit|Agent|Task", 10),
-    "subagent_start": ("SubagentStart", None, 10),
-    "subagent_stop": ("SubagentStop", None, 60),
-    "stop": ("Stop", None, 600),
-    "pre_compact": ("PreCompact", None, 10),
-}
-TARGETS = {
-    "hooks": ".claude/hooks",
-    "skills": ".claude/skills",
-    "skill-library": ".claude/skill-library",
-    "agents": ".claude/agents",
-}
+# Payload folder -> where it is installed.
+TARGETS = {"hooks": HOOKS_DIR, "skills": SKILLS_DIR, "skill-library": SKILL_LIBRARY_DIR, "agents": AGENTS_DIR}
 SKIP_NAMES = {"__pycache__", ".DS_Store", ".pytest_cache", ".mypy_cache"}
-EXECUTABLE = {".claude/hooks/run"}
+EXECUTABLE = {LAUNCHER}
 
 
 def payload_files() -> list[tuple[str, Path, str]]:
@@ -48,22 +50,28 @@ def payload_files() -> list[tuple[str, Path, str]]:
     return out
 
 
-def settings_entries(cfg: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+def settings_entries(cfg: dict[str, Any] | None = None) -> list[SettingsEntry]:
+    """One entry per event dispatcher in the payload; the Stop timeout leaves room for `cfg`'s checks."""
     hooks_dir = payload_root() / "hooks"
-    entries = []
-    stop_timeout = 600
+    entries: list[SettingsEntry] = []
+    checks = None
     if cfg is not None:
-        total = sum(int(c.get("timeout", 300)) for d in cfg["domains"].values() for c in d.get("checks", []))
-        stop_timeout = max(60, min(600, 30 + total))
+        domains = cfg["domains"].values()
+        checks = [int(c.get("timeout", CHECK_TIMEOUT_DEFAULT)) for d in domains for c in d.get("checks", [])]
     for module, (event, matcher, timeout) in HOOK_EVENTS.items():
         if not (hooks_dir / f"{module}.py").is_file():
             continue
-        handler = {
-            "type": "command",
-            "command": settings_merge.command_for(module),
-            "timeout": stop_timeout if module == "stop" else timeout,
-        }
-        entries.append({"event": event, "matcher": matcher, "handler": handler})
+        entries.append(
+            {
+                "event": event,
+                "matcher": matcher,
+                "handler": {
+                    "type": "command",
+                    "command": settings_merge.command_for(module),
+                    "timeout": stop_timeout(checks) if module == "stop" else timeout,
+                },
+            }
+        )
     return entries
 
 
@@ -73,11 +81,7 @@ def claude_md_body(cfg: dict[str, Any], root: Path) -> str:
     )
     template = env.from_string((payload_root() / TEMPLATE).read_text(encoding="utf-8"))
     agent_names = {p.stem for p in (payload_root() / "agents").glob("*.md")}
-    agent_names |= (
-        {p.stem for p in (root / ".claude/agents").glob("*.md")}
-        if (root / ".claude/agents").is_dir()
-        else set()
-    )
+    agent_names |= {p.stem for p in (root / AGENTS_DIR).glob("*.md")}
     domains = []
     for name, dom in cfg["domains"].items():
         agents = {r: a for r, a in config_mod.domain_agents(name, dom).items() if a in agent_names}
@@ -87,7 +91,7 @@ def claude_md_body(cfg: dict[str, Any], root: Path) -> str:
         kit_version=__version__,
         output_dir=cfg["output_dir"],
         domains=domains,
-        test_lead=config_mod.TEST_LEAD if config_mod.TEST_LEAD in agent_names else "",
+        test_lead=TEST_LEAD if TEST_LEAD in agent_names else "",
         gateways=gateways,
         limits={
             "max_feedback_iterations": cfg["limits"]["max_feedback_iterations"],
@@ -119,28 +123,29 @@ def initial_config_text(root: Path, domains: dict[str, list[str]]) -> str:
         keep_trailing_newline=True,
     )
     text = env.get_template("claude-kit.yaml.j2").render(
-        output_dir=config_mod.DEFAULTS["output_dir"], domains=domains, checks=default_checks(root, domains)
+        output_dir=DEFAULTS["output_dir"], domains=domains, checks=default_checks(root, domains)
     )
-    config_mod.parse(text, config_mod.CONFIG_REL)  # a kit bug must never write an invalid config
+    config_mod.parse(text, CONFIG_YAML)  # a kit bug must never write an invalid config
     return text
 
 
-def desired_files(root: Path, cfg: dict[str, Any], config_text: str) -> list[Desired]:
-    from claude_kit import knowledge
+def compiled_file(cfg: dict[str, Any], config_text: str) -> Desired:
+    return Desired(COMPILED_CONFIG, config_mod.compiled_bytes(cfg, config_text.encode("utf-8")), "generated")
 
+
+def desired_files(
+    root: Path, cfg: dict[str, Any], config_text: str, manifest: Manifest | None
+) -> list[Desired]:
+    """Every file an install or update wants: the payload, the generated files, the config."""
     files: list[Desired] = []
-    generated = knowledge.generated(payload_root(), root)
+    generated = knowledge.generated(payload_root(), root, manifest)
     for rel, src, component in payload_files():
         data = generated.get(rel, src.read_bytes())
         files.append(Desired(rel, data, component, mode=0o755 if rel in EXECUTABLE else 0o644))
     known = {d.path for d in files}
     files += [Desired(rel, data, "generated") for rel, data in generated.items() if rel not in known]
-    files.append(Desired(config_mod.CONFIG_REL, config_text.encode("utf-8"), "config", user_owned=True))
-    files.append(
-        Desired(
-            config_mod.COMPILED_REL, config_mod.compiled_bytes(cfg, config_text.encode("utf-8")), "generated"
-        )
-    )
+    files.append(Desired(CONFIG_YAML, config_text.encode("utf-8"), "config", user_owned=True))
+    files.append(compiled_file(cfg, config_text))
     # The .gitignore itself is committed (the manifest records it), so a teammate's clone ignores
     # the folder too; everything else in it stays machine-local.
     files.append(
@@ -150,4 +155,14 @@ def desired_files(root: Path, cfg: dict[str, Any], config_text: str) -> list[Des
             "state",
         )
     )
+    return sorted(files, key=lambda d: d.path)
+
+
+def generated_files(root: Path, cfg: dict[str, Any], config_text: str, manifest: Manifest) -> list[Desired]:
+    """What a sync rewrites: the compiled config, the routing index and the gateways' routing tables,
+    from the library as it is on disk (a sync creates no kit file)."""
+    generated = knowledge.generated(payload_root(), root, manifest, installed_only=True)
+    component = {rel: comp for rel, _, comp in payload_files() if rel in generated}
+    files = [Desired(rel, data, component.get(rel, "generated")) for rel, data in generated.items()]
+    files.append(compiled_file(cfg, config_text))
     return sorted(files, key=lambda d: d.path)

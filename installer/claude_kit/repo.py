@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from claude_kit.errors import KitError
-from claude_kit.plan import CLAUDE_MD_REL, SETTINGS_REL
+from claude_kit.plan import CLAUDE_MD_REL
+from claude_kit_hooks.contract.layout import SETTINGS
 
 
 def find_root(target: Path) -> Path:
@@ -30,7 +31,7 @@ def find_root(target: Path) -> Path:
 
 
 def check_settings(root: Path) -> dict[str, Any] | None:
-    path = root / SETTINGS_REL
+    path = root / SETTINGS
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

@@ -14,12 +14,13 @@ from typing import Any
 import click
 
 from claude_kit.errors import KitError
+from claude_kit_hooks.contract.defaults import AGENT_ROLES
+from claude_kit_hooks.contract.layout import AGENTS_DIR, CONFIG_YAML, SKILL_LIBRARY_DIR, SKILLS_DIR
 
 SKILL_NAME_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DOMAIN_RE = re.compile(r"^[a-z][a-z0-9-]{0,40}$")
-ROLES = ("lead", "developer", "reviewer", "tester")
-LIBRARY_GUIDE = ".claude/skill-library/kit/writing-library-skills/SKILL.md"
-AGENT_GUIDE = ".claude/skill-library/kit/writing-thin-agents/SKILL.md"
+LIBRARY_GUIDE = f"{SKILL_LIBRARY_DIR}/kit/writing-library-skills/SKILL.md"
+AGENT_GUIDE = f"{SKILL_LIBRARY_DIR}/kit/writing-thin-agents/SKILL.md"
 
 ROLE_SPEC: dict[str, dict[str, str]] = {
     "lead": {
@@ -82,7 +83,7 @@ def _sync(root: Path, created: Path) -> int:
     from claude_kit import lifecycle
 
     try:
-        return lifecycle.install(root, require_installed=True)
+        return lifecycle.sync(root)
     except KitError as exc:
         click.echo(f"created {created.relative_to(root)}, but `claude-kit sync` failed:", err=True)
         raise exc
@@ -111,11 +112,11 @@ def new_skill(cwd: Path, name: str, category: str) -> int:
             hint="e.g. `kafka-consumer-retries`: it becomes the directory name and the `name:` field",
         )
     root = _installed_root(cwd)
-    skills_dir, library = root / ".claude/skills", root / ".claude/skill-library"
+    skills_dir, library = root / SKILLS_DIR, root / SKILL_LIBRARY_DIR
     gateways = sorted(p.parent.name.removeprefix("gateway-") for p in skills_dir.glob("gateway-*/SKILL.md"))
     if category not in gateways:
         raise KitError(
-            f"unknown category {category!r}: a category needs a gateway (.claude/skills/gateway-{category}/)",
+            f"unknown category {category!r}: a category needs a gateway ({SKILLS_DIR}/gateway-{category}/)",
             hint=f"use one of: {', '.join(gateways) or '(no gateways installed)'}",
         )
     taken = {p.parent.name: p for p in library.glob("*/*/SKILL.md")}
@@ -142,7 +143,7 @@ def new_skill(cwd: Path, name: str, category: str) -> int:
 
 def render_agent(name: str, domain: str, role: str, root: Path, cfg: dict[str, Any]) -> str:
     spec = ROLE_SPEC[role]
-    core = {p.parent.name for p in (root / ".claude/skills").glob("*/SKILL.md")}
+    core = {p.parent.name for p in (root / SKILLS_DIR).glob("*/SKILL.md")}
     gateway = f"gateway-{domain}" if f"gateway-{domain}" in core else None
     extra = {"reviewer": "gateway-security", "tester": "gateway-testing"}.get(role)
     skills = [s for s in (gateway, extra) if s and s in core]
@@ -171,8 +172,8 @@ def render_agent(name: str, domain: str, role: str, root: Path, cfg: dict[str, A
 
 
 def new_agent(cwd: Path, domain: str, role: str) -> int:
-    if role not in ROLES:
-        raise KitError(f"unknown role {role!r}", hint=f"use one of: {', '.join(ROLES)}")
+    if role not in AGENT_ROLES:
+        raise KitError(f"unknown role {role!r}", hint=f"use one of: {', '.join(AGENT_ROLES)}")
     if not DOMAIN_RE.match(domain):
         raise KitError(
             f"invalid domain {domain!r}: lowercase letters, digits and hyphens, starting with a letter"
@@ -184,11 +185,11 @@ def new_agent(cwd: Path, domain: str, role: str) -> int:
     if domain not in cfg["domains"]:
         known = ", ".join(cfg["domains"]) or "(none yet)"
         raise KitError(
-            f"domain {domain!r} is not in {config.CONFIG_REL} (domains: {known})",
+            f"domain {domain!r} is not in {CONFIG_YAML} (domains: {known})",
             hint="add it under `domains:` with its path globs, run `claude-kit sync`, then rerun this",
         )
     name = config.domain_agents(domain, cfg["domains"][domain])[role]
-    target = root / ".claude/agents" / f"{name}.md"
+    target = root / AGENTS_DIR / f"{name}.md"
     if target.exists():
         raise KitError(
             f"{target.relative_to(root)} already exists; refusing to overwrite it",

@@ -11,12 +11,11 @@ import json
 import re
 from typing import Any
 
-HOOKS_DIR = ".claude/hooks"
-LAUNCHER = f"{HOOKS_DIR}/run"
-# Recognisable as the kit's: every kit command runs the launcher (older form: without `|| exit 1`).
-KIT_COMMAND_RE = re.compile(r'(^|["\s/])\.claude/hooks/run"?\s+([a-z_]+)(\s*\|\|\s*exit 1)?\s*$')
+from claude_kit_hooks.contract.layout import LAUNCHER
+from claude_kit_hooks.contract.records import SettingsEntry
 
-Entry = dict[str, Any]  # {"event": str, "matcher": str | None, "handler": {...}}
+# Recognisable as the kit's: every kit command runs the launcher (older form: without `|| exit 1`).
+KIT_COMMAND_RE = re.compile(r'(^|["\s/])' + re.escape(LAUNCHER) + r'"?\s+([a-z_]+)(\s*\|\|\s*exit 1)?\s*$')
 
 
 def command_for(module: str) -> str:
@@ -41,7 +40,7 @@ def _group_matches(group: Any, matcher: str | None) -> bool:
     return isinstance(group, dict) and group.get("matcher") == matcher
 
 
-def merge_hooks(settings: dict[str, Any], entries: list[Entry]) -> tuple[dict[str, Any], list[str]]:
+def merge_hooks(settings: dict[str, Any], entries: list[SettingsEntry]) -> tuple[dict[str, Any], list[str]]:
     """Return (settings with every entry present exactly once, containers the merge created).
 
     The input is not modified. Created containers ("hooks", "hooks.<Event>") are recorded so that
@@ -67,7 +66,7 @@ def merge_hooks(settings: dict[str, Any], entries: list[Entry]) -> tuple[dict[st
 
 
 def unmerge_hooks(
-    settings: dict[str, Any], entries: list[Entry], created: list[str] | tuple[str, ...] = ()
+    settings: dict[str, Any], entries: list[SettingsEntry], created: list[str] | tuple[str, ...] = ()
 ) -> tuple[dict[str, Any], list[str]]:
     """Remove recorded entries and the containers the kit created once they are empty.
 

@@ -13,7 +13,22 @@ import click
 from claude_kit import config, manifest, render, repo, settings_merge
 from claude_kit._version import __version__
 from claude_kit.errors import KitError
-from claude_kit.plan import SETTINGS_REL
+from claude_kit.output import emit
+from claude_kit_hooks.contract.defaults import (
+    HOOK_TIMEOUT_MAX,
+    HOOK_TIMEOUT_MIN,
+    KILL_SWITCH,
+    valid_hook_timeout,
+)
+from claude_kit_hooks.contract.layout import (
+    COMPILED_CONFIG,
+    CONFIG_YAML,
+    HOOKS_DIR,
+    LAUNCHER,
+    PYTHON_CACHE,
+    SETTINGS,
+    SETTINGS_LOCAL,
+)
 
 
 def collect_status(root: Path) -> dict[str, Any]:
@@ -43,12 +58,14 @@ def collect_status(root: Path) -> dict[str, Any]:
 
 def status(target: Path, *, fmt: str = "text") -> int:
     st = collect_status(repo.find_root(target))
-    if fmt == "json":
-        click.echo(json.dumps(st, indent=2))
-        return 0
+    emit(st, fmt, lambda: _print_status(st))
+    return 0
+
+
+def _print_status(st: dict[str, Any]) -> None:
     if not st["installed"]:
         click.echo(f"claude-kit is not installed in {st['root']} (package {__version__})")
-        return 0
+        return
     click.echo(f"claude-kit {st['kit_version']} installed in {st['root']} (package {st['package_version']})")
     f = st["files"]
     click.echo(f"files: {f['ok']} as installed, {f['modified']} modified, {f['missing']} missing")
@@ -62,7 +79,6 @@ def status(target: Path, *, fmt: str = "text") -> int:
         click.echo(
             f"update available: run `claude-kit update` ({st['kit_version']} -> {st['package_version']})"
         )
-    return 0
 
 
 def kit_handlers(settings: Any) -> list[tuple[str, dict[str, Any]]]:
@@ -97,7 +113,7 @@ def doctor(target: Path) -> int:
         return 1
     try:
         settings = repo.check_settings(root) or {}
-        report(True, f"{SETTINGS_REL} is valid JSON")
+        report(True, f"{SETTINGS} is valid JSON")
     except KitError as exc:
         report(False, exc.message)
         settings = {}
@@ -107,21 +123,21 @@ def doctor(target: Path) -> int:
     for event, command in sorted(expected):
         report((event, command) in present, f"settings.json wires {event}", "run `claude-kit update`")
     dupes = len(handlers) - len({(ev, h["command"]) for ev, h in handlers})
-    report(dupes == 0, "no kit hook registered twice", f"remove duplicate kit entries from {SETTINGS_REL}")
+    report(dupes == 0, "no kit hook registered twice", f"remove duplicate kit entries from {SETTINGS}")
     for _event, h in handlers:
         module = settings_merge.module_of(str(h["command"]))
-        hook_file = root / ".claude/hooks" / f"{module}.py"
+        hook_file = root / HOOKS_DIR / f"{module}.py"
         report(
             hook_file.is_file(), f"hook file exists: {hook_file.relative_to(root)}", "run `claude-kit update`"
         )
         timeout = h.get("timeout")
         report(
-            isinstance(timeout, int) and 0 < timeout <= 600,
-            f"{module}: timeout {timeout!r} is in seconds (1-600)",
+            valid_hook_timeout(timeout),
+            f"{module}: timeout {timeout!r} is in seconds ({HOOK_TIMEOUT_MIN}-{HOOK_TIMEOUT_MAX})",
         )
-    launcher = root / ".claude/hooks/run"
+    launcher = root / LAUNCHER
     if launcher.is_file():
-        env = {k: v for k, v in os.environ.items() if k != "CLAUDE_KIT_DISABLE"}
+        env = {k: v for k, v in os.environ.items() if k != KILL_SWITCH}
         proc = subprocess.run(
             ["sh", str(launcher), "--which"], capture_output=True, text=True, check=False, env=env
         )
@@ -143,22 +159,22 @@ def doctor(target: Path) -> int:
         report(
             ok,
             f"hook interpreter works: {py}" if ok else f"hook interpreter works: {py} {why}".strip(),
-            "install Python 3.9+ as python3, then delete .claude/.claude-kit/local/python",
+            f"install Python 3.9+ as python3, then delete {PYTHON_CACHE}",
         )
     else:
-        report(False, "hook launcher .claude/hooks/run exists", "run `claude-kit update`")
+        report(False, f"hook launcher {LAUNCHER} exists", "run `claude-kit update`")
     try:
         config.load(root)
-        report(True, f"{config.CONFIG_REL} validates")
+        report(True, f"{CONFIG_YAML} validates")
     except KitError as exc:
         report(False, exc.message)
     stale = config.compiled_is_stale(root)
     report(
         stale is None,
-        f"{config.COMPILED_REL} is current" + (f" ({stale})" if stale else ""),
+        f"{COMPILED_CONFIG} is current" + (f" ({stale})" if stale else ""),
         "run `claude-kit sync`",
     )
-    local_settings = root / ".claude/settings.local.json"
+    local_settings = root / SETTINGS_LOCAL
     if local_settings.is_file():
         try:
             dup = bool(kit_handlers(json.loads(local_settings.read_text(encoding="utf-8"))))
@@ -166,8 +182,8 @@ def doctor(target: Path) -> int:
             dup = False
         report(
             not dup,
-            "kit hooks not also registered in .claude/settings.local.json (they would fire twice)",
-            "remove the kit entries from .claude/settings.local.json",
+            f"kit hooks not also registered in {SETTINGS_LOCAL} (they would fire twice)",
+            f"remove the kit entries from {SETTINGS_LOCAL}",
         )
     click.echo("all checks passed" if problems == 0 else f"{problems} problem(s)")
     return 0 if problems == 0 else 1

@@ -132,7 +132,7 @@ def test_library_drift_is_an_error_until_sync(tmp_repo: Path, ck: Callable[..., 
     assert {f.code for f in findings} == {"INDEX_STALE", "ROUTING_TABLE_STALE"}, findings
     assert "go-error-handling" in next(f.message for f in findings if f.code == "INDEX_STALE")
     assert ck("audit", str(tmp_repo)).exit_code == 1
-    assert lifecycle.install(tmp_repo, require_installed=True) == 0  # = claude-kit sync
+    assert lifecycle.sync(tmp_repo) == 0
     assert audit.run_audit(tmp_repo).findings == []
 
 

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from click.testing import Result
 
-from claude_kit import feature
+from claude_kit import feature, feature_manifest, feature_store
 from claude_kit.errors import KitError
 from tests.conftest import build_file_tree, concurrently
 
@@ -62,8 +62,8 @@ def test_start_writes_a_valid_manifest_with_the_work_types_skips(
     fid = only_id(repo)
     assert re.fullmatch(r"\d{8}-\d{6}-order-cancellation-v2", fid)
     m = manifest_of(repo, fid)
-    feature.validate(m, "test")
-    assert list(m["phases"]) == list(feature.PHASES)
+    feature_manifest.validate(m, "test")
+    assert list(m["phases"]) == list(feature_manifest.PHASES)
     assert {p for p, e in m["phases"].items() if e["status"] == "skipped"} == skipped
     assert set(m["skipped_phases"]) == skipped
     assert (m["status"], m["current_phase"], m["work_type"]) == ("in_progress", "setup", work_type)
@@ -135,7 +135,7 @@ def test_phase_updates_status_times_agents_notes_artifacts_and_verdicts(
     assert m["artifacts"][0]["phase"] == "implementation"
     assert m["verification"]["code-quality"]["verdict"] == "PASS"
     assert [h["event"] for h in m["history"]][-1] == "code-quality: pending -> complete by backend-reviewer"
-    feature.validate(m, "test")
+    feature_manifest.validate(m, "test")
 
 
 def test_a_skipped_phase_can_still_run_when_the_feature_grows(repo: Path, ck: Callable[..., Result]) -> None:
@@ -155,8 +155,8 @@ def test_completing_every_phase_completes_the_feature_and_clears_active(
 ) -> None:
     ck("feature", "start", "docs typo", "--type", "small")
     fid = only_id(repo)
-    for p in feature.PHASES:
-        if p not in feature.SKIPS["small"]:
+    for p in feature_manifest.PHASES:
+        if p not in feature_manifest.SKIPS["small"]:
             assert ck("feature", "phase", fid, p, "--status", "complete").exit_code == 0
     m = manifest_of(repo, fid)
     assert (m["status"], m["current_phase"]) == ("complete", None)
@@ -186,7 +186,7 @@ def test_the_most_recently_updated_feature_in_progress_is_active(
     ck("feature", "start", "beta", "--type", "small")
     ids = sorted(p.name for p in features_dir(repo).iterdir() if p.is_dir())
     assert len(ids) == 2
-    fs = feature.Features(repo)
+    fs = feature_store.Features(repo)
     m = fs.load(ids[0])
     m["updated_at"] = "2999-01-01T00:00:00Z"  # force alpha to be the latest
     fs.save(m)
@@ -196,13 +196,13 @@ def test_the_most_recently_updated_feature_in_progress_is_active(
 
 
 def test_ids_resolve_by_dir_prefix_slug_and_active(repo: Path, ck: Callable[..., Result]) -> None:
-    fs = feature.Features(repo)
+    fs = feature_store.Features(repo)
     for fid, slug in (
         ("20260101-090000-export-csv", "export-csv"),
         ("20260102-090000-export-csv", "export-csv"),
         ("20260103-090000-search", "search"),
     ):
-        fs.save(feature.new_manifest(fid, slug, slug, "small"))
+        fs.save(feature_manifest.new_manifest(fid, slug, slug, "small"))
     fs.write_active()
     assert fs.resolve("20260102-090000-export-csv") == "20260102-090000-export-csv"
     assert fs.resolve("20260101") == "20260101-090000-export-csv"  # unique prefix
@@ -250,8 +250,8 @@ def test_a_hand_edited_invalid_manifest_is_reported_with_its_json_path(
 
 
 def test_save_validates_before_writing(repo: Path) -> None:
-    fs = feature.Features(repo)
-    m = feature.new_manifest("20260101-000000-x", "x", "x", "small")
+    fs = feature_store.Features(repo)
+    m = feature_manifest.new_manifest("20260101-000000-x", "x", "x", "small")
     fs.save(m)
     before = fs.path("20260101-000000-x").read_bytes()
     m["work_type"] = "huge"
@@ -263,7 +263,7 @@ def test_save_validates_before_writing(repo: Path) -> None:
 def test_concurrent_updates_lose_nothing(repo: Path) -> None:
     feature.start(repo, "parallel", "large")
     fid = only_id(repo)
-    phases = feature.PHASES[2:10]
+    phases = feature_manifest.PHASES[2:10]
 
     def worker(p: str) -> None:
         feature.phase(repo, fid, p, "complete", agent=f"agent-{p}", note=f"done {p}")

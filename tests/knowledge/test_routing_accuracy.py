@@ -11,7 +11,7 @@ import pytest
 import yaml
 from click.testing import Result
 
-from claude_kit import knowledge, lifecycle, route
+from claude_kit import knowledge, lifecycle, route, route_index, route_scoring
 from claude_kit.payload import payload_root
 from tests.conftest import build_file_tree
 
@@ -30,7 +30,7 @@ def library() -> list[dict[str, Any]]:
 
 
 def accuracy(entries: list[dict[str, Any]], labels: list[dict[str, str]]) -> tuple[float, float, list[str]]:
-    router = route.Router(entries)
+    router = route_scoring.Router(entries)
     top1 = top3 = 0
     misses = []
     for label in labels:
@@ -105,38 +105,41 @@ ENTRIES = [
 
 
 def test_an_exact_trigger_phrase_wins() -> None:
-    hits = route.Router(ENTRIES).rank("postgres: add column to the orders table", limit=3)
+    hits = route_scoring.Router(ENTRIES).rank("postgres: add column to the orders table", limit=3)
     assert hits[0].name == "database-migrations"
     assert [h.rank for h in hits] == list(range(1, len(hits) + 1))
     assert hits == sorted(hits, key=lambda h: -h.score)
 
 
 def test_typos_and_word_forms_still_match() -> None:
-    assert route.Router(ENTRIES).rank("intermitent failures in the suite")[0].name == "flaky-test-diagnosis"
-    assert route.Router(ENTRIES).rank("wrapped errors")[0].name == "go-error-handling"
+    assert (
+        route_scoring.Router(ENTRIES).rank("intermitent failures in the suite")[0].name
+        == "flaky-test-diagnosis"
+    )
+    assert route_scoring.Router(ENTRIES).rank("wrapped errors")[0].name == "go-error-handling"
 
 
 def test_gateway_filter_keeps_only_that_gateways_skills() -> None:
-    router = route.Router(ENTRIES)
+    router = route_scoring.Router(ENTRIES)
     assert {h.name for h in router.rank("flaky test", gateway="testing")} == {"flaky-test-diagnosis"}
     assert "flaky-test-diagnosis" in {h.name for h in router.rank("flaky test", gateway="backend")}
     assert router.rank("flaky test", gateway="security") == []
 
 
 def test_nothing_in_common_returns_nothing() -> None:
-    assert route.Router(ENTRIES).rank("zzzz qqqq") == []
+    assert route_scoring.Router(ENTRIES).rank("zzzz qqqq") == []
 
 
 def test_cached_state_ranks_exactly_like_a_fresh_build(tmp_path: Path) -> None:
     index = tmp_path / "index.json"
     index.write_bytes(knowledge.index_bytes(ENTRIES))
-    fresh = route.load_router(ENTRIES, index).rank("zero downtime migration backfill")
-    cached = route.load_router(ENTRIES, index).rank("zero downtime migration backfill")
+    fresh = route_scoring.load_router(ENTRIES, index).rank("zero downtime migration backfill")
+    cached = route_scoring.load_router(ENTRIES, index).rank("zero downtime migration backfill")
     assert fresh == cached
-    cache = route._cache_file(index.resolve())
+    cache = route_index._cache_file(index.resolve())
     assert cache.is_file() and str(cache).startswith(str(Path.home()))  # XDG_CACHE_HOME is the test's home
     index.write_bytes(knowledge.index_bytes(ENTRIES[:1]))  # a changed index is not served from the cache
-    assert [h.name for h in route.load_router(ENTRIES[:1], index).rank("backfill")] == []
+    assert [h.name for h in route_scoring.load_router(ENTRIES[:1], index).rank("backfill")] == []
 
 
 # -- the command --------------------------------------------------------------------------------------

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from claude_kit import lifecycle, status
+from claude_kit import lifecycle, manifest, status
 from claude_kit.errors import KitError
+from claude_kit_hooks.contract.records import Manifest
 from tests.conftest import build_file_tree, git, tree_hashes, unchanged
 
 CONFIG = "version: 1\ndomains:\n  api:\n    paths: ['api/**/*.go']\n"
@@ -78,3 +80,21 @@ def test_teammate_clone_gets_a_clean_tree_and_nothing_missing(tmp_repo: Path, tm
     assert hook.returncode == 0 and hook.stdout, hook.stderr
     assert (clone / ".claude/.claude-kit/local/python").is_file()
     assert git(clone, "status", "--porcelain") == ""
+
+
+@pytest.mark.parametrize("command", [lifecycle.install, lifecycle.update, lifecycle.sync])
+def test_the_manifest_is_read_once_per_command(
+    tmp_repo: Path, monkeypatch: pytest.MonkeyPatch, command: Callable[[Path], int]
+) -> None:
+    build_file_tree(tmp_repo, {".claude/claude-kit.yaml": CONFIG, "api/x.go": "package api\n"})
+    assert lifecycle.install(tmp_repo) == 0
+    reads: list[Path] = []
+    real = manifest.load
+
+    def counting(root: Path) -> Manifest | None:
+        reads.append(root)
+        return real(root)
+
+    monkeypatch.setattr(manifest, "load", counting)
+    assert command(tmp_repo) == 0
+    assert len(reads) == 1

@@ -18,8 +18,8 @@ from claude_kit.plan import (
     Desired,
     Plan,
     plan_install,
-    plan_uninstall,
 )
+from claude_kit.plan_uninstall import plan_uninstall
 
 AGENT = ".claude/agents/dev.md"
 SKILL = ".claude/skills/s/SKILL.md"

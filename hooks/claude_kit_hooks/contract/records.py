@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, TypedDict
 
-# -- what Claude Code sends a hook on stdin (shared/docs/claude-code-reference.md) ----------------
+# -- what Claude Code sends a hook on stdin (https://code.claude.com/docs/en/hooks, 2.1.329) -------
 
 
 class Payload(TypedDict, total=False):

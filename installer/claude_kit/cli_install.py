@@ -1,0 +1,131 @@
+"""`claude-kit install | update | sync | uninstall | status | doctor`: the kit's life in a repository."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from claude_kit.cli_options import DRY_RUN, FORMAT, TARGET
+
+
+@click.command()
+@TARGET
+@DRY_RUN
+@click.option("--force", is_flag=True, help="Move foreign files at kit paths aside (restored by uninstall).")
+def install(target: Path, dry_run: bool, force: bool) -> None:
+    """Install the kit into TARGET (default: the current repository).
+
+    \b
+    Creates .claude/{hooks,skills,skill-library,agents}, the team config .claude/claude-kit.yaml
+    (domains detected from your files), merges hook entries into .claude/settings.json and adds a
+    marked block to CLAUDE.md. Running it again changes nothing.
+
+    \b
+    Examples:
+      claude-kit install
+      claude-kit install ../service --dry-run
+      claude-kit install --force      # a file of yours sits where the kit installs one
+    """
+    from claude_kit import lifecycle
+
+    sys.exit(lifecycle.install(target, force=force, dry_run=dry_run))
+
+
+@click.command()
+@TARGET
+@DRY_RUN
+def update(target: Path, dry_run: bool) -> None:
+    """Move the installed kit to this package's version, keeping your edits; then recompile.
+
+    \b
+    After `pip install -U claude-kit`. Untouched kit files are replaced; files you edited are
+    merged three-way against the version the kit installed (a conflict writes
+    <file>.claude-kit-new beside yours); files you deleted stay deleted; files the new version
+    no longer has are removed. Then everything `sync` does is done too.
+
+    \b
+    Examples:
+      pip install -U claude-kit && claude-kit update --dry-run
+      claude-kit update
+    """
+    from claude_kit import lifecycle
+
+    sys.exit(lifecycle.update(target, dry_run=dry_run))
+
+
+@click.command()
+@TARGET
+@DRY_RUN
+def sync(target: Path, dry_run: bool) -> None:
+    """Recompile after you edit the team config or the skill library; no kit file changes.
+
+    \b
+    Writes only what your config and library determine: the compiled config the hooks read
+    (.claude/hooks/claude-kit.json), the routing index and the gateways' routing tables, the
+    hook entries in settings.json (the Stop timeout follows your checks) and the CLAUDE.md
+    block. The kit's own files stay at the installed version: when this package is another
+    version, sync refuses and `update` is the command to run.
+
+    \b
+    Examples:
+      $EDITOR .claude/claude-kit.yaml && claude-kit sync
+      claude-kit sync --dry-run
+    """
+    from claude_kit import lifecycle
+
+    sys.exit(lifecycle.sync(target, dry_run=dry_run))
+
+
+@click.command()
+@TARGET
+@DRY_RUN
+def uninstall(target: Path, dry_run: bool) -> None:
+    """Remove exactly what the kit installed and restore settings.json and CLAUDE.md.
+
+    \b
+    Files you edited are kept and listed; files the kit moved aside come back. Running it
+    twice, or where the kit is not installed, does nothing.
+
+    \b
+    Examples:
+      claude-kit uninstall --dry-run
+      claude-kit uninstall
+    """
+    from claude_kit import lifecycle
+
+    sys.exit(lifecycle.uninstall(target, dry_run=dry_run))
+
+
+@click.command()
+@TARGET
+@FORMAT
+def status(target: Path, fmt: str) -> None:
+    """Show what is installed, modified and missing, and the kit version.
+
+    \b
+    Examples:
+      claude-kit status
+      claude-kit status --format json | jq .modified
+    """
+    from claude_kit import status as status_mod
+
+    sys.exit(status_mod.status(target, fmt=fmt))
+
+
+@click.command()
+@TARGET
+def doctor(target: Path) -> None:
+    """Check the wiring: hook entries, hook files, interpreter, config, compiled rules.
+
+    \b
+    Examples:
+      claude-kit doctor && echo healthy
+    """
+    from claude_kit import status as status_mod
+
+    sys.exit(status_mod.doctor(target))
+
+
+COMMANDS = (install, update, sync, uninstall, status, doctor)

@@ -1,0 +1,152 @@
+"""`claude-kit demo | log | loop`: watch the hooks in a session, query their decisions, loop a task."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from claude_kit.cli_options import FORMAT, SESSION, TARGET
+
+
+@click.command()
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where to create the sample repository (default: a new temporary folder).",
+)
+@click.option(
+    "--install-runtime", is_flag=True, help="Install the pinned Claude Code CLI from npm if it is missing."
+)
+@click.option(
+    "--replay", is_flag=True, help="Do not start Claude Code; send the tool calls through the hooks directly."
+)
+def demo(directory: Path | None, install_runtime: bool, replay: bool) -> None:
+    """Create a sample repository, install the kit and run a scripted session that shows the hooks.
+
+    \b
+    The session is the real Claude Code CLI (pinned version) talking to a scripted fake of the
+    Messages API on 127.0.0.1: no API key, no network. Without the CLI the demo replays the same
+    tool calls through the installed hooks.
+
+    \b
+    Examples:
+      claude-kit demo --install-runtime
+      claude-kit demo --dir /tmp/kit-demo --replay
+    """
+    from claude_kit import demo as demo_mod
+
+    sys.exit(demo_mod.demo(directory, install_runtime=install_runtime, force_replay=replay))
+
+
+@click.command("log")
+@TARGET
+@click.option("--session", help="Session id (a prefix is enough).")
+@click.option("--agent", help="Agent id (prefix) or agent type; `main` = the main thread. Comma list.")
+@click.option("--decision", help="allow, warn, deny, block, escalate, error. Comma list.")
+@click.option("--hook", "hook_name", help="Hook name, e.g. agent_first, compaction_gate. Comma list.")
+@click.option("--event", help="Hook event, e.g. PreToolUse, Stop. Comma list.")
+@click.option("--tool", help="Tool name, e.g. Edit, Write, Agent, Bash. Comma list.")
+@click.option("--file", "file_part", help="Only records whose file contains this text.")
+@click.option("--since", help="ISO date/time (UTC unless it has an offset) or an age: 30m, 2h, 1d.")
+@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True, help="Last N; 0 = all.")
+@click.option("--why", is_flag=True, help="Explain the most recent deny/block and how to get past it.")
+@FORMAT
+def log(
+    target: Path, session: str | None, agent: str | None, decision: str | None, hook_name: str | None,
+    event: str | None, tool: str | None, file_part: str | None, since: str | None, limit: int, why: bool,
+    fmt: str,
+) -> None:  # fmt: skip
+    """Query the hooks' decision log (oldest first), or explain the latest block with --why.
+
+    \b
+    Examples:
+      claude-kit log --why
+      claude-kit log --decision deny,block --since 1h
+      claude-kit log --session 3f2a --agent backend-developer --tool Edit,Write   # all edits by one agent
+      claude-kit log --hook agent_first --format json | jq '.[].file'
+    """
+    from claude_kit import logquery
+
+    query = logquery.Query(
+        session=session, agent=agent, decision=decision, hook=hook_name, event=event, tool=tool,
+        file=file_part, since=logquery.parse_since(since) if since else None, limit=limit,
+    )  # fmt: skip
+    sys.exit(logquery.log_command(target, query, why=why, fmt=fmt))
+
+
+@click.group()
+def loop() -> None:
+    """Iterate to completion: re-feed a task at every stop until Claude writes a promise.
+
+    Run it from Claude Code's Bash tool (which sets $CLAUDE_CODE_SESSION_ID); see docs/loop.md.
+
+    \b
+    Examples:
+      claude-kit loop start "make tests/api pass" --max-iterations 10 --completion-promise "ALL GREEN"
+      claude-kit loop status
+      claude-kit loop cancel
+    """
+
+
+@loop.command("start")
+@click.argument("prompt")
+@click.option(
+    "--max-iterations",
+    type=int,
+    default=None,
+    help="At most N iterations (default and cap: limits.loop_max_iterations).",
+)
+@click.option(
+    "--completion-promise",
+    required=True,
+    help="Text Claude writes as <promise>TEXT</promise> once the task is done.",
+)
+@SESSION
+def loop_start(prompt: str, max_iterations: int | None, completion_promise: str, session: str | None) -> None:
+    """Arm a completion loop for this session: each stop re-feeds PROMPT until the promise is written.
+
+    \b
+    Examples:
+      claude-kit loop start "fix the tests in ./api" --max-iterations 8 --completion-promise "ALL GREEN"
+      claude-kit loop start "finish the migration" --completion-promise DONE --session 4f1c...
+    """
+    from claude_kit import loop as loop_mod
+
+    sys.exit(loop_mod.start(Path("."), prompt, max_iterations, completion_promise, session))
+
+
+@loop.command("status")
+@SESSION
+@FORMAT
+def loop_status(session: str | None, fmt: str) -> None:
+    """Show the session's loop (all sessions' loops outside Claude Code).
+
+    \b
+    Examples:
+      claude-kit loop status
+      claude-kit loop status --format json
+    """
+    from claude_kit import loop as loop_mod
+
+    sys.exit(loop_mod.status(Path("."), session, fmt))
+
+
+@loop.command("cancel")
+@SESSION
+def loop_cancel(session: str | None) -> None:
+    """End the session's completion loop now.
+
+    \b
+    Examples:
+      claude-kit loop cancel
+      claude-kit loop cancel --session 4f1c...
+    """
+    from claude_kit import loop as loop_mod
+
+    sys.exit(loop_mod.cancel(Path("."), session))
+
+
+COMMANDS = (demo, log, loop)

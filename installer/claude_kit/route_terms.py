@@ -1,0 +1,147 @@
+"""The words of a routing query and of a skill's frontmatter, made to meet halfway.
+
+Lowercase words, stop words dropped, a small stemmer (``migrations`` -> ``migration``,
+``committed`` -> ``commit``), camelCase split; SYNONYMS and IMPLIES add the vocabulary a skill
+author would use for the words a developer types (docs/knowledge.md, "How ranking works").
+Used by the index (route_index), the scoring (route_scoring) and the gateways' routing tables
+(knowledge).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+_TOKEN_RE = re.compile(r"[A-Za-z0-9]+")
+_CAMEL_RE = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
+STOPWORDS = frozenset(
+    """a an the and or but if then else of in on at to for from by with without into onto over under
+    about as is are was were be been being do does did doing done have has had having i me my we our
+    you your it its this that these those there here what which who whom whose when where why how
+    can could should would will shall may might must not no nor so too very just only also than
+    use used using want need needs needed get gets got make makes made some any all each every
+    other another same such one ones thing things way ways something anything please help let lets
+    before after while again still keep keeps kept ever never up down out off""".split()  # noqa: SIM905
+)
+_STEM_CACHE: dict[str, str] = {}
+# Developer vocabulary that names one thing in several ways. When every word of one phrase of a
+# group is in the query, the other phrases' words are added as (discounted) query terms: people
+# type "largest contentful paint" where a skill says "LCP", or "db" where it says "database".
+SYNONYMS: tuple[tuple[str, ...], ...] = (
+    ("db", "database"),
+    ("postgres", "postgresql", "pg"),
+    ("js", "javascript"),
+    ("ts", "typescript"),
+    ("py", "python"),
+    ("e2e", "end to end"),
+    ("a11y", "accessibility"),
+    ("lcp", "largest contentful paint"),
+    ("inp", "interaction to next paint"),
+    ("cls", "cumulative layout shift", "layout shift"),
+    ("xss", "cross site scripting"),
+    ("csrf", "cross site request forgery"),
+    ("ssrf", "server side request forgery"),
+    ("idor", "insecure direct object reference"),
+    ("pr", "pull request"),
+    ("ci", "continuous integration", "build server"),
+    ("perf", "performance", "slow", "latency"),
+    ("auth", "authentication", "login"),
+    ("authz", "authorization", "permission", "access control"),
+    ("config", "configuration", "settings"),
+    ("env", "environment"),
+    ("deps", "dependency", "package"),
+    ("cve", "vulnerability", "vulnerable"),
+    ("secret", "credential", "api key"),
+    ("commit", "push"),
+    ("regression", "used to work", "stopped working", "broke", "broken"),
+    ("crash", "exception", "panic"),
+    ("concurrent", "parallel"),
+    ("repo", "repository"),
+    ("k8s", "kubernetes"),
+    ("regex", "regular expression"),
+)
+# One-way: a plain-words phrase implies the term a skill author would use.
+IMPLIES: tuple[tuple[str, str], ...] = (
+    ("safely", "security"),
+    ("securely", "security"),
+    ("attacker", "security"),
+    ("malicious", "security"),
+    ("exploit", "security"),
+    ("user input", "untrusted input"),
+    ("user supplied", "untrusted input"),
+    ("user provided", "untrusted input"),
+    ("user controlled", "untrusted input"),
+    ("another user", "idor"),
+    ("other user", "idor"),
+    ("other customer", "idor"),
+    ("someone else", "idor"),
+    ("which commit", "regression"),
+)
+
+
+def stem(word: str) -> str:
+    """A deliberately small stemmer: enough to meet plurals and -ing/-ed forms halfway."""
+    cached = _STEM_CACHE.get(word)
+    if cached is not None:
+        return cached
+    w = word
+    if len(w) > 4 and w.endswith("ies"):
+        w = w[:-3] + "y"
+    elif len(w) > 5 and w.endswith("ing"):
+        w = w[:-3]
+    elif (len(w) > 4 and w.endswith("ed") and not w.endswith("eed")) or (
+        len(w) > 3 and w.endswith("es") and w[-3] in "sxz"
+    ):
+        w = w[:-2]
+    elif len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        w = w[:-1]
+    elif len(w) > 5 and w.endswith("ly"):
+        w = w[:-2]
+    if len(w) > 4 and w.endswith("e"):
+        w = w[:-1]
+    if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "aeiouszl0123456789":
+        w = w[:-1]  # committed -> committ -> commit, stopped -> stopp -> stop
+    _STEM_CACHE[word] = w
+    return w
+
+
+def terms(text: str) -> list[str]:
+    """Words of `text` as search terms. camelCase is split (`dangerouslySetInnerHTML` also yields
+    `dangerously`, `set`, `inner`, `html`) and the joined word is kept too."""
+    out: list[str] = []
+    for raw in _TOKEN_RE.findall(text):
+        low = raw.lower()
+        if low not in STOPWORDS:
+            out.append(stem(low))
+        if raw != low and raw != raw.upper() and not raw[1:].islower():
+            parts = (x.lower() for x in _CAMEL_RE.findall(raw))
+            out.extend(stem(p) for p in parts if p not in STOPWORDS and p != low)
+    return out
+
+
+_SYN_GROUPS: list[list[tuple[str, ...]]] = []
+
+
+def all_words(text: str) -> list[str]:
+    """Every word stemmed, stop words kept: for matching multi-word phrases in order."""
+    return [stem(t) for t in _TOKEN_RE.findall(text.lower())]
+
+
+def bigrams(words: Sequence[str]) -> list[str]:
+    pairs = zip(words, words[1:], strict=False)
+    return [f"{a} {b}" for a, b in pairs if a not in STOPWORDS or b not in STOPWORDS]
+
+
+_IMPLICATIONS: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+
+
+def implications() -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    if not _IMPLICATIONS:
+        _IMPLICATIONS.extend((tuple(all_words(a)), tuple(all_words(b))) for a, b in IMPLIES)
+    return _IMPLICATIONS
+
+
+def synonym_groups() -> list[list[tuple[str, ...]]]:
+    if not _SYN_GROUPS:
+        _SYN_GROUPS.extend([tuple(all_words(p)) for p in g] for g in SYNONYMS)
+    return _SYN_GROUPS
