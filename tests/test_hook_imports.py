@@ -52,7 +52,7 @@ def _kit(*names: str) -> frozenset[str]:
 # The kit modules every dispatcher loads: the entry point and the hook object, the shared contract,
 # the state store and the decision log (`runtime.failure` only when a check fails).
 RUNTIME = _kit(
-    "runtime.entry", "runtime.hook", "runtime.project", "runtime.answer", "runtime.config",
+    "runtime.entry", "runtime.jsonio", "runtime.hook", "runtime.project", "runtime.answer", "runtime.config",
     "runtime.failure", "contract.defaults", "contract.layout", "contract.naming", "store.jsonfile",
     "decisionlog.redact", "decisionlog.writer",
 )  # fmt: skip
@@ -60,7 +60,7 @@ EDIT = _kit("edit.agent_first", "edit.coordinator", "edit.delegation", "edit.fil
 SHELL_WRITES = _kit("edit.shell_writes", "edit.shell_lexer")
 SPAWN_DEPTH = _kit("spawn.depth", "spawn.transcripts", "spawn.values")
 SPAWN_GATES = SPAWN_DEPTH | _kit(
-    "spawn.budget", "spawn.compaction_gate", "spawn.context_window", "spawn.usage", "transcript.tail"
+    "spawn.budget", "spawn.compaction_gate", "spawn.context_window", "spawn.usage", "transcript.reader"
 )  # fmt: skip
 # What a briefing reads of the loops (stoploop.events.active_summary and what it needs).
 LOOP_SUMMARY = _kit(
@@ -75,11 +75,12 @@ LOOP_TRACKING = _kit(
 LOOP_SUBAGENT_STOP = _kit(
     "stoploop.events", "stoploop.session_state", "stoploop.verdicts", "stoploop.reports",
     "stoploop.output_location", "stoploop.processes", "stoploop.decision", "stoploop.roles",
+    "transcript.reader",
 )  # fmt: skip
 LOOP_STOP = _kit(
     "stoploop.events", "stoploop.session_state", "stoploop.stop_gate", "stoploop.feedback",
     "stoploop.decision", "stoploop.roles", "stoploop.reports", "stoploop.output_location",
-    "stoploop.processes", "stoploop.quality_gate", "stoploop.completion",
+    "stoploop.processes", "stoploop.quality_gate", "stoploop.completion", "transcript.reader",
 )  # fmt: skip
 # The kit modules each dispatcher may import: the runtime plus what its event's checks need, nothing
 # of the other subsystems (a Stop never loads the edit checks, an edit never loads the Stop loop).
@@ -196,3 +197,11 @@ def test_the_edit_hot_path_imports_only_json_and_the_edit_checks(repo: Path, bas
     assert extra & HOT_PATH_FORBIDDEN == set()
     kit = {m for m in imported if m.split(".")[0] == "claude_kit_hooks"}
     assert kit - RUNTIME - EDIT == set(), sorted(kit - RUNTIME - EDIT)
+
+
+def test_an_edit_no_rule_can_match_imports_no_re(repo: Path, baseline: set[str]) -> None:
+    """The compiled rules' hints rule out every domain and exemption regex for this path, so `re` (and
+    the enum, functools and collections it pulls in) is never imported."""
+    imported, stdout = _run(repo, "pre_tool_use", "PreToolUse-edit", {"file_path": "/REPO/cmd/api/main.rs"})
+    assert stdout.strip() == ""  # allowed: outside every domain
+    assert "re" not in imported - baseline

@@ -10,7 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from claude_kit.claude_runtime import PINNED_VERSION, ClaudeRuntimeError, find_claude, install_claude
+from claude_kit.claude_runtime import (
+    PINNED_VERSION,
+    ClaudeRuntimeError,
+    cache_root,
+    find_claude,
+    install_claude,
+)
+from claude_kit.fsutil import exclusive_lock
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -24,8 +31,11 @@ def claude_bin() -> Path:
     found = find_claude()
     if found is not None:
         return found
+    # The test workers (pytest-xdist) get here at the same time on a fresh machine: one installs,
+    # the others wait and find it, instead of replacing the folder a running session uses.
     try:
-        return install_claude()
+        with exclusive_lock(cache_root() / ".install.lock"):
+            return find_claude() or install_claude()
     except ClaudeRuntimeError as exc:
         reason = f"Claude Code {PINNED_VERSION} is not available: {exc.message}"
     # In CI a missing runtime must fail loudly: a skipped e2e suite proves nothing.

@@ -1,4 +1,17 @@
-"""Run the installed kit's hook dispatchers as Claude Code does: one process, JSON on stdin.
+"""The one harness for running claude-kit's hooks in tests.
+
+`run_hook` runs a dispatcher (hooks/<module>.py) on a JSON payload for a repository where the kit is
+installed. By default it runs in this process: the dispatcher's `main(root=..., stdin=..., stdout=...,
+timing=...)` with in-memory streams, so a test pays no interpreter start-up and may shorten the hook's
+waits with a `Timing`. `in_process=False` runs the installed copy as Claude Code does (a new
+`python -E -S` process, payload on stdin): for the tests that are about the process itself (what
+reaches stderr, concurrent processes, an installed file that was tampered with). The installed
+dispatchers are byte for byte the source ones (tests/installer and tests/test_wheel.py prove it), so
+both modes run the same code.
+
+`install` installs the kit; on a fresh repository it copies a repository installed once per session
+with the same config and files (an install fsyncs ~250 files), which is what an install there writes.
+`hook_for` / `run_check` give a unit test a `Hook` for one check function.
 
 Payloads come from tests/fixtures (captured from the real runtime, with /REPO standing for the
 repository), adjusted per test.
@@ -6,18 +19,29 @@ repository), adjusted per test.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import copy
+import importlib
+import io
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
+import time
 import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
 
 from claude_kit import lifecycle
+from claude_kit.payload import payload_root
+from claude_kit_hooks.runtime.hook import Hook, Timing
+from claude_kit_hooks.runtime.project import Project
 from tests.conftest import git_repo
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -29,10 +53,7 @@ domains:
   backend:
     paths: ["**/*.go"]
 """
-TWO_DOMAINS = BACKEND + """\
-  frontend:
-    paths: ["ui/**"]
-"""
+TWO_DOMAINS = BACKEND + '  frontend:\n    paths: ["ui/**"]\n'
 # The Stop-time loop (review/test before ending) switched off: appended to a config by tests of
 # other features, so that a changed domain file does not keep their sessions running.
 LOOP_OFF = """\
@@ -53,9 +74,12 @@ FEATURE = {
 }
 
 
-def install(repo: Path, config: str | None = BACKEND, files: dict[str, str] | None = None) -> Path:
-    """Write `files`, then the team `config` (None: let install detect domains), then install (or
-    recompile) the kit; returns the repo."""
+# The compaction gate still polls for the current response's transcript line, but gives up after
+# 50 ms instead of 3 s: for the cases where it never comes.
+SHORT_WAIT = Timing(flush_wait=0.05, flush_poll=0.01)
+
+
+def _write_setup(repo: Path, config: str | None, files: dict[str, str] | None) -> None:
     for rel, text in (files or {}).items():
         path = repo / rel
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -64,6 +88,47 @@ def install(repo: Path, config: str | None = BACKEND, files: dict[str, str] | No
         cfg = repo / ".claude/claude-kit.yaml"
         cfg.parent.mkdir(parents=True, exist_ok=True)
         cfg.write_text(config, encoding="utf-8")
+
+
+class _Installed:
+    """Repositories installed once per test session, one per (config, files), to copy from."""
+
+    def __init__(self) -> None:
+        self.base: Path | None = None
+        self.made: dict[tuple[str | None, tuple[tuple[str, str], ...]], Path] = {}
+
+    def get(self, config: str | None, files: dict[str, str] | None) -> Path:
+        key = (config, tuple(sorted((files or {}).items())))
+        if key not in self.made:
+            if self.base is None:
+                self.base = Path(tempfile.mkdtemp(prefix="claude-kit-installed-"))
+                atexit.register(shutil.rmtree, self.base, True)
+            repo = git_repo(self.base / f"t{len(self.made)}")
+            _write_setup(repo, config, files)
+            assert lifecycle.install(repo) == 0, "claude-kit install failed"
+            self.made[key] = repo
+        return self.made[key]
+
+
+_INSTALLED = _Installed()
+
+
+def install(repo: Path, config: str | None = BACKEND, files: dict[str, str] | None = None) -> Path:
+    """Write `files`, then the team `config` (None: let install detect domains), then install (or
+    recompile) the kit; returns the repo.
+
+    A repository that holds nothing but `.git` gets a copy of one installed the same way earlier in
+    the session (same config, same files, mtimes kept so the staleness check sees what an install
+    leaves); any other repository, or one already installed, gets a real `claude-kit install`.
+    """
+    if [p.name for p in repo.iterdir()] == [".git"]:
+        template = _INSTALLED.get(config, files)
+        shutil.copytree(
+            template, repo, symlinks=True, dirs_exist_ok=True,
+            ignore=lambda folder, names: [".git"] if folder == str(template) else [],
+        )  # fmt: skip
+        return repo
+    _write_setup(repo, config, files)
     code = lifecycle.install(repo)
     assert code == 0, f"claude-kit install failed with {code}"
     return repo
@@ -125,12 +190,18 @@ class HookResult(NamedTuple):
 
 def run_hook(
     repo: Path, module: str, payload: dict[str, Any] | bytes | str, *, env: dict[str, str] | None = None,
-    timeout: float = 30,
+    timing: Timing | None = None, in_process: bool = True, timeout: float = 30,
 ) -> HookResult:  # fmt: skip
-    """Run `.claude/hooks/<module>.py` like the launcher does (-E -S), payload on stdin."""
+    """Run dispatcher `module` for `repo` on `payload` (stdin), with CLAUDE_KIT_DISABLE* cleared and
+    `env` applied; in this process by default (see the module docstring), else as a `-E -S` process of
+    the installed `.claude/hooks/<module>.py` (`timeout` applies there)."""
     data = payload if isinstance(payload, bytes) else (
         payload if isinstance(payload, str) else json.dumps(payload)
     ).encode("utf-8", "surrogatepass")  # fmt: skip
+    if in_process:
+        return _run_in_process(repo, module, data, env, timing)
+    if timing is not None:
+        raise ValueError("a Timing reaches only an in-process hook")
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("CLAUDE_KIT_DISABLE")}
     full_env.update(env or {})
     proc = subprocess.run(
@@ -138,6 +209,62 @@ def run_hook(
         input=data, capture_output=True, env=full_env, timeout=timeout, check=False,
     )  # fmt: skip
     return HookResult(proc.returncode, proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8", "replace"))
+
+
+def _run_in_process(
+    repo: Path, module: str, data: bytes, env: dict[str, str] | None, timing: Timing | None
+) -> HookResult:
+    dispatcher = importlib.import_module(module)
+    # The source dispatcher, never a same-named module from elsewhere on sys.path.
+    assert Path(dispatcher.__file__ or "").parent == payload_root() / "hooks", dispatcher
+    out, err = io.BytesIO(), io.StringIO()
+    streams: dict[str, Any] = {"stdin": io.BytesIO(data), "stdout": out}
+    if timing is not None:
+        streams["timing"] = timing
+    with _environment(env), contextlib.redirect_stderr(err):
+        code = dispatcher.main(root=str(repo), **streams)
+    return HookResult(code, out.getvalue().decode("utf-8"), err.getvalue())
+
+
+@contextlib.contextmanager
+def _environment(env: dict[str, str] | None) -> Iterator[None]:
+    """The hook process's environment for the duration of one call: os.environ less the kit's
+    switches, plus `env`. Touches nothing when there is nothing to change (threads may share it)."""
+    changes: dict[str, str | None] = {k: None for k in os.environ if k.startswith("CLAUDE_KIT_DISABLE")}
+    changes.update(env or {})
+    saved = {k: os.environ.get(k) for k in changes}
+    _apply(changes)
+    try:
+        yield
+    finally:
+        _apply(saved)
+
+
+def _apply(values: dict[str, str | None]) -> None:
+    for key, value in values.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+def hook_for(repo: Path, event: str, payload: dict[str, Any], timing: Timing | None = None) -> Hook:
+    """A run of `event` for `repo` (a new Project each time, as each hook process has) for unit tests
+    that call one check function and inspect the Hook it leaves."""
+    return Hook(event, payload, time.perf_counter(), Project(str(repo)), timing)
+
+
+def run_check(
+    repo: Path,
+    check: Callable[[Hook], None],
+    event: str,
+    payload: dict[str, Any],
+    timing: Timing | None = None,
+) -> Hook:
+    """Call `check` on a fresh hook run of `event` for `repo`; returns the Hook to inspect."""
+    h = hook_for(repo, event, payload, timing)
+    check(h)
+    return h
 
 
 def launch(argv: list[str], repo: Path, payload: str, *, cwd: Path) -> dict[str, Any]:

@@ -156,7 +156,9 @@ def test_a_broken_loop_module_falls_back_to_the_state_files(kit: Path) -> None:
     write_state(kit, session, "feedback", dirty_backend())
     write_state(kit, session, "loop", ARMED_LOOP)
 
-    text = run_hook(kit, "user_prompt_submit", payload(kit, "UserPromptSubmit", session)).context
+    # A real process: it imports the installed modules, one of which this test broke.
+    data = payload(kit, "UserPromptSubmit", session)
+    text = run_hook(kit, "user_prompt_submit", data, in_process=False).context
 
     assert "completion loop iteration 3/20; feedback loop open for backend" in text
     assert log_records(kit, session_id=session, decision="error")[0]["reason"].startswith(

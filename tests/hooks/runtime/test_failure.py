@@ -3,7 +3,9 @@
 Policy under test (docs/enforcement.md, runtime/failure.py), on the installed dispatchers: an
 unreadable payload fails open (nothing to identify); an internal error on an
 Edit/Write/NotebookEdit/Agent call fails closed for the first FAIL_CLOSED_LIMIT errors of a session,
-then open; Bash warnings and other events fail open. The same policy in-process: test_entry.py.
+then open; Bash warnings and other events fail open. Each hook here is a real `-E -S` process (what
+reaches stdout and stderr, and processes running at once, are what is tested); the same policy
+in-process: test_entry.py.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ def _failed_open(result: Any) -> str:
     [b"", b"not json", b"[1, 2]", b'"text"', b"\xff\xfe\x00garbage", b'{"tool_name": "Edit", '],
 )
 def test_unreadable_payloads_fail_open_without_a_traceback(repo: Path, raw: bytes) -> None:
-    message = _failed_open(run_hook(repo, "pre_tool_use", raw))
+    message = _failed_open(run_hook(repo, "pre_tool_use", raw, in_process=False))
     assert ".claude/.claude-kit/local/errors.log" in message
     assert log_records(repo, hook="runtime", decision="error")
 
@@ -63,14 +65,14 @@ def test_unreadable_payloads_fail_open_without_a_traceback(repo: Path, raw: byte
     ],
 )
 def test_missing_or_odd_fields_are_allowed(repo: Path, payload: dict[str, Any]) -> None:
-    result = run_hook(repo, "pre_tool_use", payload)
+    result = run_hook(repo, "pre_tool_use", payload, in_process=False)
     assert_clean(result)
     assert result.stdout == ""
 
 
 def test_a_lone_surrogate_in_the_path_gives_a_clean_answer(repo: Path) -> None:
     raw = b'{"tool_name": "Edit", "tool_input": {"file_path": "' + str(repo).encode() + b'/cmd/\\ud800.go"}}'
-    result = run_hook(repo, "pre_tool_use", raw)
+    result = run_hook(repo, "pre_tool_use", raw, in_process=False)
     assert_clean(result)
     assert result.permission in (None, "deny")
 
@@ -79,7 +81,7 @@ def test_non_utf8_bytes_in_a_path_still_get_checked(repo: Path) -> None:
     raw = b'{"session_id": "s", "tool_name": "Write", "tool_input": {"file_path": "%s/cmd/\xff\xfe.go"}}' % (
         str(repo).encode()
     )
-    result = run_hook(repo, "pre_tool_use", raw)
+    result = run_hook(repo, "pre_tool_use", raw, in_process=False)
     assert_clean(result)
     assert result.permission == "deny"
     assert "\ufffd" in result.reason
@@ -88,7 +90,7 @@ def test_non_utf8_bytes_in_a_path_still_get_checked(repo: Path) -> None:
 def test_a_10_mb_write_is_checked(repo: Path) -> None:
     content = "// " + "x" * (10 * 1024 * 1024) + "\n"
     payload = fixture("PreToolUse-write", repo, file_path=str(repo / "cmd/api/big.go"), content=content)
-    result = run_hook(repo, "pre_tool_use", payload, timeout=20)
+    result = run_hook(repo, "pre_tool_use", payload, timeout=20, in_process=False)
     assert_clean(result)
     assert result.permission == "deny"
     assert len(result.stdout) < 2000
@@ -97,7 +99,7 @@ def test_a_10_mb_write_is_checked(repo: Path) -> None:
 def test_a_10_mb_shell_command_is_not_parsed(repo: Path) -> None:
     command = "echo " + "y" * (10 * 1024 * 1024) + " > cmd/api/main.go"
     payload = fixture("PreToolUse-bash", repo, command=command)
-    result = run_hook(repo, "pre_tool_use", payload, timeout=20)
+    result = run_hook(repo, "pre_tool_use", payload, timeout=20, in_process=False)
     assert (result.returncode, result.stdout) == (0, "")
     [rec] = log_records(repo, tool_use_id=payload["tool_use_id"])
     assert "not inspected" in rec["reason"] and len(json.dumps(rec)) < 3000
@@ -105,7 +107,7 @@ def test_a_10_mb_shell_command_is_not_parsed(repo: Path) -> None:
 
 @pytest.mark.parametrize("module", DISPATCHERS)
 def test_every_dispatcher_survives_garbage(repo: Path, module: str) -> None:
-    result = run_hook(repo, module, b"\x00\xff{{{")
+    result = run_hook(repo, module, b"\x00\xff{{{", in_process=False)
     _failed_open(result)
 
 
@@ -114,7 +116,7 @@ def test_every_dispatcher_is_silent_without_a_compiled_config(tmp_repo: Path, mo
     install(tmp_repo)
     (tmp_repo / ".claude/hooks/claude-kit.json").unlink()
     payload = fixture("PreToolUse-edit", tmp_repo, file_path=str(tmp_repo / "cmd/api/main.go"))
-    result = run_hook(tmp_repo, module, payload)
+    result = run_hook(tmp_repo, module, payload, in_process=False)
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
 
 
@@ -127,7 +129,7 @@ def test_an_edit_fails_closed_then_opens_after_the_limit(tmp_repo: Path, broken:
     install(tmp_repo)
     _corrupt_config(tmp_repo, broken)
     payload = fixture("PreToolUse-edit", tmp_repo, file_path=str(tmp_repo / "cmd/api/main.go"))
-    answers = [run_hook(tmp_repo, "pre_tool_use", payload) for _ in range(4)]
+    answers = [run_hook(tmp_repo, "pre_tool_use", payload, in_process=False) for _ in range(4)]
     for result in answers[:3]:
         assert_clean(result)
         assert result.permission == "deny"
@@ -140,7 +142,7 @@ def test_an_edit_fails_closed_then_opens_after_the_limit(tmp_repo: Path, broken:
 def test_a_shell_command_fails_open_on_internal_errors(tmp_repo: Path) -> None:
     install(tmp_repo)
     _corrupt_config(tmp_repo)
-    _failed_open(run_hook(tmp_repo, "pre_tool_use", fixture("PreToolUse-bash", tmp_repo)))
+    _failed_open(run_hook(tmp_repo, "pre_tool_use", fixture("PreToolUse-bash", tmp_repo), in_process=False))
 
 
 def test_concurrent_failures_count_exactly(tmp_repo: Path) -> None:

@@ -14,8 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.hooks.hookrun import assert_clean, fixture, install, kit_repo, log_records, run_hook
-from tests.hooks.spawn.in_process import run_pre_tool_use
+from tests.hooks.hookrun import SHORT_WAIT, assert_clean, fixture, install, kit_repo, log_records, run_hook
 from tests.hooks.spawn.transcript_lines import CALL, assistant, user, write_lines
 
 TOKENS_10K = "version: 1\nbudget: {session_tokens: 10000}\n"
@@ -243,6 +242,7 @@ def test_a_background_launch_is_noted_and_counted_later(kit: Path, session: tupl
 
     run_hook(kit, "post_tool_use", data)
     write_lines(subagent_file(transcript, agent_id), [assistant(7_000, output=0)])
-    run_pre_tool_use(kit, spawn(kit, sid, transcript))  # no main transcript: the gate's wait cut short
+    # No main transcript: the gate's wait cut short.
+    run_hook(kit, "pre_tool_use", spawn(kit, sid, transcript), timing=SHORT_WAIT)
 
     assert budget_records(kit, sid)[-1]["used_tokens"] == 7_000

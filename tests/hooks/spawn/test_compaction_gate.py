@@ -14,8 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.hooks.hookrun import assert_clean, fixture, install, kit_repo, log_records, run_hook
-from tests.hooks.spawn.in_process import run_pre_tool_use
+from tests.hooks.hookrun import SHORT_WAIT, assert_clean, fixture, install, kit_repo, log_records, run_hook
 from tests.hooks.spawn.transcript_lines import (
     CALL,
     assistant,
@@ -261,7 +260,7 @@ def test_if_the_current_response_never_lands_the_previous_figure_is_used(
     write_lines(session_file, [assistant(1_000, cache_read=59_000, model="claude-sonnet-4-6", call=None)])
     payload = spawn_payload(kit, session_file)
 
-    result = run_pre_tool_use(kit, payload)  # the wait cut short: nothing lands
+    result = run_hook(kit, "pre_tool_use", payload, timing=SHORT_WAIT)  # the wait cut short: nothing lands
 
     assert result.stdout == ""
     [record] = gate_records(kit, payload)
@@ -287,7 +286,7 @@ def test_unknown_context_is_allowed_and_logged(
         session_file.write_bytes(content)
     payload = spawn_payload(kit, session_file)
 
-    result = run_pre_tool_use(kit, payload)  # the wait cut short: nothing lands
+    result = run_hook(kit, "pre_tool_use", payload, timing=SHORT_WAIT)  # the wait cut short: nothing lands
 
     assert_clean(result)
     assert result.stdout == ""

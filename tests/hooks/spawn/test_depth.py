@@ -223,8 +223,9 @@ def test_concurrent_subagent_starts_lose_no_registration(deep: Path) -> None:
     for _ in range(8):
         run_hook(deep, "pre_tool_use", spawn(deep, session, subagent_type="backend-developer"))
 
-    def start(i: int) -> None:
-        assert_clean(run_hook(deep, "subagent_start", started(deep, session, f"dev{i}", "backend-developer")))
+    def start(i: int) -> None:  # eight hook processes at once, as the runtime starts them
+        data = started(deep, session, f"dev{i}", "backend-developer")
+        assert_clean(run_hook(deep, "subagent_start", data, in_process=False))
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         list(pool.map(start, range(8)))

@@ -1,18 +1,14 @@
 """Fixtures for the Stop loop's unit tests (hooks/claude_kit_hooks/stoploop).
 
-The hook modules are imported from the source tree (hooks/claude_kit_hooks) and run in-process
-against a temporary repository where the kit is installed: each hook gets a `Project` for that root,
-so the tests call the same code the installed hooks run. `Kit.run_hook` runs a dispatcher as the
-runtime does (a new process, `-E -S`, JSON on stdin) to prove the wiring.
+A `Kit` is a temporary repository with the kit installed (tests/hooks/hookrun.py's `install`), and
+shortcuts that feed the loop's checks payloads through the one hook harness: `Kit.call` runs one
+check on a Hook for that root (the same code the installed hooks run), `Kit.run_hook` runs a whole
+dispatcher to prove the wiring.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -20,20 +16,13 @@ from typing import Any
 
 import pytest
 
-from claude_kit import lifecycle
 from claude_kit_hooks.contract.layout import KitPaths
 from claude_kit_hooks.runtime.hook import Hook
-from claude_kit_hooks.runtime.project import Project
 from claude_kit_hooks.stoploop import events
+from tests.hooks import hookrun
+from tests.hooks.hookrun import BACKEND, FIXTURES
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
-
-BACKEND = """\
-version: 1
-domains:
-  backend:
-    paths: ["**/*.go"]
-"""
+__all__ = ["BACKEND", "SID", "TWO_DOMAINS", "Kit", "allowed", "blocked", "fixture", "limits", "verdict_text"]
 
 TWO_DOMAINS = """\
 version: 1
@@ -83,22 +72,15 @@ def fixture(name: str, repo: Path) -> dict[str, Any]:
 class Kit:
     """A repository with the kit installed, and shortcuts that feed the loop hooks payloads."""
 
-    def __init__(self, repo: Path, templates: Templates) -> None:
+    def __init__(self, repo: Path) -> None:
         self.repo = repo
         self.paths = KitPaths(str(repo))
-        self.templates = templates
         self.sid = SID
 
     # -- setup ----------------------------------------------------------------------------------
     def install(self, config: str = BACKEND, files: dict[str, str] | None = None) -> Kit:
-        for rel, text in (files or {}).items():
-            self.write(rel, text)
-        cfg = self.repo / ".claude/claude-kit.yaml"
-        if (self.repo / ".claude" / "hooks").is_dir():
-            cfg.write_text(config, encoding="utf-8")
-            assert lifecycle.install(self.repo) == 0  # recompile in place, keeping the session state
-        else:
-            shutil.copytree(self.templates.get(config) / ".claude", self.repo / ".claude")
+        """Install the kit (or recompile it in place, keeping the session state)."""
+        hookrun.install(self.repo, config, files)
         return self
 
     def write(self, rel: str, text: str = "x\n") -> Path:
@@ -111,21 +93,24 @@ class Kit:
         (self.repo / ".claude" / "agents" / f"{name}.md").unlink()
 
     # -- payloads -------------------------------------------------------------------------------
-    def hook(self, event: str, **payload: Any) -> Hook:
-        """A hook run of `event` for this repository (a new Project each time, as a new process has)."""
+    def payload(self, event: str, **fields: Any) -> dict[str, Any]:
+        """What the runtime sends for `event` in this session, plus `fields`."""
         base = {
             "session_id": self.sid,
             "transcript_path": "",
             "cwd": str(self.repo),
             "hook_event_name": event,
         }
-        base.update(payload)
-        return Hook(event, base, time.perf_counter(), Project(str(self.repo)))
+        base.update(fields)
+        return base
+
+    def hook(self, event: str, **payload: Any) -> Hook:
+        """A hook run of `event` for this repository (a new Project each time, as a new process has)."""
+        return hookrun.hook_for(self.repo, event, self.payload(event, **payload))
 
     def call(self, fn: Callable[[Hook], None], event: str, **payload: Any) -> Hook:
-        h = self.hook(event, **payload)
-        fn(h)
-        return h
+        """Run check `fn` on a hook run of `event`; returns the Hook to inspect."""
+        return hookrun.run_check(self.repo, fn, event, self.payload(event, **payload))
 
     def edit(
         self,
@@ -179,50 +164,15 @@ class Kit:
     def run_hook(
         self, module: str, payload: dict[str, Any], env: dict[str, str] | None = None
     ) -> dict[str, Any]:
-        """Run an installed dispatcher as Claude Code does; returns its JSON answer ({} when silent)."""
-        hook = self.repo / ".claude" / "hooks" / f"{module}.py"
-        proc = subprocess.run(
-            [sys.executable, "-E", "-S", str(hook)],
-            input=json.dumps(payload),
-            capture_output=True,
-            text=True,
-            cwd=self.repo,
-            env={**os.environ, **(env or {})},
-            timeout=120,
-        )
-        assert proc.returncode == 0, proc.stderr
-        assert "Traceback" not in proc.stdout + proc.stderr
-        answer: dict[str, Any] = json.loads(proc.stdout) if proc.stdout.strip() else {}
-        return answer
-
-
-class Templates:
-    """One installed repository per config text, copied into each test (an install fsyncs ~400 files)."""
-
-    def __init__(self, base: Path) -> None:
-        self.base = base
-        self.made: dict[str, Path] = {}
-
-    def get(self, config: str) -> Path:
-        if config not in self.made:
-            repo = self.base / f"t{len(self.made)}"
-            repo.mkdir()
-            subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
-            (repo / ".claude").mkdir()
-            (repo / ".claude/claude-kit.yaml").write_text(config, encoding="utf-8")
-            assert lifecycle.install(repo) == 0
-            self.made[config] = repo
-        return self.made[config]
-
-
-@pytest.fixture(scope="session")
-def templates(tmp_path_factory: pytest.TempPathFactory) -> Templates:
-    return Templates(tmp_path_factory.mktemp("kit-templates"))
+        """Run dispatcher `module` for this repository; returns its JSON answer ({} when silent)."""
+        result = hookrun.run_hook(self.repo, module, payload, env=env)
+        hookrun.assert_clean(result)
+        return result.json
 
 
 @pytest.fixture
-def kit(tmp_repo: Path, templates: Templates) -> Kit:
-    return Kit(tmp_repo, templates)
+def kit(tmp_repo: Path) -> Kit:
+    return Kit(tmp_repo)
 
 
 def blocked(h: Hook) -> str:
