@@ -39,7 +39,8 @@ def make_repo(base: Path, files: Iterable[str] = ("cmd/api/main.go",), config: s
 def baseline_repo(base: Path, rev: str, files: Iterable[str] = ("cmd/api/main.go",)) -> Path:
     """`<base>/repo`, installed like make_repo, with its hook files replaced by those of git revision
     `rev` of this checkout: the same config and wiring, an older hook implementation, for side-by-side
-    runs. The compiled config and the launcher's interpreter cache are kept."""
+    runs. The compiled config and the launcher's interpreter cache are kept; the compiled rules lose
+    their hints, which hooks before them unpack as [name, regex, glob] and [label, regex]."""
     import shutil
     import tarfile
 
@@ -63,6 +64,11 @@ def baseline_repo(base: Path, rev: str, files: Iterable[str] = ("cmd/api/main.go
                 assert extracted is not None
                 target.write_bytes(extracted.read())
                 target.chmod(member.mode)
+    compiled = hooks / "claude-kit.json"
+    cfg = json.loads(compiled.read_text())
+    cfg["domain_rules"] = [rule[:3] for rule in cfg["domain_rules"]]
+    cfg["exempt_rules"] = [rule[:2] for rule in cfg["exempt_rules"]]
+    compiled.write_text(json.dumps(cfg, indent=1) + "\n")
     return repo
 
 

@@ -24,13 +24,13 @@ from claude_kit_hooks.contract.defaults import (
     CHECK_TIMEOUT_DEFAULT,
     COMPILED_FORMAT,
     DEFAULTS,
-    DOC_FILE_REGEXES,
+    DOC_FILE_RULES,
     HOOK_NAMES,
-    TEST_FILE_REGEXES,
+    TEST_FILE_RULES,
     TEST_LEAD,
 )
 from claude_kit_hooks.contract.layout import COMPILED_CONFIG, CONFIG_YAML, output_dir_of
-from claude_kit_hooks.contract.records import CompiledConfig, Domain
+from claude_kit_hooks.contract.records import CompiledConfig, Domain, Rule
 
 # The contract's names for the team config and its compiled form, as the tests know them.
 CONFIG_REL = CONFIG_YAML
@@ -100,6 +100,10 @@ def parse(text: str, source: str) -> dict[str, Any]:
         raise KitError(
             f"{where}: invalid YAML: {problem}", hint="fix the syntax, then run `claude-kit sync`"
         ) from None
+    except RecursionError:
+        raise KitError(
+            f"{source}: invalid YAML: nested too deeply", hint="fix it, then run `claude-kit sync`"
+        ) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -141,6 +145,8 @@ def load_text(root: Path) -> str:
             f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); nothing was changed",
             hint="save it as UTF-8, then rerun",
         ) from None
+    except OSError as exc:  # a folder, a file in the way, no permission
+        raise KitError(f"{path}: cannot be read ({exc.strerror}); nothing was changed") from None
 
 
 def load(root: Path) -> dict[str, Any]:
@@ -189,17 +195,19 @@ def compile_config(cfg: dict[str, Any], source_bytes: bytes) -> CompiledConfig:
         for pattern in dom["paths"]:
             rules.append((globs.specificity(pattern), name, _glob_regex(pattern), pattern))
     rules.sort(key=lambda r: r[0], reverse=True)
-    exempt: list[list[str]] = []
+    exempt: list[Rule] = []
     ex = cfg["exemptions"]
     out_dir = cfg["output_dir"].rstrip("/")
     while out_dir.startswith("./"):  # relpaths the hooks compare against never start with ./
         out_dir = out_dir[2:]
-    exempt.append(["output_dir", "^" + re.escape(out_dir) + "/"])
+    # Each rule ends with its hints (texts of which every path it matches contains one, [] for none
+    # known): a hook runs the regex, and imports `re`, only for a path that contains a hint.
+    exempt.append(["output_dir", "^" + re.escape(out_dir) + "/", [out_dir + "/"]])
     if ex.get("tests", True):
-        exempt += [["tests", r] for r in TEST_FILE_REGEXES]
+        exempt += [["tests", r, list(hints)] for r, hints in TEST_FILE_RULES]
     if ex.get("docs", True):
-        exempt += [["docs", r] for r in DOC_FILE_REGEXES]
-    exempt += [[f"glob {g}", _glob_regex(g)] for g in ex.get("globs", [])]
+        exempt += [["docs", r, list(hints)] for r, hints in DOC_FILE_RULES]
+    exempt += [[f"glob {g}", _glob_regex(g), globs.literal_hints(g)] for g in ex.get("globs", [])]
     return {
         "format": COMPILED_FORMAT,
         "kit_version": __version__,
@@ -207,7 +215,9 @@ def compile_config(cfg: dict[str, Any], source_bytes: bytes) -> CompiledConfig:
         "source_sha256": hashlib.sha256(source_bytes).hexdigest(),
         "output_dir": out_dir,
         "domains": domains,
-        "domain_rules": [[name, regex, pattern] for _, name, regex, pattern in rules],
+        "domain_rules": [
+            [name, regex, pattern, globs.literal_hints(pattern)] for _, name, regex, pattern in rules
+        ],
         "exempt_rules": exempt,
         "test_lead": TEST_LEAD,
         "hooks": {h: bool((cfg["hooks"].get(h) or {}).get("enabled", True)) for h in HOOK_NAMES},
@@ -233,9 +243,16 @@ def compiled_is_stale(root: Path) -> str | None:
     if not src.is_file():
         return f"{CONFIG_YAML} is missing"
     try:
-        recorded = json.loads(out.read_text()).get("source_sha256")
-    except (ValueError, OSError):
+        data = json.loads(out.read_text())
+    except (ValueError, OSError, RecursionError):
         return f"{COMPILED_CONFIG} is not valid JSON"
-    if recorded != hashlib.sha256(src.read_bytes()).hexdigest():
+    try:
+        source = src.read_bytes()
+    except OSError as exc:
+        return f"{CONFIG_YAML} cannot be read ({exc.strerror})"
+    if not isinstance(data, dict):
+        return f"{COMPILED_CONFIG} is not a JSON object"
+    recorded = data.get("source_sha256")
+    if recorded != hashlib.sha256(source).hexdigest():
         return f"{CONFIG_YAML} changed after it was compiled"
     return None

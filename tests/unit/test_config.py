@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from claude_kit import config
+from claude_kit import config, globs
 from claude_kit.errors import KitError
+from claude_kit_hooks.contract.defaults import DOC_FILE_RULES, TEST_FILE_RULES
 
 SRC = ".claude/claude-kit.yaml"
 
@@ -143,7 +144,7 @@ def test_domain_rules_are_sorted_most_specific_first() -> None:
     def domain_of(rel: str) -> str | None:
         domains = out["domains"]
         assert isinstance(domains, dict)
-        for name, rx, _ in rules:
+        for name, rx, *_ in rules:
             if re.match(rx, rel) and not any(re.match(x, rel) for x in domains[name]["exclude"]):
                 return str(name)
         return None
@@ -172,7 +173,7 @@ def test_domain_agents_checks_and_flags() -> None:
 def _exempt(out: dict[str, object], rel: str) -> str | None:
     rules = out["exempt_rules"]
     assert isinstance(rules, list)
-    return next((label for label, rx in rules if re.search(rx, rel)), None)
+    return next((label for label, rx, *_ in rules if re.search(rx, rel)), None)
 
 
 def test_exemptions_default_to_tests_docs_and_output_dir() -> None:
@@ -201,6 +202,28 @@ def test_exemptions_can_be_turned_off_and_extended() -> None:
     # `./reports/` is normalised: hooks compare project-relative paths without `./`.
     assert out["output_dir"] == "reports"
     assert _exempt(out, "reports/a.md") == "output_dir"
+
+
+def test_every_rule_ends_with_its_hints() -> None:
+    out = _compiled(DOMAINS + "output_dir: ./notes/out/\nexemptions:\n  globs: ['scripts/**', '*']\n")
+    domain_rules, exempt_rules = out["domain_rules"], out["exempt_rules"]
+    assert isinstance(domain_rules, list) and isinstance(exempt_rules, list)
+    # [name, regex, glob, hints]: the texts every path the glob matches contains.
+    assert [(r[2], r[3]) for r in domain_rules] == [
+        ("ui/components/**/*.tsx", ["ui/components/"]),
+        ("cmd/api/**/*.go", ["cmd/api/"]),
+        ("ui/**/*.tsx", [".tsx"]),  # the longest literal run
+        ("**/*.go", [".go"]),
+    ]
+    # [label, regex, hints]: the output folder's prefix, the built-in regexes' declared hints, the
+    # globs' literals ([] when a glob has none: the hooks always run that regex).
+    assert exempt_rules[0] == ["output_dir", "^notes/out/", ["notes/out/"]]
+    built_in = [*TEST_FILE_RULES, *DOC_FILE_RULES]
+    assert [(rx, tuple(hints)) for _, rx, hints in exempt_rules[1:-2]] == built_in
+    assert exempt_rules[-2:] == [
+        ["glob scripts/**", globs.glob_to_regex("scripts/**"), ["scripts/"]],
+        ["glob *", globs.glob_to_regex("*"), []],
+    ]
 
 
 def test_compiled_hooks_are_all_listed_with_enabled_flags() -> None:

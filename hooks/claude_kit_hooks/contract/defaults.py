@@ -130,12 +130,18 @@ DEFAULTS: dict[str, Any] = {
     "logging": {"max_bytes": 2_000_000, "keep": 3},
 }
 
-# Test and doc files the main thread may edit itself (exemptions.tests / exemptions.docs).
-TEST_FILE_REGEXES = (
-    r"(^|/)(tests?|__tests__|spec|e2e)/",
-    r"_test\.(go|py)$",
-    r"(^|/)test_[^/]*\.py$",
-    r"(^|/)conftest\.py$",
-    r"\.(test|spec)\.[cm]?[jt]sx?$",
+# Test and doc files the main thread may edit itself (exemptions.tests / exemptions.docs): each regex
+# with its hints, texts of which every path it matches contains at least one, so that a hook runs (and
+# compiles) the regex only for a path that has one. A hint must follow from its regex alone: test with
+# tests/hooks/contract/test_defaults.py after any change to either.
+TEST_FILE_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (r"(^|/)(tests?|__tests__|spec|e2e)/", ("test/", "tests/", "__tests__/", "spec/", "e2e/")),
+    (r"_test\.(go|py)$", ("_test.go", "_test.py")),
+    (r"(^|/)test_[^/]*\.py$", ("test_",)),
+    (r"(^|/)conftest\.py$", ("conftest.py",)),
+    (r"\.(test|spec)\.[cm]?[jt]sx?$", (".test.", ".spec.")),
 )
-DOC_FILE_REGEXES = (r"\.(md|mdx|rst|adoc|txt)$", r"(^|/)docs?/")
+DOC_FILE_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (r"\.(md|mdx|rst|adoc|txt)$", (".md", ".rst", ".adoc", ".txt")),
+    (r"(^|/)docs?/", ("doc/", "docs/")),
+)

@@ -52,6 +52,12 @@ class Domain(TypedDict):
     checks: list[Check]
 
 
+# A domain or exemption rule: [name, regex, glob, hints] / [label, regex, hints]. `hints` lists texts of
+# which every path the regex matches contains at least one ([] = none known: always run the regex); a
+# file compiled before hints existed lacks the item, and a hook then runs every regex.
+Rule = list[Any]
+
+
 class Compaction(TypedDict):
     context_window: int | str
     warn_percent: float
@@ -99,8 +105,8 @@ class CompiledConfig(TypedDict):
     source_sha256: str
     output_dir: str
     domains: dict[str, Domain]
-    domain_rules: list[list[str]]  # [name, regex, glob], most specific first
-    exempt_rules: list[list[str]]  # [label, regex]
+    domain_rules: list[Rule]  # [name, regex, glob, hints], most specific first
+    exempt_rules: list[Rule]  # [label, regex, hints]
     test_lead: str
     hooks: dict[str, bool]
     spawn: Spawn

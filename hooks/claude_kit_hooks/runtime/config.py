@@ -71,6 +71,8 @@ def _text(value: Any, default: str) -> str:
 
 def _is_rule(rule: Any) -> bool:
     # [name or label, regex, ...]: the checks compile item 1 and report item 0, so both must be text.
+    # The hints that end a rule are optional (a file compiled before them has none) and kept as they
+    # are: runtime.project.ruled_out trusts only a list of texts, so no rule is copied on every run.
     return isinstance(rule, list) and len(rule) >= 2 and isinstance(rule[0], str) and isinstance(rule[1], str)
 
 

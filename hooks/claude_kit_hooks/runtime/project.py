@@ -1,6 +1,7 @@
 # claude-kit: managed, id=hooks/claude_kit_hooks/runtime/project
 """The project a hook serves: its root, project-relative paths, and which domain or exemption a path
-falls under. One instance per hook process; regexes and the resolved root are computed once."""
+falls under. One instance per hook process; the resolved root is computed once, and a rule's regex
+only for a path its hints do not rule out."""
 
 from __future__ import annotations
 
@@ -10,9 +11,21 @@ from claude_kit_hooks.contract.layout import KitPaths
 
 TYPE_CHECKING = False  # typing costs ~14 ms at a hook's start-up; mypy still reads the branch
 if TYPE_CHECKING:
-    import re
+    from claude_kit_hooks.contract.records import CompiledConfig, Rule
 
-    from claude_kit_hooks.contract.records import CompiledConfig
+# Where a rule's hints are: [name, regex, glob, hints] and [label, regex, hints].
+DOMAIN_HINTS, EXEMPT_HINTS = 3, 2
+
+
+def ruled_out(rule: Rule, at: int, relpath: str) -> bool:
+    """The rule's hints (item `at`) show that its regex cannot match: the path contains none of them.
+    This saves compiling the regex, and on most edits importing `re` at all. A rule without usable
+    hints (a file compiled before them, [] for a glob without a literal, a hand edit) is never ruled
+    out: a wrong skip would let an edit through that a rule denies."""
+    hints = rule[at] if len(rule) > at else None
+    if not hints or not isinstance(hints, list):
+        return False
+    return all(isinstance(hint, str) and hint not in relpath for hint in hints)
 
 
 class Project:
@@ -20,7 +33,7 @@ class Project:
         self.root = root
         self.paths = KitPaths(root)
         self._real_root: str | None = None
-        self._rules: list[tuple[str, re.Pattern[str]]] | None = None
+        self._real_claude: str | None = None
 
     @property
     def real_root(self) -> str:
@@ -28,8 +41,24 @@ class Project:
             self._real_root = os.path.realpath(self.root)
         return self._real_root
 
+    @property
+    def real_claude(self) -> str:
+        """Where `<root>/.claude` really is when it is a symlink (into the repository or out of it);
+        "" when it is a plain folder, or a link to the root or above it (nothing to map then)."""
+        if self._real_claude is None:
+            link = os.path.join(self.root, ".claude")
+            target = os.path.realpath(link) if os.path.islink(link) else ""
+            real_root = self.real_root
+            if target == real_root or real_root.startswith(target + os.sep):
+                target = ""
+            self._real_claude = target
+        return self._real_claude
+
     def relpath(self, path: str) -> str | None:
-        """Path relative to the project root with `/`, symlinks resolved; None when outside the root."""
+        """Path relative to the project root with `/`, symlinks resolved; None when outside the root.
+
+        A file behind a symlinked `.claude` is named `.claude/...` wherever the link points, as the
+        config and the kit's paths name it."""
         if not path:
             return None
         real_root = self.real_root
@@ -37,6 +66,9 @@ class Project:
             full = os.path.realpath(path if os.path.isabs(path) else os.path.join(self.root, path))
         except ValueError:  # embedded NUL or a lone surrogate: no file can have this name
             return None
+        claude = self.real_claude
+        if claude and (full == claude or full.startswith(claude + os.sep)):
+            return ".claude" + full[len(claude) :].replace(os.sep, "/")
         if full != real_root and not full.startswith(real_root + os.sep):
             return None
         return os.path.relpath(full, real_root).replace(os.sep, "/")
@@ -47,12 +79,13 @@ class Project:
 
     def domain_of(self, cfg: CompiledConfig, relpath: str) -> str | None:
         """The most specific domain whose globs match (the CLI sorts the rules)."""
-        import re
+        for rule in cfg["domain_rules"]:
+            if ruled_out(rule, DOMAIN_HINTS, relpath):
+                continue
+            import re
 
-        if self._rules is None:
-            self._rules = [(rule[0], re.compile(rule[1])) for rule in cfg["domain_rules"]]
-        for name, rx in self._rules:
-            if rx.match(relpath):
+            if re.match(rule[1], relpath):
+                name: str = rule[0]
                 dom = cfg["domains"].get(name)
                 if dom and any(re.match(x, relpath) for x in dom["exclude"]):
                     continue
@@ -60,10 +93,13 @@ class Project:
         return None
 
     def exemption_of(self, cfg: CompiledConfig, relpath: str) -> str | None:
-        import re
+        for rule in cfg["exempt_rules"]:
+            if ruled_out(rule, EXEMPT_HINTS, relpath):
+                continue
+            import re
 
-        for label, rx in cfg["exempt_rules"]:
-            if re.search(rx, relpath):
+            if re.search(rule[1], relpath):
+                label: str = rule[0]
                 return label
         return None
 

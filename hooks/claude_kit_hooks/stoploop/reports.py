@@ -15,6 +15,7 @@ import os
 import time
 
 from claude_kit_hooks.contract.layout import output_dir_of
+from claude_kit_hooks.runtime.project import EXEMPT_HINTS, ruled_out
 from claude_kit_hooks.stoploop import processes
 
 TYPE_CHECKING = False  # typing costs ~14 ms at a hook's start-up; mypy still reads the branch
@@ -50,7 +51,10 @@ def allowed_markdown(cfg: CompiledConfig, rel: str) -> bool:
         )
     if _ALLOWED_MD_RX.search(rel):
         return True
-    return any(label.startswith("glob ") and re.search(rx, rel) for label, rx in cfg["exempt_rules"])
+    return any(
+        rule[0].startswith("glob ") and not ruled_out(rule, EXEMPT_HINTS, rel) and re.search(rule[1], rel)
+        for rule in cfg["exempt_rules"]
+    )
 
 
 def offending_reports(
@@ -112,20 +116,15 @@ def first_timestamp(path: str | None) -> float | None:
     """Start of a session or subagent: the first `timestamp` in its transcript."""
     if not path:
         return None
-    try:
-        with open(path, "rb") as f:
-            for _ in range(30):
-                line = f.readline()
-                if not line:
-                    break
-                try:
-                    rec = json.loads(line)
-                except ValueError:
-                    continue
-                if isinstance(rec, dict) and isinstance(rec.get("timestamp"), str):
-                    return _parse_iso(rec["timestamp"])
-    except OSError:
-        return None
+    from claude_kit_hooks.transcript.reader import head_lines  # only a stop reads a transcript
+
+    for line in head_lines(path, max_lines=30):
+        try:
+            rec = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(rec, dict) and isinstance(rec.get("timestamp"), str):
+            return _parse_iso(rec["timestamp"])
     return None
 
 
