@@ -1,12 +1,13 @@
-"""Atomic writes and an exclusive lock: the only primitives that touch the disk."""
+"""Atomic writes and exclusive locks: the only primitives that touch the disk."""
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 
@@ -60,3 +61,69 @@ def exclusive_lock(lock_path: Path) -> Iterator[None]:
                 yield
             finally:
                 fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+
+
+def fsync_dir(directory: Path) -> None:
+    """Make a rename or a new file in `directory` durable (a no-op where folders cannot be opened)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+@contextlib.contextmanager
+def directory_lock(directory: Path, *, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+    """Serialise the kit's lifecycle commands on one repository.
+
+    The lock is an flock on the folder itself, so taking it creates nothing inside the repository
+    (an uninstall gives back every byte and folder) and no lock file can be deleted under a waiter.
+    Where a folder cannot be locked (Windows, some network file systems) a lock file named after the
+    folder in the temp folder stands in. `on_wait` runs once when another process holds the lock.
+    """
+    if sys.platform != "win32":
+        import fcntl
+
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                locked = True
+            except BlockingIOError:
+                if on_wait is not None:
+                    on_wait()
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                locked = True
+            except OSError:  # pragma: no cover - a file system without flock on folders
+                locked = False
+            if locked:
+                yield
+                return
+        finally:
+            os.close(fd)  # closing the descriptor releases the lock
+    with exclusive_lock(_stand_in_lock(directory)):  # pragma: no cover - Windows and odd file systems
+        yield
+
+
+def directory_is_locked(directory: Path) -> bool:
+    """Whether a lifecycle command holds `directory_lock(directory)` right now."""
+    if sys.platform == "win32":  # pragma: no cover - exercised on Windows CI only
+        return False
+    import fcntl
+
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)  # shared: a probe never holds a command up
+    except BlockingIOError:
+        return True
+    except OSError:  # pragma: no cover - a file system without flock on folders
+        return False
+    finally:
+        os.close(fd)
+    return False
+
+
+def _stand_in_lock(directory: Path) -> Path:  # pragma: no cover - Windows and odd file systems
+    key = hashlib.sha256(str(directory).encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"claude-kit-{key}.lock"

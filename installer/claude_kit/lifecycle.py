@@ -10,11 +10,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
-from claude_kit import apply, config, detect, manifest, render, repo
+from claude_kit import apply, claude_link, config, detect, manifest, render, repo, versions
 from claude_kit._version import __version__
 from claude_kit.errors import KitError
 from claude_kit.plan import Plan, plan_install, plan_sync
@@ -91,6 +93,15 @@ def _installed(root: Path, target: Path) -> Manifest:
     return old
 
 
+@contextmanager
+def _exclusive(target: Path, *, dry_run: bool) -> Iterator[Path]:
+    """The repository's root, held under its lock with any interrupted command finished or undone."""
+    root = repo.find_root(target)
+    claude_link.refuse_unusable(root)  # first: the journal that locking recovers lives behind .claude
+    with apply.locked(root, dry_run=dry_run):
+        yield root
+
+
 def install(
     target: Path,
     *,
@@ -98,21 +109,25 @@ def install(
     dry_run: bool = False,
     require_installed: bool = False,
     show_next: bool = True,
+    allow_downgrade: bool = False,
 ) -> int:
     """`claude-kit install` (`update` with require_installed): the kit's files at this package's version."""
-    root = repo.find_root(target)
-    old = _installed(root, target) if require_installed else manifest.load(root)
-    cfg, text = _prepare(root, allow_detect=not require_installed)
-    plan = plan_install(
-        root,
-        render.desired_files(root, cfg, text, old),
-        render.settings_entries(cfg),
-        render.claude_md_body(cfg, root),
-        old,
-        __version__,
-        force=force,
-    )
-    code = _apply(root, plan, dry_run=dry_run)
+    with _exclusive(target, dry_run=dry_run) as root:  # plan under the lock, never against half-work
+        old = _installed(root, target) if require_installed else manifest.load(root)
+        versions.check(
+            root, old, "update" if require_installed else "install", allow_downgrade=allow_downgrade
+        )
+        cfg, text = _prepare(root, allow_detect=not require_installed)
+        plan = plan_install(
+            root,
+            render.desired_files(root, cfg, text, old),
+            render.settings_entries(cfg),
+            render.claude_md_body(cfg, root),
+            old,
+            __version__,
+            force=force,
+        )
+        code = _apply(root, plan, dry_run=dry_run, command="update" if require_installed else "install")
     if code == 0 and old is None and show_next and not dry_run:
         click.echo(
             "\nNext:\n"
@@ -124,33 +139,28 @@ def install(
     return code
 
 
-def update(target: Path, *, dry_run: bool = False) -> int:
+def update(target: Path, *, dry_run: bool = False, allow_downgrade: bool = False) -> int:
     """`claude-kit update`: move an installed repository to this package's kit version, then recompile."""
-    return install(target, dry_run=dry_run, require_installed=True)
+    return install(target, dry_run=dry_run, require_installed=True, allow_downgrade=allow_downgrade)
 
 
 def sync(target: Path, *, dry_run: bool = False) -> int:
     """`claude-kit sync`: recompile what the team's config and library determine; no kit file changes."""
-    root = repo.find_root(target)
-    old = _installed(root, target)
-    if old["kit_version"] != __version__:
-        raise KitError(
-            f"{root}: claude-kit {old['kit_version']} is installed, but this is claude-kit {__version__}; "
-            "nothing was changed",
-            hint="run `claude-kit update`: it moves the repository to this version and recompiles",
+    with _exclusive(target, dry_run=dry_run) as root:
+        old = _installed(root, target)
+        versions.check(root, old, "sync")
+        cfg, text = _prepare(root, allow_detect=False)
+        plan = plan_sync(
+            root,
+            render.generated_files(root, cfg, text, old),
+            render.settings_entries(cfg),
+            render.claude_md_body(cfg, root),
+            old,
         )
-    cfg, text = _prepare(root, allow_detect=False)
-    plan = plan_sync(
-        root,
-        render.generated_files(root, cfg, text, old),
-        render.settings_entries(cfg),
-        render.claude_md_body(cfg, root),
-        old,
-    )
-    return _apply(root, plan, dry_run=dry_run)
+        return _apply(root, plan, dry_run=dry_run, command="sync")
 
 
-def _apply(root: Path, plan: Plan, *, dry_run: bool) -> int:
+def _apply(root: Path, plan: Plan, *, dry_run: bool, command: str) -> int:
     print_plan(plan, verbose=dry_run)
     if plan.errors:
         for e in plan.errors:
@@ -159,7 +169,7 @@ def _apply(root: Path, plan: Plan, *, dry_run: bool) -> int:
     if dry_run:
         click.echo("dry run: nothing was written")
         return 0
-    apply.apply_plan(root, plan)
+    apply.apply_plan(root, plan, command=command)
     conflicts = [a for a in plan.actions if a.status == "conflict"]
     if conflicts:
         click.echo(
@@ -169,18 +179,19 @@ def _apply(root: Path, plan: Plan, *, dry_run: bool) -> int:
     return 0
 
 
-def uninstall(target: Path, *, dry_run: bool = False) -> int:
-    root = repo.find_root(target)
-    old = manifest.load(root)
-    if old is None:
-        click.echo(f"claude-kit is not installed in {root}; nothing to do")
-        return 0
-    repo.check_settings(root)
-    repo.check_claude_md(root)
-    plan = plan_uninstall(root, old)
-    print_plan(plan, verbose=dry_run)
-    if dry_run:
-        click.echo("dry run: nothing was written")
-        return 0
-    apply.apply_plan(root, plan)
+def uninstall(target: Path, *, dry_run: bool = False, allow_downgrade: bool = False) -> int:
+    with _exclusive(target, dry_run=dry_run) as root:
+        old = manifest.load(root)
+        if old is None:
+            click.echo(f"claude-kit is not installed in {root}; nothing to do")
+            return 0
+        versions.check(root, old, "uninstall", allow_downgrade=allow_downgrade)
+        repo.check_settings(root)
+        repo.check_claude_md(root)
+        plan = plan_uninstall(root, old)
+        print_plan(plan, verbose=dry_run)
+        if dry_run:
+            click.echo("dry run: nothing was written")
+            return 0
+        apply.apply_plan(root, plan, command="uninstall")
     return 0

@@ -67,8 +67,11 @@ class Store:
         atomic_write(self.path, (json.dumps(dict(sorted(locks.items())), indent=1) + "\n").encode())
 
     def lock(self) -> Any:
+        from claude_kit.errors import file_in_the_way
         from claude_kit.fsutil import exclusive_lock
 
+        if any(p.exists() and not p.is_dir() for p in self.path.parents if p.is_relative_to(self.root)):
+            raise file_in_the_way(self.root, self.path)
         return exclusive_lock(self.path.with_name(self.path.name + ".lock"))
 
     def relpath(self, value: str) -> str:

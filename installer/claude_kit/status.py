@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from claude_kit import config, manifest, render, repo, settings_merge
+from claude_kit import claude_link, config, journal, manifest, render, repo, settings_merge, versions
 from claude_kit._version import __version__
 from claude_kit.errors import KitError
 from claude_kit.output import emit
@@ -32,9 +32,15 @@ from claude_kit_hooks.contract.layout import (
 
 
 def collect_status(root: Path) -> dict[str, Any]:
+    unfinished = journal.describe(root)
     rec = manifest.load(root)
     if rec is None:
-        return {"root": str(root), "installed": False, "package_version": __version__}
+        return {
+            "root": str(root),
+            "installed": False,
+            "package_version": __version__,
+            "unfinished": unfinished,
+        }
     files: dict[str, list[str]] = {"ok": [], "modified": [], "missing": []}
     for rel, info in sorted(rec["files"].items()):
         p = root / rel
@@ -53,6 +59,7 @@ def collect_status(root: Path) -> dict[str, Any]:
         "modified": files["modified"],
         "missing": files["missing"] + [p for p in rec["deleted"] if not (root / p).exists()],
         "config_stale": config.compiled_is_stale(root),
+        "unfinished": unfinished,
     }
 
 
@@ -63,6 +70,8 @@ def status(target: Path, *, fmt: str = "text") -> int:
 
 
 def _print_status(st: dict[str, Any]) -> None:
+    if st["unfinished"]:
+        click.echo(f"unfinished: {st['unfinished']}")
     if not st["installed"]:
         click.echo(f"claude-kit is not installed in {st['root']} (package {__version__})")
         return
@@ -75,7 +84,12 @@ def _print_status(st: dict[str, Any]) -> None:
         click.echo(f"  missing   {rel}")
     if st["config_stale"]:
         click.echo(f"config: {st['config_stale']}: run `claude-kit sync`")
-    if st["kit_version"] != st["package_version"]:
+    if st["kit_version"] != st["package_version"] and versions.is_newer(str(st["kit_version"])):
+        click.echo(
+            f"this package is older than the installed kit ({st['package_version']} < {st['kit_version']}): "
+            "upgrade it with `pip install -U claude-kit`"
+        )
+    elif st["kit_version"] != st["package_version"]:
         click.echo(
             f"update available: run `claude-kit update` ({st['kit_version']} -> {st['package_version']})"
         )
@@ -107,10 +121,25 @@ def doctor(target: Path) -> int:
         mark = click.style("ok  ", fg="green") if ok else click.style("FAIL", fg="red")
         click.echo(f"{mark} {what}" + (f"\n     fix: {fix}" if fix and not ok else ""))
 
+    bad_link = claude_link.unusable_link(root)
+    if bad_link:  # everything of the kit lives behind it: nothing else can be checked
+        report(False, bad_link, claude_link.LINK_FIX)
+        return 1
+    unfinished = journal.describe(root)
+    if unfinished is not None:
+        report(False, unfinished, "run `claude-kit update` (or the command that was interrupted)")
     rec = manifest.load(root)
     report(rec is not None, "kit installed (manifest present)", "run `claude-kit install`")
     if rec is None:
         return 1
+    installed = rec["kit_version"]
+    report(
+        installed == __version__,
+        f"installed kit version {installed} matches this package ({__version__})",
+        "upgrade this package (`pip install -U claude-kit`)"
+        if installed is not None and versions.is_newer(installed)
+        else "run `claude-kit update`",
+    )
     try:
         settings = repo.check_settings(root) or {}
         report(True, f"{SETTINGS} is valid JSON")
@@ -161,6 +190,9 @@ def doctor(target: Path) -> int:
             f"hook interpreter works: {py}" if ok else f"hook interpreter works: {py} {why}".strip(),
             f"install Python 3.9+ as python3, then delete {PYTHON_CACHE}",
         )
+        link_check = claude_link.doctor_check(root, py if ok else None)
+        if link_check is not None:
+            report(*link_check)
     else:
         report(False, f"hook launcher {LAUNCHER} exists", "run `claude-kit update`")
     try:
@@ -178,7 +210,7 @@ def doctor(target: Path) -> int:
     if local_settings.is_file():
         try:
             dup = bool(kit_handlers(json.loads(local_settings.read_text(encoding="utf-8"))))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             dup = False
         report(
             not dup,

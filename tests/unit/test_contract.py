@@ -36,6 +36,7 @@ def test_launcher_caches_the_interpreter_where_the_contract_says() -> None:
     assert _launcher_paths("/python") == {layout.PYTHON_CACHE}
     assert _launcher_paths("/pycache") == {layout.PYCACHE_DIR}
     assert _launcher_paths("local") >= {layout.LOCAL_DIR, layout.PYTHON_CACHE, layout.PYCACHE_DIR}
+    assert _launcher_paths("journal") == {layout.JOURNAL}  # no hook runs while the journal is there
 
 
 def test_launcher_honours_the_kill_switch_and_is_the_contracts_launcher() -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from claude_kit.fsutil import atomic_write, exclusive_lock
+from claude_kit.fsutil import atomic_write, directory_is_locked, directory_lock, exclusive_lock
 
 
 def test_creates_parents_and_default_mode(tmp_path: Path) -> None:
@@ -76,3 +76,36 @@ def test_exclusive_lock_excludes_other_processes_until_released(tmp_path: Path) 
         assert lock.exists()
         assert not other_process_gets_it()
     assert other_process_gets_it()
+
+
+HOLD_DIR_LOCK = """import fcntl, os, sys
+fd = os.open(sys.argv[1], os.O_RDONLY)
+fcntl.flock(fd, fcntl.LOCK_EX)
+print("held", flush=True)
+sys.stdin.readline()
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="flock")
+def test_directory_lock_creates_nothing_and_makes_a_second_command_wait(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    argv = [sys.executable, "-c", HOLD_DIR_LOCK, str(root)]
+    with subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) as holder:
+        assert holder.stdin is not None and holder.stdout is not None
+        stdin = holder.stdin
+        assert holder.stdout.readline() == "held\n"
+        assert directory_is_locked(root)
+        waits: list[int] = []
+
+        def release() -> None:  # runs once the lock is found taken: then the holder lets go
+            waits.append(holder.pid)
+            stdin.write("go\n")
+            stdin.flush()
+
+        with directory_lock(root, on_wait=release):
+            assert waits == [holder.pid]
+            assert directory_is_locked(root)
+        assert holder.wait(timeout=60) == 0
+    assert list(root.iterdir()) == []  # no lock file, no folder: uninstall gives every byte back
+    assert not directory_is_locked(root)

@@ -163,6 +163,20 @@ def test_interpreter_with_crlf_stdout_is_resolved(kit: Path, bin_dir: Path) -> N
     assert (res.returncode, res.stdout) == (0, REAL + "\n"), res.stderr
 
 
+def test_an_unfinished_journal_pauses_every_hook_without_blocking(kit: Path, bin_dir: Path) -> None:
+    """Mid-update (or after a kill) the hooks could import half old, half new modules: none runs."""
+    log = shim(bin_dir)
+    journal = kit / ".claude/.claude-kit/local/journal.json"
+    journal.parent.mkdir(parents=True)
+    journal.write_text("{}")
+    res = run(kit, "probe", path=bin_dir)
+    assert (res.returncode, res.stdout) == (1, "")  # 1: a non-blocking error the user sees; never 2
+    assert res.stderr.startswith("claude-kit: hooks paused") and res.stderr.count("\n") == 1
+    assert "`claude-kit update`" in res.stderr and "`claude-kit doctor`" in res.stderr
+    assert not log.exists()  # Python never started
+    assert sorted(p.name for p in journal.parent.iterdir()) == ["journal.json"]  # no interpreter cache
+
+
 def test_missing_hook_is_a_non_blocking_error(kit: Path, bin_dir: Path) -> None:
     shim(bin_dir)
     res = run(kit, "no_such_hook", path=bin_dir)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from claude_kit import lifecycle, status
+from claude_kit import journal, lifecycle, status
 
 AGENT = ".claude/agents/backend-developer.md"
 
@@ -82,3 +82,23 @@ def test_doctor_reports_broken_wiring(installed: Path, capsys: pytest.CaptureFix
 def test_doctor_without_the_kit(tmp_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert status.doctor(tmp_repo) == 1
     assert "FAIL kit installed (manifest present)" in capsys.readouterr().out
+
+
+def test_doctor_and_status_report_an_interrupted_command_and_what_comes_next(
+    installed: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    journal.begin(installed, journal.new_record("update"))  # as a kill leaves it before the commit
+    capsys.readouterr()
+    assert status.doctor(installed) == 1
+    out = capsys.readouterr().out
+    assert "FAIL `claude-kit update` (pid " in out
+    assert (
+        "was interrupted; hooks are paused, and the next install, update, sync or uninstall rolls it back"
+        in out
+    )
+    assert "fix: run `claude-kit update`" in out
+    assert status.status(installed) == 0
+    assert capsys.readouterr().out.startswith("unfinished: `claude-kit update` (pid ")
+    assert lifecycle.update(installed) == 0
+    assert "rolled back the interrupted `claude-kit update`" in capsys.readouterr().out
+    assert status.collect_status(installed)["unfinished"] is None

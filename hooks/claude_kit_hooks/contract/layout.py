@@ -24,6 +24,10 @@ MANIFEST = f"{KIT_DIR}/manifest.json"
 BASE_DIR = f"{KIT_DIR}/base"
 LOCAL_DIR = f"{KIT_DIR}/local"  # machine-local, git-ignored
 PYTHON_CACHE = f"{LOCAL_DIR}/python"
+# While an install, update, sync or uninstall changes the kit's files: the journal (the launcher runs no
+# hook while it exists) and the originals it saved; the next lifecycle command finishes or undoes it.
+JOURNAL = f"{LOCAL_DIR}/journal.json"
+UNDO_DIR = f"{LOCAL_DIR}/undo"
 PYCACHE_DIR = f"{LOCAL_DIR}/pycache"
 STATE_DIR = f"{LOCAL_DIR}/state"
 DECISION_LOG = f"{LOCAL_DIR}/log/decisions.jsonl"
