@@ -15,7 +15,7 @@ from claude_kit_hooks.runtime.project import Project
 
 TYPE_CHECKING = False  # typing costs ~14 ms at a hook's start-up; mypy still reads the branch
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Iterable, Mapping
     from typing import BinaryIO
 
     from claude_kit_hooks.contract.records import Payload
@@ -40,9 +40,25 @@ def read_payload(stream: BinaryIO | None = None) -> Payload:
     return payload
 
 
-def project_root_of(dispatcher_file: str) -> str:
-    """The project a dispatcher serves: it lives in <root>/.claude/hooks/."""
-    return os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(dispatcher_file))))
+def project_root_of(dispatcher_file: str, env: Mapping[str, str] | None = None) -> str:
+    """The project a dispatcher serves: it lives in <root>/.claude/hooks/.
+
+    The path is taken as the launcher gave it, never with symlinks resolved: behind a symlinked
+    `.claude` (into the repository or out of it) the project is the repository holding the link,
+    not the link target's parent. Should the dispatcher have been started through a resolved path,
+    the runtime's CLAUDE_PROJECT_DIR wins when its .claude/hooks is this very folder.
+    """
+    hooks_dir = os.path.dirname(os.path.abspath(dispatcher_file))
+    root = os.path.dirname(os.path.dirname(hooks_dir))
+    declared = (os.environ if env is None else env).get("CLAUDE_PROJECT_DIR")
+    if declared and declared != root:  # the launcher builds the path from it: equal, but for a "/"
+        declared = os.path.abspath(declared)
+        try:
+            if declared != root and os.path.samefile(os.path.join(declared, ".claude", "hooks"), hooks_dir):
+                return declared
+        except (OSError, ValueError):
+            pass  # no such folder: this dispatcher serves another project than the runtime's
+    return root
 
 
 def run(
@@ -85,7 +101,7 @@ def run(
         closed = fail_closed is True or (
             isinstance(fail_closed, tuple) and hook is not None and hook.tool_name in fail_closed
         )
-        out = failure_answer(event, hook, summary, closed)
+        out = failure_answer(event, hook, summary, closed, exc)
     if out:
         try:
             stream = stdout or sys.stdout.buffer

@@ -16,6 +16,7 @@ TYPE_CHECKING = False  # typing costs ~14 ms at a hook's start-up; mypy still re
 if TYPE_CHECKING:
     from claude_kit_hooks.runtime.hook import Hook
     from claude_kit_hooks.runtime.project import Project
+    from claude_kit_hooks.store.jsonfile import StateWriteError
 
 FAIL_CLOSED_LIMIT = 3
 
@@ -51,7 +52,14 @@ def fail_closed_allowed(hook: Hook) -> bool:
         return False
 
 
-def failure_answer(event: str, hook: Hook | None, summary: str, closed: bool) -> str:
+def failure_answer(
+    event: str, hook: Hook | None, summary: str, closed: bool, exc: BaseException | None = None
+) -> str:
+    from claude_kit_hooks.store.jsonfile import StateWriteError
+
+    if isinstance(exc, StateWriteError):
+        # Nothing can be recorded (the circuit breaker's count neither): fail open, saying what is lost.
+        return system_message(unrecorded(hook, exc))
     if closed and hook is not None and hook.payload and fail_closed_allowed(hook):
         return deny_pretooluse(
             f"claude-kit could not check this {event} call ({summary}), so it is denied to stay safe. "
@@ -61,4 +69,41 @@ def failure_answer(event: str, hook: Hook | None, summary: str, closed: bool) ->
     return system_message(
         f"claude-kit {event} hook failed open: {summary} "
         f"(see {ERROR_LOG}; `claude-kit doctor` checks the wiring)"
+    )
+
+
+# What each state file records, for the message when it could not be written (contract/layout.py).
+_STATE_WORDS = {
+    "feedback": "this session's changes and verdicts",
+    "stop": "the Stop gate's progress",
+    "loop": "the completion loop's progress",
+    "budget": "this session's model usage (the budget)",
+    "spawn": "the subagents' spawn depths",
+    "runtime-errors": "the count of internal errors",
+    "checks": "the quality gate's passed checks",
+}
+
+
+def unrecorded(hook: Hook | None, exc: StateWriteError) -> str:
+    """The user's message for a state write that failed: what was not recorded, why, and what follows."""
+    from claude_kit_hooks.contract.defaults import EDIT_TOOLS
+
+    path = str(exc.filename or "")
+    shown = path
+    if hook is not None:
+        root = hook.project.root
+        if path.startswith(root.rstrip(os.sep) + os.sep):
+            shown = os.path.relpath(path, root).replace(os.sep, "/")
+    rel = hook.edit_relpath() if hook is not None and hook.tool_name in EDIT_TOOLS else None
+    if rel and hook is not None and hook.event == "PostToolUse":
+        return (
+            f"claude-kit could not record the change to {rel}: {exc.reason} (writing {shown}), so the "
+            "Stop gate will not ask for its review and tests: have it reviewed once claude-kit can write "
+            f"again. Details in {ERROR_LOG}."
+        )
+    name = os.path.basename(path)
+    what = _STATE_WORDS.get(name[: -len(".json")] if name.endswith(".json") else name, name)
+    return (
+        f"claude-kit could not record {what}: {exc.reason} (writing {shown}); it carries on without it. "
+        f"Details in {ERROR_LOG}."
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from claude_kit_hooks.spawn.depth import drop_pending
 from claude_kit_hooks.spawn.usage import budget_limits, session_usage
 from claude_kit_hooks.spawn.values import spawn_target, thousands
+from claude_kit_hooks.store.jsonfile import StateWriteError
 
 TYPE_CHECKING = False  # typing costs ~14 ms at a hook's start-up; mypy still reads the branch
 if TYPE_CHECKING:
@@ -29,6 +30,10 @@ def budget(h: Hook) -> None:
         used = session_usage(h)
     except Exception as exc:  # fail open: budgets limit cost, they must not break the session
         h.log("budget", "error", f"usage unreadable, allowed: {type(exc).__name__}: {exc}")
+        if isinstance(exc, StateWriteError):  # the usage read so far is lost: the user must hear it
+            from claude_kit_hooks.runtime.failure import unrecorded
+
+            h.tell_user(unrecorded(h, exc))
         return
     checks: list[tuple[float, str, str, str]] = []  # (percent used, spent, limit, config key)
     if limit_tokens is not None:

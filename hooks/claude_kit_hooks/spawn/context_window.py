@@ -13,7 +13,7 @@ import time
 
 from claude_kit_hooks.spawn.transcripts import metered_usage, model_core, token_count
 from claude_kit_hooks.spawn.values import thousands
-from claude_kit_hooks.transcript.tail import tail_lines
+from claude_kit_hooks.transcript.reader import tail_lines
 
 TYPE_CHECKING = False  # typing costs ~14 ms at a hook's start-up; mypy still reads the branch
 if TYPE_CHECKING:

@@ -89,7 +89,9 @@ def caller_depth(h: Hook) -> tuple[int, str]:
     """
     tp = h.payload.get("transcript_path")
     if tp and h.agent_id:
-        meta = read_json(
+        from claude_kit_hooks.transcript.reader import read_small_json  # the runtime's file: untrusted
+
+        meta = read_small_json(
             os.path.join(session_dir(str(tp)), "subagents", f"agent-{safe_name(str(h.agent_id))}.meta.json")
         )
         if isinstance(meta, dict) and as_int(meta.get("spawnDepth"), 0) > 0:

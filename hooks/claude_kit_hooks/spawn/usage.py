@@ -66,19 +66,18 @@ def scan_usage(
     may write one line per content block of a response). `entry` is one file of budget.json as read
     from disk (a ScannedFile when intact), so each field is checked before use.
     """
-    try:
-        size = os.path.getsize(path)
-    except OSError:
-        return entry
+    from claude_kit_hooks.transcript.reader import read_appended  # PostToolUse imports this module too
+
     offset = as_int(entry.get("offset"), 0)
-    if size < offset:  # replaced or truncated: count it again from the start
-        entry.clear()
-        offset = 0
-    if size == offset:
+    read = read_appended(path, offset, max_bytes)
+    if read is None:  # gone, unreadable, or not a regular file (a FIFO would hang a plain open)
         return entry
-    with open(path, "rb") as f:
-        f.seek(offset)
-        data = f.read(min(size - offset, max_bytes))
+    start, data = read
+    if start != offset:  # replaced or truncated: count it again from the start
+        entry.clear()
+        offset = start
+    if not data:
+        return entry
     end = data.rfind(b"\n")
     if end < 0:
         if len(data) >= max_bytes:  # one line longer than a whole read: skip it, it holds no usage

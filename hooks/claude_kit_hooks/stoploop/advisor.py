@@ -13,7 +13,7 @@ from claude_kit_hooks.stoploop import processes
 from claude_kit_hooks.stoploop.completion import scratchpad_rel
 from claude_kit_hooks.stoploop.feedback import issues_text
 from claude_kit_hooks.stoploop.roles import developer
-from claude_kit_hooks.transcript.tail import tail_lines
+from claude_kit_hooks.transcript.reader import tail_lines
 
 TYPE_CHECKING = False  # typing costs ~14 ms at a hook's start-up; mypy still reads the branch
 if TYPE_CHECKING:

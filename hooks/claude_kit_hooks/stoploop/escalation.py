@@ -7,7 +7,6 @@ spawn).
 
 from __future__ import annotations
 
-import os
 import time
 
 from claude_kit_hooks.contract.defaults import ROLE_WORD
@@ -16,6 +15,7 @@ from claude_kit_hooks.contract.naming import safe_name
 from claude_kit_hooks.stoploop import session_state
 from claude_kit_hooks.stoploop.completion import end_loop, scratch, scratchpad_rel
 from claude_kit_hooks.stoploop.feedback import counters_text, files_text, issues_text
+from claude_kit_hooks.store.jsonfile import write_atomic
 
 TYPE_CHECKING = False  # typing costs ~14 ms at a hook's start-up; mypy still reads the branch
 if TYPE_CHECKING:
@@ -38,12 +38,8 @@ def escalate(
     stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
     rel = f"{in_output(output_dir_of(cfg), ESCALATIONS_DIR)}/{safe_name(sid)}-{stamp}.md"
     try:
-        path = h.project.abspath(rel)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        tmp = f"{path}.{os.getpid()}.tmp"
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write("\n".join(_context_lines(cfg, sid, decision, fb, st, loop, msg)))
-        os.replace(tmp, path)
+        text = "\n".join(_context_lines(cfg, sid, decision, fb, st, loop, msg))
+        write_atomic(h.project.abspath(rel), text.encode("utf-8"))  # no temp file left if it fails
     except OSError as exc:
         rel = f"(not written: {exc})"
     h.log(decision.hook, "escalate", decision.why, file=rel, gate=decision.gate)

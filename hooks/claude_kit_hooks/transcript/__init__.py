@@ -1,2 +1,2 @@
 # claude-kit: managed, id=hooks/claude_kit_hooks/transcript
-"""Reading Claude Code transcripts from the end, bounded."""
+"""Reading the runtime's transcripts and agent files: regular files only, never blocking, bounded."""
