@@ -27,6 +27,10 @@ def check_settings(a: Audit) -> None:
     except json.JSONDecodeError as exc:
         a.add("SETTINGS_INVALID", path, exc.lineno, f"not valid JSON: {exc.msg}")
         return
+    except (ValueError, RecursionError) as exc:  # a number too long to convert, nesting too deep
+        why = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        a.add("SETTINGS_INVALID", path, None, f"not valid JSON: {why}")
+        return
     hooks = data.get("hooks") if isinstance(data, dict) else None
     for event, groups in hooks.items() if isinstance(hooks, dict) else []:
         for group in groups if isinstance(groups, list) else []:

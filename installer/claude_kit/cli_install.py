@@ -9,12 +9,19 @@ import click
 
 from claude_kit.cli_options import DRY_RUN, FORMAT, TARGET
 
+ALLOW_DOWNGRADE = click.option(
+    "--allow-downgrade",
+    is_flag=True,
+    help="Let this package act on an install made by a newer claude-kit (refused by default).",
+)
+
 
 @click.command()
 @TARGET
 @DRY_RUN
 @click.option("--force", is_flag=True, help="Move foreign files at kit paths aside (restored by uninstall).")
-def install(target: Path, dry_run: bool, force: bool) -> None:
+@ALLOW_DOWNGRADE
+def install(target: Path, dry_run: bool, force: bool, allow_downgrade: bool) -> None:
     """Install the kit into TARGET (default: the current repository).
 
     \b
@@ -30,20 +37,22 @@ def install(target: Path, dry_run: bool, force: bool) -> None:
     """
     from claude_kit import lifecycle
 
-    sys.exit(lifecycle.install(target, force=force, dry_run=dry_run))
+    sys.exit(lifecycle.install(target, force=force, dry_run=dry_run, allow_downgrade=allow_downgrade))
 
 
 @click.command()
 @TARGET
 @DRY_RUN
-def update(target: Path, dry_run: bool) -> None:
+@ALLOW_DOWNGRADE
+def update(target: Path, dry_run: bool, allow_downgrade: bool) -> None:
     """Move the installed kit to this package's version, keeping your edits; then recompile.
 
     \b
     After `pip install -U claude-kit`. Untouched kit files are replaced; files you edited are
     merged three-way against the version the kit installed (a conflict writes
     <file>.claude-kit-new beside yours); files you deleted stay deleted; files the new version
-    no longer has are removed. Then everything `sync` does is done too.
+    no longer has are removed. Then everything `sync` does is done too. An install made by a
+    newer claude-kit is refused unless --allow-downgrade is given.
 
     \b
     Examples:
@@ -52,7 +61,7 @@ def update(target: Path, dry_run: bool) -> None:
     """
     from claude_kit import lifecycle
 
-    sys.exit(lifecycle.update(target, dry_run=dry_run))
+    sys.exit(lifecycle.update(target, dry_run=dry_run, allow_downgrade=allow_downgrade))
 
 
 @click.command()
@@ -66,7 +75,7 @@ def sync(target: Path, dry_run: bool) -> None:
     (.claude/hooks/claude-kit.json), the routing index and the gateways' routing tables, the
     hook entries in settings.json (the Stop timeout follows your checks) and the CLAUDE.md
     block. The kit's own files stay at the installed version: when this package is another
-    version, sync refuses and `update` is the command to run.
+    version, sync refuses (an older install: run `update`; a newer one: upgrade this package).
 
     \b
     Examples:
@@ -81,7 +90,8 @@ def sync(target: Path, dry_run: bool) -> None:
 @click.command()
 @TARGET
 @DRY_RUN
-def uninstall(target: Path, dry_run: bool) -> None:
+@ALLOW_DOWNGRADE
+def uninstall(target: Path, dry_run: bool, allow_downgrade: bool) -> None:
     """Remove exactly what the kit installed and restore settings.json and CLAUDE.md.
 
     \b
@@ -95,7 +105,7 @@ def uninstall(target: Path, dry_run: bool) -> None:
     """
     from claude_kit import lifecycle
 
-    sys.exit(lifecycle.uninstall(target, dry_run=dry_run))
+    sys.exit(lifecycle.uninstall(target, dry_run=dry_run, allow_downgrade=allow_downgrade))
 
 
 @click.command()

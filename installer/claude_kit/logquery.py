@@ -162,7 +162,10 @@ def parse_since(value: str, now: datetime | None = None) -> datetime:
     rel = _RELATIVE.match(text)
     if rel:
         now = now or datetime.now(timezone.utc)
-        return now - timedelta(**{_UNITS[rel.group(2)]: int(rel.group(1))})
+        try:
+            return now - timedelta(**{_UNITS[rel.group(2)]: int(rel.group(1))})
+        except (OverflowError, ValueError):  # further back than datetime reaches: every record
+            return datetime.min.replace(tzinfo=timezone.utc)
     try:
         when = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
     except ValueError:

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from claude_kit import claude_md, settings_merge
+from claude_kit.errors import KitError, file_in_the_way
 from claude_kit.manifest import base_path, empty, sha256
 from claude_kit.merge3 import merge3
-from claude_kit_hooks.contract.layout import CONFLICT_SUFFIX, SETTINGS
+from claude_kit_hooks.contract.layout import CONFLICT_SUFFIX, HOOKS_DIR, LAUNCHER, SETTINGS
 from claude_kit_hooks.contract.records import (
     Manifest,
     ManifestClaudeMd,
@@ -84,6 +86,10 @@ def read_bytes(root: Path, rel: str) -> bytes | None:
         return None
     except IsADirectoryError:
         return b""
+    except NotADirectoryError:
+        raise file_in_the_way(root, root / rel) from None
+    except OSError as exc:
+        raise KitError(f"{root / rel}: cannot be read ({exc.strerror}); nothing was changed") from None
 
 
 def _plan_file(root: Path, d: Desired, old: Manifest, manifest: Manifest, force: bool, plan: Plan) -> None:
@@ -190,15 +196,25 @@ def _plan_settings(
         "entries": [],
         "created": [],
     }
-    stale = [e for e in rec["entries"] if e not in entries]
-    cleaned, warns = settings_merge.unmerge_hooks(current, stale, rec.get("created", []))
-    plan.warnings += [f"{SETTINGS}: {w}" for w in warns]
-    merged, created = settings_merge.merge_hooks(cleaned, entries)
-    manifest["settings"] = {
-        **rec,
-        "entries": entries,
-        "created": sorted(set(rec.get("created", [])) | set(created)),
-    }
+    # No entry may run a file that will not be there: a dispatcher the user deleted is not wired.
+    exists = _exists_after(root, plan)
+
+    def present(module: str) -> bool:
+        return exists(LAUNCHER) and exists(f"{HOOKS_DIR}/{module}.py")
+
+    wired = [e for e in entries if present(str(settings_merge.module_of(e["handler"]["command"])))]
+    stale = [e for e in rec["entries"] if e not in wired]
+    cleaned = settings_merge.unmerge_hooks(current, stale, rec.get("created", []))
+    for e in settings_merge.edited_entries(cleaned, wired):
+        plan.warnings.append(
+            f"{SETTINGS}: hooks.{e['event']}: you edited the kit's entry; yours is kept, the kit's would be "
+            + json.dumps({"matcher": e["matcher"], **e["handler"]}, ensure_ascii=False)
+        )
+    merged, created = settings_merge.merge_hooks(cleaned, wired)
+    created_all = sorted(set(rec.get("created", [])) | set(created))
+    merged, removed = settings_merge.drop_kit_handlers(merged, present, created_all)
+    plan.warnings += [f"{SETTINGS}: removed a kit hook entry whose file is not there: {r}" for r in removed]
+    manifest["settings"] = {**rec, "entries": wired, "created": created_all}
     if merged == current and disk is not None:
         plan.actions.append(Action("identical", SETTINGS, "settings"))
     else:
@@ -212,6 +228,21 @@ def _plan_settings(
                 note="kit hook entries merged; your keys and hooks kept",
             )
         )
+
+
+def _exists_after(root: Path, plan: Plan) -> Callable[[str], bool]:
+    """Whether a file will be there once the plan's file actions are applied."""
+    last = {a.path: a for a in plan.actions}
+
+    def exists(rel: str) -> bool:
+        a = last.get(rel)
+        if a is not None and a.delete:
+            return False
+        if a is not None and (a.write is not None or a.restore is not None):
+            return True
+        return (root / rel).is_file()
+
+    return exists
 
 
 def _plan_claude_md(root: Path, body: str, old: Manifest, manifest: Manifest, plan: Plan) -> None:

@@ -51,8 +51,12 @@ def plan_uninstall(root: Path, manifest: Manifest | None) -> Plan:
     if srec is not None and disk is not None:
         text = disk.decode("utf-8")
         current = json.loads(text) if text.strip() else {}
-        unmerged, warns = settings_merge.unmerge_hooks(current, srec["entries"], srec.get("created", []))
-        plan.warnings += [f"{SETTINGS}: {w}" for w in warns]
+        created = srec.get("created", [])
+        unmerged = settings_merge.unmerge_hooks(current, srec["entries"], created)
+        # Every kit file goes, so an entry the user edited could only fail: it goes too, and is shown.
+        unmerged, removed = settings_merge.drop_kit_handlers(unmerged, lambda _module: False, created)
+        why = "removed a kit hook entry not as the kit wrote it (it would run removed kit files)"
+        plan.warnings += [f"{SETTINGS}: {why}: {r}" for r in removed]
         original = srec.get("original_text")
         if srec.get("existed") and original is not None and _loads(original) == unmerged:
             new: bytes | None = original.encode("utf-8")

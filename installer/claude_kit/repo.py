@@ -7,7 +7,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from claude_kit.errors import KitError
+from claude_kit import claude_md
+from claude_kit.errors import KitError, read_text
 from claude_kit.plan import CLAUDE_MD_REL
 from claude_kit_hooks.contract.layout import SETTINGS
 
@@ -22,6 +23,11 @@ def find_root(target: Path) -> Path:
         )
     except FileNotFoundError:
         raise KitError("git is not installed or not on PATH", hint="install git, then rerun") from None
+    if proc.returncode != 0 and "work tree" in proc.stderr:
+        raise KitError(
+            f"{target}: is a git folder, not a working tree; nothing was changed",
+            hint="pass the folder that holds your files (the one above .git)",
+        )
     if proc.returncode != 0:
         raise KitError(
             f"{target}: not a git repository",
@@ -32,21 +38,21 @@ def find_root(target: Path) -> Path:
 
 def check_settings(root: Path) -> dict[str, Any] | None:
     path = root / SETTINGS
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    text = read_text(root, path)
+    if text is None:
         return None
-    except UnicodeDecodeError as exc:
-        raise KitError(f"{path}: not UTF-8 ({exc.reason}); nothing was changed") from None
     if not text.strip():
         return {}
+    fix = "fix the file (Claude Code ignores it while it is broken), then rerun"
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise KitError(
-            f"{path}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg}); nothing was changed",
-            hint="fix the file (Claude Code ignores it while it is broken), then rerun",
+            f"{path}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg}); nothing was changed", hint=fix
         ) from None
+    except (ValueError, RecursionError) as exc:  # a number too long to convert, nesting too deep
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise KitError(f"{path}: not valid JSON ({reason}); nothing was changed", hint=fix) from None
     if not isinstance(data, dict):
         raise KitError(f"{path}: must hold a JSON object, found {type(data).__name__}; nothing was changed")
     hooks = data.get("hooks")
@@ -70,9 +76,13 @@ def check_settings(root: Path) -> dict[str, Any] | None:
 
 def check_claude_md(root: Path) -> None:
     path = root / CLAUDE_MD_REL
-    try:
-        path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
+    text = read_text(root, path)
+    if text is None:
         return
-    except UnicodeDecodeError as exc:
-        raise KitError(f"{path}: not UTF-8 ({exc.reason}); nothing was changed") from None
+    found = claude_md.blocks(text)
+    if len(found) > 1:
+        lines = " and ".join(str(claude_md.line_of(text, start)) for start, _ in found)
+        raise KitError(
+            f"{path}: the kit's block markers appear {len(found)} times (lines {lines}); nothing was changed",
+            hint="keep one marked block (quote the markers inline where you mention them), then rerun",
+        )

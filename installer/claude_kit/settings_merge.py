@@ -2,6 +2,10 @@
 
 An entry is (event, matcher, handler). The kit appends its own matcher groups and never edits the
 user's groups, so unmerging removes exactly what was added. Key order is preserved by `json`.
+
+A kit handler the user edited (another timeout or matcher, say) is theirs: merging does not add the
+kit's copy beside it. Any kit handler whose files are gone, edited or not, is taken out
+(`drop_kit_handlers`), so no entry is left running a file that is not there.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 from claude_kit_hooks.contract.layout import LAUNCHER
@@ -36,6 +41,44 @@ def is_kit_handler(handler: Any) -> bool:
     return isinstance(handler, dict) and bool(KIT_COMMAND_RE.search(str(handler.get("command", ""))))
 
 
+def _handler_module(handler: Any) -> str | None:
+    command = handler.get("command") if isinstance(handler, dict) else None
+    return module_of(command) if isinstance(command, str) else None
+
+
+def _kit_modules(groups: Any) -> set[str]:
+    """The modules that the kit handlers in one event's groups run."""
+    if not isinstance(groups, list):
+        return set()
+    handlers = [
+        h for g in groups if isinstance(g, dict) and isinstance(g.get("hooks"), list) for h in g["hooks"]
+    ]
+    return {m for m in map(_handler_module, handlers) if m is not None}
+
+
+def _present(groups: Any, entry: SettingsEntry) -> bool:
+    return isinstance(groups, list) and any(
+        _group_matches(g, entry["matcher"])
+        and isinstance(g.get("hooks"), list)
+        and entry["handler"] in g["hooks"]
+        for g in groups
+    )
+
+
+def edited_entries(settings: dict[str, Any], entries: list[SettingsEntry]) -> list[SettingsEntry]:
+    """The entries not present as the kit writes them while the event has a kit handler running the
+    same module: the user edited the kit's entry, and merging leaves their version alone."""
+    hooks = settings.get("hooks")
+    if not isinstance(hooks, dict):
+        return []
+    return [
+        e
+        for e in entries
+        if not _present(hooks.get(e["event"]), e)
+        and module_of(e["handler"]["command"]) in _kit_modules(hooks.get(e["event"]))
+    ]
+
+
 def _group_matches(group: Any, matcher: str | None) -> bool:
     return isinstance(group, dict) and group.get("matcher") == matcher
 
@@ -48,16 +91,17 @@ def merge_hooks(settings: dict[str, Any], entries: list[SettingsEntry]) -> tuple
     """
     out = copy.deepcopy(settings)
     created: list[str] = []
+    edited = edited_entries(settings, entries)
     for entry in entries:
+        if entry in edited:
+            continue
         if "hooks" not in out:
             created.append("hooks")
         hooks = out.setdefault("hooks", {})
         if entry["event"] not in hooks:
             created.append(f"hooks.{entry['event']}")
         groups = hooks.setdefault(entry["event"], [])
-        if any(
-            _group_matches(g, entry["matcher"]) and entry["handler"] in (g.get("hooks") or []) for g in groups
-        ):
+        if _present(groups, entry):
             continue
         group: dict[str, Any] = {} if entry["matcher"] is None else {"matcher": entry["matcher"]}
         group["hooks"] = [copy.deepcopy(entry["handler"])]
@@ -67,44 +111,62 @@ def merge_hooks(settings: dict[str, Any], entries: list[SettingsEntry]) -> tuple
 
 def unmerge_hooks(
     settings: dict[str, Any], entries: list[SettingsEntry], created: list[str] | tuple[str, ...] = ()
-) -> tuple[dict[str, Any], list[str]]:
-    """Remove recorded entries and the containers the kit created once they are empty.
-
-    Returns the new settings and warnings about kit entries the user edited by hand.
-    """
+) -> dict[str, Any]:
+    """Remove the recorded entries as the kit wrote them, and the containers the kit created once
+    they are empty. A kit entry the user edited stays: `drop_kit_handlers` decides about those."""
     out = copy.deepcopy(settings)
-    warnings: list[str] = []
     hooks = out.get("hooks")
     if not isinstance(hooks, dict):
-        return out, warnings
+        return out
     for entry in entries:
         groups = hooks.get(entry["event"])
         if not isinstance(groups, list):
             continue
-        found = False
         for group in list(groups):
             if not _group_matches(group, entry["matcher"]):
                 continue
             handlers = group.get("hooks")
             if isinstance(handlers, list) and entry["handler"] in handlers:
                 handlers.remove(entry["handler"])
-                found = True
                 if not handlers:
                     groups.remove(group)
                 break
-        if not found:
-            stray = [
-                h for g in groups if isinstance(g, dict) for h in (g.get("hooks") or []) if is_kit_handler(h)
-            ]
-            if stray:
-                warnings.append(
-                    f"hooks.{entry['event']}: a kit hook entry was edited by hand and was left in place"
-                )
         if not groups and f"hooks.{entry['event']}" in created:
             del hooks[entry["event"]]
     if not hooks and "hooks" in created:
         del out["hooks"]
-    return out, warnings
+    return out
+
+
+def drop_kit_handlers(
+    settings: dict[str, Any], keep: Callable[[str], bool], created: list[str] | tuple[str, ...] = ()
+) -> tuple[dict[str, Any], list[str]]:
+    """Remove every kit handler whose module `keep` rejects, edited or not, and the groups and the
+    containers the kit created that this leaves empty. Returns the new settings and one line per
+    removed handler (`hooks.Stop: {...}`), so the user can tell what was taken out."""
+    out = copy.deepcopy(settings)
+    removed: list[str] = []
+    hooks = out.get("hooks")
+    if not isinstance(hooks, dict):
+        return out, removed
+    for event, groups in list(hooks.items()):
+        if not isinstance(groups, list):
+            continue
+        for group in list(groups):
+            handlers = group.get("hooks") if isinstance(group, dict) else None
+            if not isinstance(handlers, list):
+                continue
+            gone = [h for h in handlers if (m := _handler_module(h)) is not None and not keep(m)]
+            for h in gone:
+                handlers.remove(h)
+                removed.append(f"hooks.{event}: {json.dumps(h, ensure_ascii=False)}")
+            if gone and not handlers:
+                groups.remove(group)
+        if not groups and f"hooks.{event}" in created:
+            del hooks[event]
+    if not hooks and "hooks" in created:
+        del out["hooks"]
+    return out, removed
 
 
 def detect_indent(text: str) -> int | str:

@@ -10,7 +10,15 @@ from typing import Any
 import pytest
 
 from claude_kit import render, settings_merge
-from claude_kit.settings_merge import command_for, is_kit_handler, merge_hooks, module_of, unmerge_hooks
+from claude_kit.settings_merge import (
+    command_for,
+    drop_kit_handlers,
+    edited_entries,
+    is_kit_handler,
+    merge_hooks,
+    module_of,
+    unmerge_hooks,
+)
 
 ENTRIES = render.settings_entries()
 USER_BASH = {"matcher": "Bash", "hooks": [{"type": "command", "command": "python3 my_guard.py"}]}
@@ -51,8 +59,7 @@ def test_unmerge_of_merge_is_identity(shape: dict[str, Any]) -> None:
     merged, created = merge_hooks(shape, ENTRIES)
     assert shape == original  # inputs are never mutated
     assert len(_kit_handlers(merged)) == len(ENTRIES)
-    restored, warnings = unmerge_hooks(merged, ENTRIES, created)
-    assert warnings == []
+    restored = unmerge_hooks(merged, ENTRIES, created)
     assert restored == original
     # Same bytes after serialising: key order is part of equality here.
     assert json.dumps(restored) == json.dumps(original)
@@ -65,7 +72,7 @@ def test_merge_is_idempotent(shape: dict[str, Any]) -> None:
     assert json.dumps(twice) == json.dumps(once)
     assert created_again == []
     # Unmerging the twice-merged settings with what the *first* merge created still restores the input.
-    assert json.dumps(unmerge_hooks(twice, ENTRIES, created)[0]) == json.dumps(shape)
+    assert json.dumps(unmerge_hooks(twice, ENTRIES, created)) == json.dumps(shape)
 
 
 def test_key_order_and_user_groups_are_kept() -> None:
@@ -84,38 +91,65 @@ def test_key_order_and_user_groups_are_kept() -> None:
 def test_created_containers_are_removed_only_when_the_kit_created_them() -> None:
     merged, created = merge_hooks({}, ENTRIES)
     assert "hooks" in created and "hooks.PreToolUse" in created
-    assert unmerge_hooks(merged, ENTRIES, created)[0] == {}
+    assert unmerge_hooks(merged, ENTRIES, created) == {}
     # Without the record, empty containers stay: they might be the user's.
-    assert unmerge_hooks(merged, ENTRIES, ())[0] == {"hooks": {e["event"]: [] for e in ENTRIES}}
+    assert unmerge_hooks(merged, ENTRIES, ()) == {"hooks": {e["event"]: [] for e in ENTRIES}}
 
 
 def test_user_hook_added_after_install_survives_unmerge() -> None:
     merged, created = merge_hooks({}, ENTRIES)
     merged["hooks"]["Stop"].append(USER_BASH)
-    restored, _ = unmerge_hooks(merged, ENTRIES, created)
-    assert restored == {"hooks": {"Stop": [USER_BASH]}}
+    assert unmerge_hooks(merged, ENTRIES, created) == {"hooks": {"Stop": [USER_BASH]}}
 
 
-def test_edited_kit_entry_is_left_in_place_and_warned() -> None:
+def _edit_stop(settings: dict[str, Any]) -> dict[str, Any]:
+    stop = next(g for g in settings["hooks"]["Stop"] if _kit_handlers({"hooks": {"Stop": [g]}}))
+    stop["hooks"][0]["timeout"] = 500  # the user changed the kit's entry by hand
+    return stop["hooks"][0]  # type: ignore[no-any-return]
+
+
+def test_unmerge_leaves_an_edited_kit_entry_and_drop_takes_it_out() -> None:
     merged, created = merge_hooks({"model": "opus"}, ENTRIES)
-    stop = next(g for g in merged["hooks"]["Stop"] if _kit_handlers({"hooks": {"Stop": [g]}}))
-    stop["hooks"][0]["timeout"] = 900  # the user changed the kit's entry by hand
-    restored, warnings = unmerge_hooks(merged, ENTRIES, created)
-    assert warnings == ["hooks.Stop: a kit hook entry was edited by hand and was left in place"]
-    assert _kit_handlers(restored) == [("Stop", command_for("stop"))]
-    assert restored["hooks"]["Stop"][0]["hooks"][0]["timeout"] == 900
-    assert set(restored["hooks"]) == {"Stop"}  # every other kit entry was removed
+    edited = _edit_stop(merged)
+    restored = unmerge_hooks(merged, ENTRIES, created)
+    assert restored == {"model": "opus", "hooks": {"Stop": [{"hooks": [edited]}]}}
+    dropped, removed = drop_kit_handlers(restored, lambda module: False, created)
+    assert dropped == {"model": "opus"}
+    assert removed == [f"hooks.Stop: {json.dumps(edited)}"]
+
+
+def test_merge_keeps_an_edited_kit_entry_and_adds_no_copy() -> None:
+    merged, created = merge_hooks({}, ENTRIES)
+    _edit_stop(merged)
+    stop = next(e for e in ENTRIES if e["event"] == "Stop")
+    assert edited_entries(merged, ENTRIES) == [stop]
+    again, created_again = merge_hooks(merged, ENTRIES)
+    assert again == merged and created_again == []
+    # Entries whose event holds no kit handler for their module are added as usual.
+    del merged["hooks"]["PreCompact"]
+    assert len(_kit_handlers(merge_hooks(merged, ENTRIES)[0])) == len(ENTRIES)
+
+
+def test_drop_keeps_the_modules_asked_for_and_every_user_hook() -> None:
+    shape = {"hooks": {"Stop": [USER_BASH], "PreToolUse": [USER_KIT_MATCHER]}}
+    merged, created = merge_hooks(shape, ENTRIES)
+    merged["hooks"]["Stop"][0]["hooks"].append({"type": "command", "command": command_for("stop")})
+    dropped, removed = drop_kit_handlers(merged, lambda module: module != "stop", created)
+    assert ("Stop", command_for("stop")) not in _kit_handlers(dropped)
+    assert len(_kit_handlers(dropped)) == len(ENTRIES) - 1
+    assert dropped["hooks"]["Stop"] == [USER_BASH] and dropped["hooks"]["PreToolUse"][0] == USER_KIT_MATCHER
+    assert len(removed) == 2 and all(r.startswith("hooks.Stop: ") for r in removed)
+    assert drop_kit_handlers({"model": "x"}, lambda module: False) == ({"model": "x"}, [])
 
 
 def test_entries_removed_by_the_user_are_not_an_error() -> None:
     merged, created = merge_hooks({}, ENTRIES)
     del merged["hooks"]["PreToolUse"]
-    restored, warnings = unmerge_hooks(merged, ENTRIES, created)
-    assert restored == {} and warnings == []
+    assert unmerge_hooks(merged, ENTRIES, created) == {}
 
 
 def test_unmerge_tolerates_settings_without_hooks() -> None:
-    assert unmerge_hooks({"model": "x"}, ENTRIES, ["hooks"]) == ({"model": "x"}, [])
+    assert unmerge_hooks({"model": "x"}, ENTRIES, ["hooks"]) == {"model": "x"}
 
 
 def test_kit_commands_hold_no_machine_path_and_are_recognised() -> None:
