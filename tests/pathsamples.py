@@ -17,7 +17,8 @@ CORPUS = Path(os.environ.get("CLAUDE_KIT_CORPUS", "/work/shared/corpus"))
 
 # What the built-in exemptions and typical domain globs spell, and what sits next to it in real paths.
 PIECES = (
-    "test", "tests", "__tests__", "spec", "e2e", "doc", "docs", "conftest", "_test", "test_", "testing",
+    "test", "tests", "__tests__", "__snapshots__", "testdata", "spec", "e2e", "doc", "docs", "conftest",
+    "_test", "test_", "testing", "CMakeLists", "requirements", "constraints", ".sh", ".png",
     ".py", ".go", ".md", ".mdx", ".rst", ".adoc", ".txt", ".test", ".spec", ".js", ".jsx", ".ts", ".tsx",
     ".cjs", ".mts", ".ctsx", "c", "m", "j", "t", "s", "x", "a", "b", "ab", "/", "/", "/", "/", ".", "_",
     "-", "src", "cmd", "api", "ui", "internal", "components", ".claude", ".output", "out", "Makefile",

@@ -190,6 +190,26 @@ def test_exemptions_default_to_tests_docs_and_output_dir() -> None:
     assert _exempt(out, "latest/x.go") is None
 
 
+@pytest.mark.parametrize(
+    ("rel", "label"),
+    [
+        # Code stays code: folders named like docs or tests inside a package are production code.
+        ("backend/docs/docs.go", None), ("docs/docs.go", None), ("docs/conf.py", None),
+        ("internal/spec/openapi.go", None), ("pkg/test/helpers.go", None), ("web/spec/api.ts", None),
+        ("backend/requirements.txt", None), ("requirements-dev.txt", None), ("CMakeLists.txt", None),
+        # Docs: documentation file types anywhere, anything but code under a top-level docs/.
+        ("backend/docs/swagger.md", "docs"), ("docs/img/flow.png", "docs"), ("LICENSE.txt", "docs"),
+        # Tests: names the test runners find, reserved test folders anywhere, test/ and spec/ on top.
+        ("spec/models/user_spec.rb", "tests"), ("test/helpers.go", "tests"),
+        ("backend/tests/utils/user.py", "tests"), ("pkg/x/testdata/in.json", "tests"),
+        ("ui/__snapshots__/a.snap", "tests"), ("packages/app/e2e/fixtures/seed.ts", "tests"),
+        ("server/api/test/memo_test.go", "tests"),
+    ],
+)  # fmt: skip
+def test_built_in_exemptions_are_anchored(rel: str, label: str | None) -> None:
+    assert _exempt(_compiled("version: 1\n"), rel) == label
+
+
 def test_exemptions_can_be_turned_off_and_extended() -> None:
     out = _compiled(
         "version: 1\noutput_dir: ./reports/\nexemptions:\n  tests: false\n  docs: false\n"

@@ -134,14 +134,36 @@ DEFAULTS: dict[str, Any] = {
 # with its hints, texts of which every path it matches contains at least one, so that a hook runs (and
 # compiles) the regex only for a path that has one. A hint must follow from its regex alone: test with
 # tests/hooks/contract/test_defaults.py after any change to either.
+#
+# Anchored so that code stays code: a folder named like a test or doc folder deep in a package
+# (`internal/spec/`, `backend/docs/docs.go`, `pkg/test/`) is production code. Tests are files named
+# as their language's test runner finds them, folders whose name is reserved for tests wherever they
+# are (`tests/`, `__tests__/`, `__snapshots__/`, `testdata/`, `e2e/`), and `test/` or `spec/` at the
+# top of the project. The paths are relative to the project root, or to the root of the worktree a
+# path is in.
 TEST_FILE_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (r"(^|/)(tests?|__tests__|spec|e2e)/", ("test/", "tests/", "__tests__/", "spec/", "e2e/")),
+    (
+        r"^(test|spec)/|(^|/)(tests|__tests__|__snapshots__|testdata|e2e)/",
+        ("test/", "spec/", "tests/", "__tests__/", "__snapshots__/", "testdata/", "e2e/"),
+    ),
     (r"_test\.(go|py)$", ("_test.go", "_test.py")),
     (r"(^|/)test_[^/]*\.py$", ("test_",)),
     (r"(^|/)conftest\.py$", ("conftest.py",)),
     (r"\.(test|spec)\.[cm]?[jt]sx?$", (".test.", ".spec.")),
 )
+# Source-code file types: never a doc, even under the top-level docs/ folder (a Sphinx conf.py, the
+# Go package `swag` generates as docs/docs.go).
+CODE_SUFFIXES = (
+    "go", "py", "pyi", "js", "jsx", "mjs", "cjs", "ts", "tsx", "mts", "cts", "rs", "java", "kt", "rb",
+    "php", "c", "h", "cc", "cpp", "hpp", "cs", "swift", "sh", "sql", "proto", "vue", "svelte",
+)  # fmt: skip
+# Docs are documentation file types anywhere, except the text files that are build input
+# (CMakeLists.txt, requirements*.txt, constraints*.txt); and non-code files under a top-level doc/ or
+# docs/ folder (images, site config).
 DOC_FILE_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (r"\.(md|mdx|rst|adoc|txt)$", (".md", ".rst", ".adoc", ".txt")),
-    (r"(^|/)docs?/", ("doc/", "docs/")),
+    (
+        r"(^|/)(?!CMakeLists\.txt$|requirements[^/]*\.txt$|constraints[^/]*\.txt$)[^/]*\.(md|mdx|rst|adoc|txt)$",
+        (".md", ".rst", ".adoc", ".txt"),
+    ),
+    (r"^docs?/(?!.*\.(" + "|".join(CODE_SUFFIXES) + r")$)", ("doc/", "docs/")),
 )

@@ -62,9 +62,9 @@ def test_hints_hold_on_random_paths(rx: str, hints: tuple[str, ...]) -> None:
 @pytest.mark.parametrize(
     "path",
     [
-        "a/__tests__/x.ts", "test/x", "tests/x", "x/spec/y", "e2e/y", "pkg/x_test.go", "x_test.py\n",
-        "test_x.py", "a/conftest.py", "b.test.mjs", "b.spec.ctsx", "b.mdx", "README.md\n", "x.adoc",
-        "docs/x", "doc/y",
+        "a/__tests__/x.ts", "test/x", "spec/y", "a/tests/x", "b/__snapshots__/x", "c/testdata/x",
+        "e2e/y", "pkg/x_test.go", "x_test.py\n", "test_x.py", "a/conftest.py", "b.test.mjs",
+        "b.spec.ctsx", "b.mdx", "README.md\n", "x.adoc", "docs/x", "doc/y.png", "a/b.txt",
     ],
 )  # fmt: skip
 def test_each_alternative_of_the_regexes_is_hinted(path: str) -> None:

@@ -79,7 +79,8 @@ def test_edit_inside_a_subagent_is_allowed_and_logged(repo: Path) -> None:
     [
         ("cmd/api/main_test.go", "tests"),
         ("tests/helpers/fake.go", "tests"),
-        ("docs/examples/example.go", "docs"),
+        ("internal/testdata/golden.go", "tests"),
+        ("docs/examples/example.md", "docs"),
         (".claude/.output/features/plan.go", "output_dir"),
     ],
 )
@@ -89,6 +90,15 @@ def test_exempt_files_are_allowed_with_the_exemption_logged(repo: Path, rel: str
     assert result.stdout == ""
     [rec] = log_records(repo, tool_use_id=payload["tool_use_id"], file=rel)
     assert rec["decision"] == "allow" and rec["reason"] == f"exempt ({label})"
+
+
+@pytest.mark.parametrize(
+    "rel", ["backend/docs/docs.go", "docs/docs.go", "internal/spec/openapi.go", "pkg/test/helpers.go"]
+)
+def test_code_under_folders_named_like_docs_or_tests_is_denied(repo: Path, rel: str) -> None:
+    result = run_hook(repo, "pre_tool_use", fixture("PreToolUse-write", repo, file_path=str(repo / rel)))
+    assert result.permission == "deny"
+    assert result.reason.startswith(f"claude-kit: {rel} is a backend file.")
 
 
 def test_custom_exemption_globs(tmp_repo: Path) -> None:

@@ -96,6 +96,14 @@ def test_markdown_reports_are_recorded_with_their_author_but_docs_are_not(kit: K
     assert reports["review-notes.md"]["agent_id"] == "r1"
 
 
+def test_code_in_a_folder_named_docs_is_tracked_under_its_domain(kit: Kit) -> None:
+    kit.install()
+    kit.edit("backend/docs/docs.go", agent_type="backend-developer", agent_id="d1", tool="Write")
+    kit.edit("backend/docs/swagger.md", agent_type="backend-developer", agent_id="d1", tool="Write")
+
+    assert kit.state()["domains"]["backend"]["files"] == ["backend/docs/docs.go"]
+
+
 def test_file_list_is_bounded_but_changes_keep_counting(kit: Kit) -> None:
     kit.install()
     for i in range(session_state.FILE_CAP + 5):
