@@ -186,6 +186,7 @@ def compile_config(cfg: dict[str, Any], source_bytes: bytes) -> CompiledConfig:
             "paths": list(dom["paths"]),
             "exclude": [_glob_regex(g) for g in dom.get("exclude", [])],
             "agents": domain_agents(name, dom),
+            "editors": list(dom.get("editors", [])),
             "test_planning": bool(dom.get("test_planning", False)),
             "checks": [
                 {"name": c["name"], "run": c["run"], "timeout": int(c.get("timeout", CHECK_TIMEOUT_DEFAULT))}

@@ -49,11 +49,13 @@ class Explanation(NamedTuple):
 
 EXPLANATIONS: dict[str, Explanation] = {
     "agent_first": Explanation(
-        "The main thread tried to change a file of a domain whose developer agent exists. The kit "
-        "keeps the main thread coordinating: the domain's developer agent makes the change.",
-        "Spawn the developer agent named in the reason (it shows the exact Agent call). The same "
-        "edit is allowed inside that subagent, for exempt files (tests, docs, the output folder, "
-        "exemptions.globs), for files outside every domain, and when the agent file is absent.",
+        "The main thread, or a subagent other than the domain's developer (and the agents "
+        "domains.<d>.editors names), tried to change a file of a domain whose developer agent "
+        "exists. The kit keeps the main thread coordinating: the domain's developer agent makes the change.",
+        "Spawn the developer agent named in the reason (it shows the exact Agent call; a subagent "
+        "asks the main thread to). The same edit is allowed inside that developer, for exempt files "
+        "(tests, docs, the output folder, exemptions.globs), for files outside every domain, and when "
+        "the agent file is absent.",
     ),
     "coordinator_no_edit": Explanation(
         "An orchestration is active (an in-progress feature in <output_dir>/features/active.json, "

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from claude_kit.fakeapi import Script, call, say
-from tests.e2e.kitrepo import BACKEND_CONFIG, LOOP_OFF, decisions, install_kit, run_ok
+from claude_kit.fakeapi import Script, Turn, agent_call, call, say
+from tests.e2e.kitrepo import BACKEND_CONFIG, LOOP_OFF, TWO_DOMAINS, decisions, install_kit, run_ok
 
 pytestmark = pytest.mark.e2e
 
@@ -52,3 +52,42 @@ def test_code_in_folders_named_docs_or_spec_is_a_domain_file(
         ("backend/docs/guide.md", "allow"),
     ]
     assert records[2]["reason"] == "exempt (docs)"
+
+
+def _edit_main(repo: Path) -> Turn:
+    edit = {
+        "file_path": str(repo / "cmd/api/main.go"),
+        "old_string": "main() {}",
+        "new_string": "main() { x() }",
+    }
+    return call("Edit", edit)
+
+
+def test_only_the_domain_developer_subagent_edits_the_domain(
+    tmp_repo: Path, isolated_home: Path, claude_bin: Path
+) -> None:
+    install_kit(tmp_repo, config=TWO_DOMAINS + LOOP_OFF, files={"cmd/api/main.go": MAIN_GO})
+    target = tmp_repo / "cmd/api/main.go"
+    # A `fork` (agent_type "fork" in the payloads of 2.1.329) shares the main thread's system prompt,
+    # so the fake API cannot script it apart from the main thread: tests/hooks/edit covers it.
+    spawns = [("GENERAL", "general-purpose"), ("FRONT", "frontend-developer")]
+    script = Script(
+        main=[
+            *(Turn([agent_call(m, "change main.go", subagent_type=t, background=False)]) for m, t in spawns),
+            say("the backend developer has to do it"),
+        ],
+        agents={m: [_edit_main(tmp_repo), say(f"{m} could not edit main.go")] for m, _ in spawns},
+    )
+
+    result = _run(tmp_repo, isolated_home, claude_bin, script)
+
+    assert target.read_text() == MAIN_GO
+    denied = decisions(tmp_repo, hook="agent_first", tool="Edit")
+    assert [(d["decision"], d["agent_type"]) for d in denied] == [
+        ("deny", "general-purpose"),
+        ("deny", "frontend-developer"),
+    ]
+    assert all(d["agent_id"] and d["agent"] == "backend-developer" for d in denied)
+    told = result.subagent_requests("GENERAL")[1].text()
+    assert "cmd/api/main.go is a backend file, and backend-developer makes backend changes" in told
+    assert "`NEEDS: spawn backend-developer for <the change to cmd/api/main.go>`" in told

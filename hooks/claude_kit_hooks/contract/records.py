@@ -48,6 +48,7 @@ class Domain(TypedDict):
     paths: list[str]
     exclude: list[str]  # regexes
     agents: dict[str, str]  # role -> agent name
+    editors: list[str]  # agents besides the developer that may edit the domain's files
     test_planning: bool
     checks: list[Check]
 

@@ -47,3 +47,9 @@ def developer_for(cfg: CompiledConfig, domain: str) -> str:
     """The domain's developer agent: the config's `agents.developer`, else `<domain>-developer`."""
     dom = cfg["domains"].get(domain)
     return str((dom["agents"].get("developer") if dom else None) or f"{domain}-developer")
+
+
+def editors_of(cfg: CompiledConfig, domain: str) -> list[str]:
+    """The agents besides the developer that may edit the domain's files (`domains.<d>.editors`)."""
+    dom = cfg["domains"].get(domain)
+    return dom.get("editors", []) if dom else []

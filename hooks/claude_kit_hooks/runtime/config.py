@@ -89,6 +89,7 @@ def _domain(dom: Any) -> dict[str, Any]:
         "paths": _strings(dom.get("paths")),
         "exclude": _strings(dom.get("exclude")),
         "agents": {k: v for k, v in agents.items() if isinstance(v, str)} if isinstance(agents, dict) else {},
+        "editors": _strings(dom.get("editors")),
         "test_planning": bool(dom.get("test_planning", False)),
         "checks": [_check(c) for c in checks if _is_check(c)] if isinstance(checks, list) else [],
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -65,13 +66,63 @@ def test_long_paths_keep_the_description_short(repo: Path) -> None:
     assert f'prompt="In {rel}:' in result.reason
 
 
-def test_edit_inside_a_subagent_is_allowed_and_logged(repo: Path) -> None:
-    payload = fixture("PreToolUse-subagent-edit", repo, file_path=str(repo / "cmd/api/main.go"))
+def _subagent_edit(repo: Path, agent_type: str, rel: str = "cmd/api/main.go") -> dict[str, Any]:
+    payload = fixture("PreToolUse-subagent-edit", repo, file_path=str(repo / rel))
+    payload["agent_type"] = agent_type
+    return payload
+
+
+def test_the_domain_developer_subagent_may_edit_and_is_logged(repo: Path) -> None:
+    payload = _subagent_edit(repo, "backend-developer")
     result = run_hook(repo, "pre_tool_use", payload)
     assert (result.returncode, result.stdout) == (0, "")
     [rec] = log_records(repo, tool_use_id=payload["tool_use_id"])
     assert rec["decision"] == "allow" and rec["agent_id"] == payload["agent_id"]
-    assert rec["reason"] == "edit by subagent general-purpose" and rec["file"] == "cmd/api/main.go"
+    assert rec["reason"] == "edit by subagent backend-developer" and rec["file"] == "cmd/api/main.go"
+
+
+@pytest.mark.parametrize(
+    "agent_type", ["general-purpose", "fork", "claude", "frontend-developer", "backend-reviewer", ""]
+)
+def test_any_other_subagent_is_denied_and_told_whom_the_main_thread_should_spawn(
+    repo: Path, agent_type: str
+) -> None:
+    payload = _subagent_edit(repo, agent_type)
+    result = run_hook(repo, "pre_tool_use", payload)
+    assert result.permission == "deny"
+    who = agent_type or "this agent"
+    assert result.reason.startswith(
+        f"claude-kit: cmd/api/main.go is a backend file, and backend-developer makes backend changes, "
+        f"not {who}. This edit was not made"
+    )
+    assert (
+        "end your final message with `NEEDS: spawn backend-developer for <the change to cmd/api/main.go>`;"
+        ' the main thread spawns it: Agent(subagent_type="backend-developer", '
+        'description="Edit cmd/api/main.go"'
+    ) in result.reason
+    assert "`domains: {backend: {editors: [...]}}`" in result.reason
+    [rec] = log_records(repo, tool_use_id=payload["tool_use_id"])
+    assert (rec["decision"], rec["agent"], rec["domain"]) == ("deny", "backend-developer", "backend")
+
+
+def test_subagents_may_edit_exempt_files_and_files_outside_every_domain(repo: Path) -> None:
+    for rel in ("cmd/api/main_test.go", "README.md", "Makefile"):
+        assert run_hook(repo, "pre_tool_use", _subagent_edit(repo, "general-purpose", rel)).stdout == ""
+
+
+def test_agents_the_config_names_as_editors_may_edit(tmp_repo: Path) -> None:
+    install(tmp_repo, BACKEND + '    editors: ["go-fixer"]\n', files={"cmd/api/main.go": MAIN_GO})
+    payload = _subagent_edit(tmp_repo, "go-fixer")
+    assert run_hook(tmp_repo, "pre_tool_use", payload).stdout == ""
+    [rec] = log_records(tmp_repo, tool_use_id=payload["tool_use_id"])
+    assert rec["reason"] == "edit by subagent go-fixer, an editor of backend"
+    assert run_hook(tmp_repo, "pre_tool_use", _subagent_edit(tmp_repo, "go-helper")).permission == "deny"
+
+
+def test_without_the_developer_agent_any_subagent_may_edit(tmp_repo: Path) -> None:
+    install(tmp_repo, BACKEND, files={"cmd/api/main.go": MAIN_GO})
+    (tmp_repo / ".claude/agents/backend-developer.md").unlink()
+    assert run_hook(tmp_repo, "pre_tool_use", _subagent_edit(tmp_repo, "general-purpose")).stdout == ""
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from claude_kit_hooks.contract.layout import DEFAULT_OUTPUT_DIR, KitPaths
 from claude_kit_hooks.runtime import config
 
 SECTIONS = ("spawn", "orchestration", "compaction", "budget", "limits", "advisor", "logging")
-DOMAIN_KEYS = {"paths", "exclude", "agents", "test_planning", "checks"}
+DOMAIN_KEYS = {"paths", "exclude", "agents", "editors", "test_planning", "checks"}
 
 
 def test_an_empty_config_is_the_defaults() -> None:
@@ -53,7 +53,8 @@ def test_a_domain_gets_every_field() -> None:
     cfg = config.complete({"domains": {"backend": {"paths": ["**/*.go"]}, "ui": None}})
 
     assert cfg["domains"]["backend"] == {
-        "paths": ["**/*.go"], "exclude": [], "agents": {}, "test_planning": False, "checks": []
+        "paths": ["**/*.go"], "exclude": [], "agents": {}, "editors": [], "test_planning": False,
+        "checks": [],
     }  # fmt: skip
     assert set(cfg["domains"]["ui"]) == DOMAIN_KEYS
 
@@ -86,6 +87,7 @@ def test_a_domain_keeps_only_what_fits_its_shape() -> None:
                 "paths": ["**/*.go", 3, None],
                 "exclude": [1, "^vendor/"],
                 "agents": {"developer": "go-dev", "reviewer": 7},
+                "editors": ["go-fixer", 3],
                 "test_planning": 1,
                 "checks": [
                     {"name": "vet", "run": "go vet ./...", "timeout": 60},
@@ -100,11 +102,12 @@ def test_a_domain_keeps_only_what_fits_its_shape() -> None:
     cfg = config.complete(raw)
 
     assert cfg["domains"]["a"] == {
-        "paths": [], "exclude": [], "agents": {}, "test_planning": False, "checks": []
+        "paths": [], "exclude": [], "agents": {}, "editors": [], "test_planning": False, "checks": []
     }  # fmt: skip
     b = cfg["domains"]["b"]
     assert b["paths"] == ["**/*.go"] and b["exclude"] == ["^vendor/"]
     assert b["agents"] == {"developer": "go-dev"} and b["test_planning"] is True
+    assert b["editors"] == ["go-fixer"]
     assert b["checks"] == [
         {"name": "vet", "run": "go vet ./...", "timeout": 60},
         {"name": "lint", "run": "golangci-lint run", "timeout": CHECK_TIMEOUT_DEFAULT},
