@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 
-from claude_kit_hooks.contract.defaults import EDIT_TOOLS, SPAWN_TOOLS
+from claude_kit_hooks.contract.defaults import AGENT_TOOLS, EDIT_TOOLS
 from claude_kit_hooks.runtime.entry import project_root_of, run
 
 TYPE_CHECKING = False
@@ -20,7 +20,7 @@ def route(h: Hook) -> None:
         from claude_kit_hooks.stoploop import events
 
         events.track_modification(h)
-    elif h.tool_name in SPAWN_TOOLS:
+    elif h.tool_name in AGENT_TOOLS:
         from claude_kit_hooks.spawn.usage import account_usage
         from claude_kit_hooks.stoploop import events as loop_events
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from claude_kit.fakeapi import Script, Turn, agent_call, call, say
+from claude_kit.fakeapi import Script, Turn, Usage, agent_call, call, say
 from tests.e2e.kitrepo import BACKEND_CONFIG, LOOP_OFF, TWO_DOMAINS, decisions, install_kit, run_ok
 
 pytestmark = pytest.mark.e2e
@@ -91,3 +91,41 @@ def test_only_the_domain_developer_subagent_edits_the_domain(
     told = result.subagent_requests("GENERAL")[1].text()
     assert "cmd/api/main.go is a backend file, and backend-developer makes backend changes" in told
     assert "`NEEDS: spawn backend-developer for <the change to cmd/api/main.go>`" in told
+
+
+def _workflow(marker: str) -> Turn:
+    script = (
+        f'export const meta = {{ name: "{marker.lower()}", description: "scripted", phases: [] }}\n'
+        f'await agent("{marker}: do the work", {{agentType: "general-purpose"}})\n'
+    )
+    return call("Workflow", {"script": script})
+
+
+def test_a_workflow_goes_through_the_spawn_gates_and_its_agents_usage_counts(
+    tmp_repo: Path, isolated_home: Path, claude_bin: Path
+) -> None:
+    install_kit(tmp_repo, config=BACKEND_CONFIG + "budget:\n  session_tokens: 5000\n")
+    script = Script(
+        main=[
+            _workflow("SPENDER"),
+            say("launched"),  # a Workflow runs in the background; its end arrives as a notification
+            _workflow("SECOND"),
+            say("finished without new agents"),
+            say("spare turn"),
+        ],
+        agents={
+            "SPENDER": [say("spent a lot", Usage(input_tokens=6_000, output_tokens=100))],
+            "SECOND": [say("should never run")],
+        },
+    )
+
+    result = _run(tmp_repo, isolated_home, claude_bin, script)
+
+    assert [r.step for r in result.subagent_requests("SPENDER")] == [0]
+    assert result.subagent_requests("SECOND") == []
+    [denied] = [e for e in result.tool_errors() if e.tool == "Workflow"]
+    assert "so spawning `Workflow second (general-purpose)` is denied" in denied.text
+    records = decisions(tmp_repo, hook="budget", session_id=result.session_id, event="PreToolUse")
+    assert [(r["decision"], r["tool"]) for r in records] == [("allow", "Workflow"), ("deny", "Workflow")]
+    # The workflow agent's 6,100 tokens, read from its transcript under subagents/workflows/<run>/.
+    assert records[1]["used_tokens"] >= 6_100

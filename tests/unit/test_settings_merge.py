@@ -23,7 +23,7 @@ from claude_kit.settings_merge import (
 ENTRIES = render.settings_entries()
 USER_BASH = {"matcher": "Bash", "hooks": [{"type": "command", "command": "python3 my_guard.py"}]}
 USER_KIT_MATCHER = {
-    "matcher": "Edit|Write|NotebookEdit|Agent|Task|Bash|PowerShell",
+    "matcher": next(e["matcher"] for e in ENTRIES if e["event"] == "PreToolUse"),  # the kit's own
     "hooks": [{"type": "command", "command": "./lint.sh", "timeout": 5}],
 }
 

@@ -46,7 +46,12 @@ DISABLE_HOOKS_ENV = "CLAUDE_KIT_DISABLE_HOOKS"  # comma list of HOOK_NAMES turne
 
 # Tool groups the dispatchers route on.
 EDIT_TOOLS = ("Edit", "Write", "NotebookEdit")
-SPAWN_TOOLS = ("Agent", "Task")
+# Every tool that starts agents: each goes through the same spawn gates (depth, compaction, budget),
+# and the settings matchers are built from this list, so a new spawning tool is one line here.
+# Workflow runs a script whose agent() calls start agents of any type (no PreToolUse(Agent) for them).
+SPAWN_TOOLS = ("Agent", "Task", "Workflow")
+# The spawning tools whose PostToolUse result is one agent's (its id, usage and final text).
+AGENT_TOOLS = ("Agent", "Task")
 SHELL_TOOLS = ("Bash", "PowerShell")
 
 # Dispatcher module -> (event, tool matcher, timeout in seconds) as wired into settings.json.
@@ -54,7 +59,7 @@ HOOK_EVENTS: dict[str, tuple[str, str | None, int]] = {
     "session_start": ("SessionStart", None, 10),
     "user_prompt_submit": ("UserPromptSubmit", None, 10),
     "pre_tool_use": ("PreToolUse", "|".join(EDIT_TOOLS + SPAWN_TOOLS + SHELL_TOOLS), 10),
-    "post_tool_use": ("PostToolUse", "|".join(EDIT_TOOLS + SPAWN_TOOLS), 10),
+    "post_tool_use": ("PostToolUse", "|".join(EDIT_TOOLS + AGENT_TOOLS), 10),
     "subagent_start": ("SubagentStart", None, 10),
     "subagent_stop": ("SubagentStop", None, 60),
     "stop": ("Stop", None, 600),

@@ -39,7 +39,9 @@ def spawn_depth(h: Hook) -> None:
     max_depth = max_depth_of(h)
     target = spawn_target(h)
     if not h.is_subagent:
-        if max_depth > 1:
+        # A Workflow's agents get no pending record: they start at depth 1, which is what
+        # SubagentStart assumes for an agent no pending spawn matches.
+        if max_depth > 1 and h.tool_name != "Workflow":
             _add_pending(h, 0, target)
         h.allow("spawn_depth", f"main thread spawns {target} (depth 1 of {max_depth})")
         return

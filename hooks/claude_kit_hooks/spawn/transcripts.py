@@ -22,15 +22,27 @@ def session_dir(transcript_path: str) -> str:
 
 
 def session_transcripts(main_path: str) -> list[str]:
-    """The main transcript and every subagent transcript of the session (incl. compaction forks)."""
+    """The main transcript and every subagent transcript of the session (incl. compaction forks and
+    the agents of Workflow runs, under subagents/workflows/<run id>/)."""
     found = [main_path] if main_path else []
     sub = os.path.join(session_dir(main_path), "subagents") if main_path else ""
+    found += _agent_transcripts(sub)
     try:
-        with os.scandir(sub) as it:
-            found += sorted(e.path for e in it if e.name.startswith("agent-") and e.name.endswith(".jsonl"))
+        with os.scandir(os.path.join(sub, "workflows")) as it:
+            runs = sorted(e.path for e in it if e.is_dir(follow_symlinks=False))
     except OSError:
-        pass
+        runs = []
+    for run in runs:
+        found += _agent_transcripts(run)
     return found
+
+
+def _agent_transcripts(folder: str) -> list[str]:
+    try:
+        with os.scandir(folder) as it:
+            return sorted(e.path for e in it if e.name.startswith("agent-") and e.name.endswith(".jsonl"))
+    except OSError:
+        return []
 
 
 def model_core(model: str) -> str:

@@ -33,5 +33,28 @@ def thousands(n: float) -> str:
 
 
 def spawn_target(h: Hook) -> str:
-    """The agent an Agent/Task call spawns (the runtime's default when the call names none)."""
+    """The agent an Agent/Task call spawns (the runtime's default when the call names none); for a
+    Workflow call, the workflow and the agent types its script names."""
+    if h.tool_name == "Workflow":
+        return workflow_target(h.tool_input)
     return str(h.tool_input.get("subagent_type") or "general-purpose")
+
+
+def workflow_target(tool_input: dict[str, Any]) -> str:
+    """`Workflow <name> (<agent types>)`: the types its inline script passes as `agentType`, or "its
+    agents" when the script is elsewhere (`name`, `scriptPath`) or names none."""
+    import os
+    import re
+
+    script = tool_input.get("script")
+    script = script if isinstance(script, str) else ""
+    types: list[str] = []
+    for found in re.findall(r"""\bagentType\s*:\s*["'`]([\w:.-]{1,80})["'`]""", script[:200_000]):
+        if found not in types:
+            types.append(found)
+    meta = re.search(r"""\bname\s*:\s*["'`]([^"'`\n]{1,60})["'`]""", script[:4000])
+    path = tool_input.get("scriptPath")
+    name = tool_input.get("name") or (meta.group(1) if meta else "")
+    name = name or (os.path.basename(path) if isinstance(path, str) else "")
+    shown = ", ".join(types[:5]) + (", ..." if len(types) > 5 else "") if types else "its agents"
+    return f"Workflow {str(name)[:60] or 'script'} ({shown})"
