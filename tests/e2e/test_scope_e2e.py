@@ -8,12 +8,14 @@ hooks recorded.
 
 from __future__ import annotations
 
+import json
+import subprocess
 from functools import partial
 from pathlib import Path
 
 import pytest
 
-from claude_kit.fakeapi import Script, Turn, Usage, agent_call, call, say
+from claude_kit.fakeapi import Script, Turn, Usage, agent_call, call, say, tool_use
 from tests.e2e.kitrepo import BACKEND_CONFIG, LOOP_OFF, TWO_DOMAINS, decisions, install_kit, run_ok
 
 pytestmark = pytest.mark.e2e
@@ -129,3 +131,79 @@ def test_a_workflow_goes_through_the_spawn_gates_and_its_agents_usage_counts(
     assert [(r["decision"], r["tool"]) for r in records] == [("allow", "Workflow"), ("deny", "Workflow")]
     # The workflow agent's 6,100 tokens, read from its transcript under subagents/workflows/<run>/.
     assert records[1]["used_tokens"] >= 6_100
+
+
+# Anchored at the project root, as a monorepo's domains are: `**/*.go` would match inside a worktree
+# by accident.
+CMD_DOMAIN = 'version: 1\ndomains:\n  backend:\n    paths: ["cmd/**"]\n'
+
+
+def _committed(repo: Path) -> None:
+    """Claude Code makes a worktree from HEAD: the installed kit and the files must be committed."""
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
+    subprocess.run(["git", "commit", "-qm", "setup"], cwd=repo, check=True)
+
+
+def test_the_main_thread_in_a_worktree_may_not_edit_domain_files(
+    tmp_repo: Path, isolated_home: Path, claude_bin: Path
+) -> None:
+    install_kit(tmp_repo, config=CMD_DOMAIN + LOOP_OFF, files={"cmd/api/main.go": MAIN_GO})
+    _committed(tmp_repo)
+    inside = tmp_repo / ".claude/worktrees/wt1/cmd/api/routes.go"
+    script = Script(
+        main=[
+            call("ToolSearch", {"query": "select:EnterWorktree"}),  # a deferred tool: loaded first
+            call("EnterWorktree", {"name": "wt1"}),
+            call("Write", {"file_path": str(inside), "content": "package main\n"}),
+            say("I will delegate"),
+        ]
+    )
+
+    result = _run(tmp_repo, isolated_home, claude_bin, script)
+
+    assert (tmp_repo / ".claude/worktrees/wt1/cmd/api/main.go").is_file()  # the worktree was made
+    assert not inside.exists()
+    assert ".claude/worktrees/wt1/cmd/api/routes.go is a backend file" in result.main_requests()[3].text()
+    [rec] = decisions(tmp_repo, hook="agent_first", tool="Write")
+    assert (rec["decision"], rec["domain"]) == ("deny", "backend")
+
+
+def test_a_change_in_an_agents_worktree_is_reviewed_for_the_session(
+    tmp_repo: Path, isolated_home: Path, claude_bin: Path
+) -> None:
+    # The loop on, bounded: one Stop block, then it escalates to the user and lets the stop through.
+    install_kit(
+        tmp_repo,
+        config=CMD_DOMAIN + "limits:\n  max_stop_blocks: 1\n",
+        files={"cmd/api/main.go": MAIN_GO},
+    )
+    _committed(tmp_repo)
+    isolated = tool_use(
+        "Agent",
+        {
+            "description": "Add iso.go",
+            "prompt": "ISO: add cmd/api/iso.go",
+            "subagent_type": "backend-developer",
+            "run_in_background": False,
+            "isolation": "worktree",
+        },
+    )
+    script = Script(
+        main=[Turn([isolated]), *(say(f"done {i}") for i in range(4))],
+        # A relative path: the runtime resolves it against the agent's cwd, its worktree.
+        agents={
+            "ISO": [call("Write", {"file_path": "cmd/api/iso.go", "content": "package main\n"}), say("ok")]
+        },
+    )
+
+    result = _run(tmp_repo, isolated_home, claude_bin, script)
+
+    [written] = list((tmp_repo / ".claude/worktrees").glob("agent-*/cmd/api/iso.go"))
+    rel = written.relative_to(tmp_repo).as_posix()
+    state = json.loads(
+        (tmp_repo / f".claude/.claude-kit/local/state/{result.session_id}/feedback.json").read_text()
+    )
+    assert state["domains"]["backend"]["files"] == [rel]
+    blocks = decisions(tmp_repo, event="Stop", decision="block", session_id=result.session_id)
+    assert blocks and blocks[0]["hook"] == "feedback_loop"
+    assert "backend" in result.main_requests()[2].text() and "review" in result.main_requests()[2].text()

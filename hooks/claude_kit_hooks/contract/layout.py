@@ -34,6 +34,9 @@ DECISION_LOG = f"{LOCAL_DIR}/log/decisions.jsonl"
 ERROR_LOG = f"{LOCAL_DIR}/errors.log"
 CHECK_CACHE = f"{LOCAL_DIR}/cache/checks.json"  # the quality gate's passes, by content hash
 DEFAULT_OUTPUT_DIR = ".claude/.output"
+# Where Claude Code puts the git worktrees of `isolation: "worktree"` agents and of EnterWorktree:
+# `<root>/.claude/worktrees/<name>/` is a checkout of the whole project.
+WORKTREES_DIR = ".claude/worktrees"
 CONFLICT_SUFFIX = ".claude-kit-new"  # the kit's version beside a file whose 3-way merge conflicted
 
 # Under the output folder (the config's `output_dir`).

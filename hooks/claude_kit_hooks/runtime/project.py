@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 
-from claude_kit_hooks.contract.layout import KitPaths
+from claude_kit_hooks.contract.layout import WORKTREES_DIR, KitPaths
 
 TYPE_CHECKING = False  # typing costs ~14 ms at a hook's start-up; mypy still reads the branch
 if TYPE_CHECKING:
@@ -15,6 +15,18 @@ if TYPE_CHECKING:
 
 # Where a rule's hints are: [name, regex, glob, hints] and [label, regex, hints].
 DOMAIN_HINTS, EXEMPT_HINTS = 3, 2
+_WORKTREES = WORKTREES_DIR + "/"
+
+
+def split_worktree(relpath: str) -> tuple[str, str]:
+    """(the worktree's folder, the path inside it) for a path under `.claude/worktrees/<name>/`, whose
+    files are matched as the same files at the project root; ("", relpath) for any other path."""
+    if not relpath.startswith(_WORKTREES):
+        return "", relpath
+    name, sep, inner = relpath[len(_WORKTREES) :].partition("/")
+    if not name or not sep or not inner:
+        return "", relpath
+    return _WORKTREES + name, inner
 
 
 def ruled_out(rule: Rule, at: int, relpath: str) -> bool:
@@ -78,7 +90,9 @@ class Project:
         return os.path.join(self.root, rel)
 
     def domain_of(self, cfg: CompiledConfig, relpath: str) -> str | None:
-        """The most specific domain whose globs match (the CLI sorts the rules)."""
+        """The most specific domain whose globs match (the CLI sorts the rules); in a worktree, the
+        path relative to the worktree's root is matched."""
+        relpath = split_worktree(relpath)[1]
         for rule in cfg["domain_rules"]:
             if ruled_out(rule, DOMAIN_HINTS, relpath):
                 continue
@@ -93,6 +107,8 @@ class Project:
         return None
 
     def exemption_of(self, cfg: CompiledConfig, relpath: str) -> str | None:
+        """The first exemption whose rule matches (its label); relative to a worktree's root in one."""
+        relpath = split_worktree(relpath)[1]
         for rule in cfg["exempt_rules"]:
             if ruled_out(rule, EXEMPT_HINTS, relpath):
                 continue

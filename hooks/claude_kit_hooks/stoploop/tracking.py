@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 
+from claude_kit_hooks.runtime.project import split_worktree
 from claude_kit_hooks.stoploop import session_state
 from claude_kit_hooks.stoploop.reports import allowed_markdown, is_markdown
 from claude_kit_hooks.stoploop.roles import is_verifier
@@ -29,7 +30,7 @@ def track_modification(h: Hook) -> None:
     exempt = h.project.exemption_of(cfg, rel)
     if exempt == "output_dir":
         return
-    report = is_markdown(rel) and not allowed_markdown(cfg, rel)
+    report = is_markdown(rel) and not allowed_markdown(cfg, split_worktree(rel)[1])
     domain = h.project.domain_of(cfg, rel) if exempt != "docs" else None
     if domain is not None and domain not in cfg["domains"]:
         domain = None

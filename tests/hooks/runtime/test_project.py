@@ -19,7 +19,7 @@ import claude_kit_hooks
 from claude_kit import config as cli_config
 from claude_kit_hooks.contract.layout import CONFIG_YAML
 from claude_kit_hooks.runtime.config import complete
-from claude_kit_hooks.runtime.project import DOMAIN_HINTS, EXEMPT_HINTS, Project, ruled_out
+from claude_kit_hooks.runtime.project import DOMAIN_HINTS, EXEMPT_HINTS, Project, ruled_out, split_worktree
 from tests.pathsamples import corpus_layouts, corpus_paths, random_paths
 
 GO_AND_UI = """version: 1
@@ -185,3 +185,30 @@ def test_re_is_imported_only_when_a_hint_admits_a_rule(tmp_path: Path, path: str
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert proc.stdout.split() == answer.split()
+
+
+@pytest.mark.parametrize(
+    ("path", "split"),
+    [
+        (".claude/worktrees/agent-a1/cmd/api/main.go", (".claude/worktrees/agent-a1", "cmd/api/main.go")),
+        (".claude/worktrees/wt1/docs/guide.md", (".claude/worktrees/wt1", "docs/guide.md")),
+        ("cmd/api/main.go", ("", "cmd/api/main.go")),
+        (".claude/worktrees/wt1", ("", ".claude/worktrees/wt1")),
+        (".claude/worktrees//x.go", ("", ".claude/worktrees//x.go")),
+        ("x/.claude/worktrees/wt1/cmd/a.go", ("", "x/.claude/worktrees/wt1/cmd/a.go")),
+    ],
+)
+def test_split_worktree(path: str, split: tuple[str, str]) -> None:
+    assert split_worktree(path) == split
+
+
+def test_paths_in_a_worktree_match_as_at_the_project_root(tmp_path: Path) -> None:
+    text = 'version: 1\ndomains:\n  backend:\n    paths: ["cmd/**"]\n'
+    cfg = complete(dict(cli_config.compile_config(cli_config.parse(text, CONFIG_YAML), text.encode())))
+    project = Project(str(tmp_path))
+    for root in ("", ".claude/worktrees/agent-a1/", ".claude/worktrees/wt1/"):
+        assert project.domain_of(cfg, root + "cmd/api/main.go") == "backend", root
+        assert project.exemption_of(cfg, root + "cmd/api/main_test.go") == "tests", root
+        assert project.exemption_of(cfg, root + "docs/guide.md") == "docs", root
+        assert project.exemption_of(cfg, root + ".claude/.output/plan.md") == "output_dir", root
+    assert project.domain_of(cfg, ".claude/worktrees/cmd/api/main.go") is None  # worktree `cmd`: api/...

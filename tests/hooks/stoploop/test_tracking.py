@@ -104,6 +104,17 @@ def test_code_in_a_folder_named_docs_is_tracked_under_its_domain(kit: Kit) -> No
     assert kit.state()["domains"]["backend"]["files"] == ["backend/docs/docs.go"]
 
 
+def test_a_change_in_a_worktree_is_tracked_under_its_domain_for_the_session(kit: Kit) -> None:
+    kit.install(config="version: 1\ndomains:\n  backend:\n    paths: ['cmd/**']\n")
+    wt = ".claude/worktrees/agent-a1"
+    kit.edit(f"{wt}/cmd/main.go", agent_type="backend-developer", agent_id="d1")
+    kit.edit(f"{wt}/docs/notes.md", agent_type="backend-developer", agent_id="d1")
+
+    state = kit.state()
+    assert state["domains"]["backend"]["files"] == [f"{wt}/cmd/main.go"]
+    assert state["reports"] == {}  # docs in a worktree are docs, not a stray report
+
+
 def test_file_list_is_bounded_but_changes_keep_counting(kit: Kit) -> None:
     kit.install()
     for i in range(session_state.FILE_CAP + 5):
