@@ -63,7 +63,10 @@ def test_the_runtime_lists_the_kits_core_skills_within_budget(
 def test_a_lock_held_by_one_agent_denies_another_subagents_edit(
     tmp_repo: Path, isolated_home: Path, claude_bin: Path
 ) -> None:
-    install_kit(tmp_repo, config=CONFIG, files={"cmd/api/main.go": MAIN_GO})
+    # frontend-developer is named an editor of backend, so agent-first lets its edit through and the
+    # lock is what denies it.
+    editors = TWO_DOMAINS.replace('["**/*.go"]\n', '["**/*.go"]\n    editors: ["frontend-developer"]\n', 1)
+    install_kit(tmp_repo, config=editors + LOOP_OFF, files={"cmd/api/main.go": MAIN_GO})
     target = tmp_repo / "cmd/api/main.go"
     assert locks.acquire(tmp_repo, ["cmd/api/main.go"], "backend-developer", ttl_minutes=30) == 0
     expires = locks.Store(tmp_repo).read()["cmd/api/main.go"]["expires_at"]
