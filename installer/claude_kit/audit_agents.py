@@ -8,10 +8,11 @@ import re
 from typing import Any
 
 from claude_kit.audit_base import NAME_RE, Audit, Doc, check_scaffold
+from claude_kit_hooks.contract.defaults import SPAWN_TOOLS
 
 AGENT_MAX_LINES, LEAD_MAX_LINES = 150, 250
 COORDINATOR_FORBIDDEN = ("Edit", "Write", "NotebookEdit", "MultiEdit")
-WORKER_FORBIDDEN = ("Agent", "Task")
+WORKER_FORBIDDEN = SPAWN_TOOLS  # every tool that starts agents, Workflow included
 AGENT_KEYS = frozenset(
     (
         "name",

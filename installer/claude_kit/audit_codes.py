@@ -48,8 +48,8 @@ CODES: dict[str, tuple[str, str, str]] = {
     ),
     "AGENT_WORKER_SPAWNS": (
         ERROR,
-        "a developer/reviewer/tester can spawn agents (Agent/Task)",
-        "list its tools without Agent/Task; only the main thread spawns agents",
+        "a developer/reviewer/tester can spawn agents (Agent/Task/Workflow)",
+        "list its tools without Agent, Task or Workflow; only the main thread spawns agents",
     ),
     "AGENT_SKILL_MISSING": (
         ERROR,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -184,3 +185,12 @@ def test_pre_commit_hook_runs_the_audit() -> None:
     [hook] = [h for h in hooks if h["id"] == "claude-kit-audit"]
     assert hook["entry"].startswith("claude-kit audit")
     assert hook["pass_filenames"] is False
+
+
+def test_a_worker_that_can_start_a_workflow_can_spawn(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "agent-worker-spawns", tmp_path / "repo")
+    agent = tmp_path / "repo/agents/demo-developer.md"
+    agent.write_text(agent.read_text().replace("Bash, Agent", "Bash, Workflow"))
+    findings = audit.run_audit(tmp_path / "repo", source=True).findings
+    [finding] = [f for f in findings if f.code == "AGENT_WORKER_SPAWNS"]
+    assert "tools: Workflow" in finding.message
