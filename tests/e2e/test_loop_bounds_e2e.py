@@ -1,0 +1,89 @@
+"""The Stop loop's bounds in real Claude Code sessions (scripted model): issue 9's points 7 to 10.
+
+A check that outlives the Stop hook's own timeout blocks with a message naming it (the runtime would
+otherwise kill the gate and let the stop through).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from claude_kit.fakeapi import Script, Turn, agent_call, call, say
+from claude_kit.session_runner import SessionResult
+from tests.e2e.kitrepo import BACKEND_CONFIG, decisions, install_kit, run_ok
+
+pytestmark = pytest.mark.e2e
+
+FILES = {"cmd/api/main.go": "package main\n\nfunc main() {}\n"}
+FEEDBACK_OFF = "hooks:\n  feedback_loop: {enabled: false}\n"
+
+
+def write_go(repo: Path, name: str, body: str = "func Hello() {}") -> Turn:
+    return call("Write", {"file_path": str(repo / "cmd/api" / name), "content": f"package main\n\n{body}\n"})
+
+
+def spawn(marker: str, agent: str, task: str) -> Turn:
+    return Turn([agent_call(marker, task, subagent_type=agent, background=False)])
+
+
+def main_texts(result: SessionResult) -> list[str]:
+    return [r.text() for r in result.main_requests()]
+
+
+def user_notes(result: SessionResult) -> str:
+    """What the hooks told the USER (systemMessage) during the session."""
+    return "\n".join(
+        str(e.get("content"))
+        for e in result.events
+        if e.get("type") == "system" and e.get("subtype") == "informational"
+    )
+
+
+def set_stop_timeout(repo: Path, seconds: int) -> None:
+    """What a user may do: give the kit's Stop handler another timeout in .claude/settings.json."""
+    path = repo / ".claude/settings.json"
+    settings = json.loads(path.read_text())
+    [group] = settings["hooks"]["Stop"]
+    [handler] = group["hooks"]
+    handler["timeout"] = seconds
+    path.write_text(json.dumps(settings, indent=2) + "\n")
+
+
+def test_a_check_longer_than_the_stop_hooks_timeout_blocks_naming_it(
+    tmp_repo: Path, isolated_home: Path, claude_bin: Path
+) -> None:
+    config = BACKEND_CONFIG + (
+        "    checks:\n"
+        "      - {name: go test, run: \"sh -c 'if [ -f hang.flag ]; then sleep 120; fi'\", timeout: 300}\n"
+    )
+    install_kit(tmp_repo, config=config + FEEDBACK_OFF, files={**FILES, "hang.flag": ""})
+    set_stop_timeout(tmp_repo, 12)
+    script = Script(
+        main=[
+            spawn("DEV", "backend-developer", "add Hello"),
+            say("Implemented."),
+            call("Bash", {"command": "rm hang.flag"}),
+            say("Removed the hang."),
+        ],
+        agents={"DEV": [write_go(tmp_repo, "hello.go"), say("Added Hello.")]},
+    )
+
+    result = run_ok(tmp_repo, isolated_home, claude_bin, script, timeout=180)
+
+    texts = main_texts(result)
+    assert len(texts) == 4, result.describe()
+    cut = re.search(r'check "go test" for backend timed out after ([0-9]+) s and was killed', texts[2])
+    assert cut and 5 <= int(cut.group(1)) <= 9, texts[2][-1500:]
+    assert "its own timeout is 300 s, but the Stop hook has 12 s in all (.claude/settings.json)" in texts[2]
+    assert (
+        "Find what it waits for or loops on and fix it (domain code: delegate to backend-developer)"
+        in (texts[2])
+    )
+    notes = user_notes(result)
+    assert "Raise the timeout of the kit's Stop handler in .claude/settings.json" in notes
+    [block] = decisions(tmp_repo, event="Stop", decision="block")
+    assert block["hook"] == "quality_gate"
