@@ -57,7 +57,7 @@ RUNTIME = _kit(
     "decisionlog.redact", "decisionlog.writer",
 )  # fmt: skip
 EDIT = _kit("edit.agent_first", "edit.coordinator", "edit.delegation", "edit.file_locks")
-SHELL_WRITES = _kit("edit.shell_writes", "edit.shell_lexer")
+SHELL_WRITES = _kit("edit.shell_writes", "edit.shell_lexer", "edit.lock_commands")
 SPAWN_DEPTH = _kit("spawn.depth", "spawn.transcripts", "spawn.values")
 SPAWN_GATES = SPAWN_DEPTH | _kit(
     "spawn.budget", "spawn.compaction_gate", "spawn.context_window", "spawn.usage", "transcript.reader"
@@ -92,7 +92,7 @@ KIT_MODULES: dict[str, frozenset[str]] = {
     "user_prompt_submit": RUNTIME | SESSION_BRIEFINGS,
     "pre_compact": RUNTIME | SESSION_BRIEFINGS,
     "subagent_start": RUNTIME | SPAWN_DEPTH | _kit("briefings.subagent", "briefings.rules"),
-    "subagent_stop": RUNTIME | LOOP_SUBAGENT_STOP,
+    "subagent_stop": RUNTIME | LOOP_SUBAGENT_STOP | _kit("edit.file_locks"),
     "stop": RUNTIME | LOOP_STOP,
 }
 

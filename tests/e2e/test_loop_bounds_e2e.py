@@ -1,20 +1,22 @@
 """The Stop loop's bounds in real Claude Code sessions (scripted model): issue 9's points 7 to 10.
 
-A check that outlives the Stop hook's own timeout blocks with a message naming it (the runtime would
-otherwise kill the gate and let the stop through).
+Locks belong to one agent instance: a second agent of the same type can neither edit a file the first
+holds nor release its lock. A check that outlives the Stop hook's own timeout blocks with a message
+naming it (the runtime would otherwise kill the gate and let the stop through).
 """
 
 from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
 
-from claude_kit.fakeapi import Script, Turn, agent_call, call, say
+from claude_kit.fakeapi import Script, Turn, agent_call, call, from_context, say
 from claude_kit.session_runner import SessionResult
-from tests.e2e.kitrepo import BACKEND_CONFIG, decisions, install_kit, run_ok
+from tests.e2e.kitrepo import BACKEND_CONFIG, LOOP_OFF, decisions, install_kit, run_ok
 
 pytestmark = pytest.mark.e2e
 
@@ -87,3 +89,62 @@ def test_a_check_longer_than_the_stop_hooks_timeout_blocks_naming_it(
     assert "Raise the timeout of the kit's Stop handler in .claude/settings.json" in notes
     [block] = decisions(tmp_repo, event="Stop", decision="block")
     assert block["hook"] == "quality_gate"
+
+
+def kit_cli(args: str) -> str:
+    return f'"{sys.executable}" -m claude_kit {args}'
+
+
+def test_a_lock_belongs_to_the_agent_instance_not_its_type(
+    tmp_repo: Path, isolated_home: Path, claude_bin: Path
+) -> None:
+    install_kit(tmp_repo, config=BACKEND_CONFIG + LOOP_OFF, files=FILES)
+    own_id = from_context(r"Your agent id is `([0-9a-z]+)`")
+    holder_id = from_context(r"cmd/api/main\.go  ([0-9a-z]+)  until")
+    script = Script(
+        main=[
+            Turn(
+                [
+                    agent_call(
+                        "FIRST", "change cmd/api/main.go", subagent_type="backend-developer", background=True
+                    )
+                ]
+            ),  # fmt: skip
+            spawn("SECOND", "backend-developer", "also change cmd/api/main.go"),
+            say("Both developers ran."),
+            say("The first developer finished."),
+        ],
+        agents={
+            "FIRST": [
+                call("Bash", {"command": kit_cli(f"lock acquire cmd/api/main.go --agent {own_id}")}),
+                call("Bash", {"command": "sleep 12"}),
+                write_go(tmp_repo, "main.go", "func main() {}\n\nfunc First() {}"),
+                say("First change done."),
+            ],
+            "SECOND": [
+                call("Bash", {"command": "sleep 4 && " + kit_cli("lock list")}),
+                call("Bash", {"command": kit_cli(f"lock release cmd/api/main.go --agent {holder_id}")}),
+                write_go(tmp_repo, "main.go", "func main() {}\n\nfunc Second() {}"),
+                say("cmd/api/main.go is locked by the other developer; I need it."),
+            ],
+        },
+    )
+
+    result = run_ok(tmp_repo, isolated_home, claude_bin, script, timeout=180)
+
+    second = "\n".join(r.text() for r in result.subagent_requests("SECOND"))
+    first_id = re.search(r"cmd/api/main\.go  ([0-9a-z]+)  until", second)
+    assert first_id, result.describe()
+    holder = first_id.group(1)
+    assert f"`--agent {holder}` is not you: you are agent " in second
+    assert "Release only your own locks: `claude-kit lock release <file>... --agent " in second
+    assert f"cmd/api/main.go is locked by {holder} until" in second
+    main_go = (tmp_repo / "cmd/api/main.go").read_text()
+    assert "First()" in main_go and "Second()" not in main_go, result.describe()
+    [denied] = decisions(tmp_repo, hook="lock_commands", decision="deny")
+    assert denied["claimed"] == holder and denied["caller"] != holder
+    allowed = decisions(tmp_repo, hook="file_locks", decision="allow")
+    [released] = [d for d in allowed if "finished: released" in d["reason"]]
+    assert holder in released["reason"]
+    locks = json.loads((tmp_repo / ".claude/.output/locks/locks.json").read_text())
+    assert locks == {}
