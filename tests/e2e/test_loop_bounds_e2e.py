@@ -11,6 +11,7 @@ import json
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -148,3 +149,76 @@ def test_a_lock_belongs_to_the_agent_instance_not_its_type(
     assert holder in released["reason"]
     locks = json.loads((tmp_repo / ".claude/.output/locks/locks.json").read_text())
     assert locks == {}
+
+
+def verdict(role: str, result: str, summary: str, issues: list[dict[str, Any]] | None = None) -> str:
+    block = {
+        "claude_kit": "verdict",
+        "role": role,
+        "domain": "backend",
+        "verdict": result,
+        "issues": issues or [],
+        "summary": summary,
+    }
+    return f"# backend {role}\n- result: {result}\n\n```json\n{json.dumps(block)}\n```"
+
+
+def test_a_review_fail_stands_until_the_code_changes_and_a_testers_code_change_reopens_review(
+    tmp_repo: Path, isolated_home: Path, claude_bin: Path
+) -> None:
+    install_kit(tmp_repo, files=FILES)
+    issue = [{"file": "cmd/api/hello.go", "line": 3, "problem": "Hello ignores its error"}]
+    script = Script(
+        main=[
+            spawn("DEV", "backend-developer", "add Hello"),
+            say("Implemented."),
+            spawn("REVA", "backend-reviewer", "review Hello"),
+            say("The review failed."),
+            spawn("REVB", "backend-reviewer", "review Hello again"),  # asking another reviewer
+            say("A second reviewer passed it."),
+            spawn("FIX", "backend-developer", "fix the error handling"),
+            say("Fixed."),
+            spawn("REVC", "backend-reviewer", "review the fix"),
+            say("Reviewed."),
+            spawn("TEST", "backend-tester", "test Hello"),
+            say("Tested."),
+            spawn("REVD", "backend-reviewer", "review the tester's change"),
+            say("All verified."),
+        ],
+        agents={
+            "DEV": [write_go(tmp_repo, "hello.go"), say("Added Hello.")],
+            "REVA": [say(verdict("review", "FAIL", "error ignored", issue))],
+            "REVB": [say(verdict("review", "PASS", "looks fine"))],
+            "FIX": [write_go(tmp_repo, "hello.go", "func Hello() error { return nil }"), say("Fixed.")],
+            "REVC": [say(verdict("review", "PASS", "error handled"))],
+            # The tester changes production code (not only tests) and passes.
+            "TEST": [
+                write_go(tmp_repo, "hello_test.go", "func TestHello() {}"),
+                write_go(tmp_repo, "hello.go", "func Hello() error { return nil } // tweaked"),
+                say(verdict("testing", "PASS", "green")),
+            ],
+            "REVD": [say(verdict("review", "PASS", "tweak is fine"))],
+        },
+    )
+
+    result = run_ok(tmp_repo, isolated_home, claude_bin, script, timeout=240)
+
+    texts = main_texts(result)
+    assert len(texts) == 14, result.describe()
+    after_shopping = texts[6]
+    assert (
+        "The last backend-reviewer verdict is FAIL: cmd/api/hello.go:3 Hello ignores its error"
+        in after_shopping
+    )
+    assert "The later backend-reviewer PASS did not clear it: no backend code changed after the FAIL" in (
+        after_shopping
+    )
+    assert 'Next: call the Agent tool with subagent_type "backend-developer"' in after_shopping
+    assert 'subagent_type "backend-tester"' in texts[10]
+    assert 'Next: call the Agent tool with subagent_type "backend-reviewer"' in texts[12]  # reopened
+    sid = result.session_id
+    reasons = [d["reason"] for d in decisions(tmp_repo, session_id=sid, hook="verdicts")]
+    [ignored] = [r for r in reasons if " ignored: the FAIL by" in r]
+    assert ignored.startswith("backend-reviewer -> backend review PASS via SubagentStop ignored")
+    blocks = decisions(tmp_repo, session_id=sid, event="Stop", decision="block")
+    assert [b["hook"] for b in blocks] == ["feedback_loop"] * 6
