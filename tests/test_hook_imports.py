@@ -80,7 +80,8 @@ LOOP_SUBAGENT_STOP = _kit(
 LOOP_STOP = _kit(
     "stoploop.events", "stoploop.session_state", "stoploop.stop_gate", "stoploop.feedback",
     "stoploop.decision", "stoploop.roles", "stoploop.reports", "stoploop.output_location",
-    "stoploop.processes", "stoploop.quality_gate", "stoploop.check_budget", "stoploop.completion",
+    "stoploop.processes", "stoploop.quality_gate", "stoploop.check_budget", "stoploop.check_failures",
+    "stoploop.completion",
     "transcript.reader",
 )  # fmt: skip
 # The kit modules each dispatcher may import: the runtime plus what its event's checks need, nothing

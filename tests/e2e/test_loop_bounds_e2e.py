@@ -222,3 +222,61 @@ def test_a_review_fail_stands_until_the_code_changes_and_a_testers_code_change_r
     assert ignored.startswith("backend-reviewer -> backend review PASS via SubagentStop ignored")
     blocks = decisions(tmp_repo, session_id=sid, event="Stop", decision="block")
     assert [b["hook"] for b in blocks] == ["feedback_loop"] * 6
+
+
+def test_a_check_that_cannot_pass_escalates_and_is_only_reported_in_the_next_session(
+    tmp_repo: Path, isolated_home: Path, claude_bin: Path
+) -> None:
+    # A missing service: the check fails the same way whatever the model changes ($$ differs per run).
+    check = "sh -c 'echo \"FAIL TestOrders (pid $$): dial tcp 127.0.0.1:5432: connection refused\"; exit 1'"
+    config = BACKEND_CONFIG + f"    checks:\n      - {{name: go test, run: {json.dumps(check)}}}\n"
+    install_kit(tmp_repo, config=config + FEEDBACK_OFF, files=FILES)
+    first = Script(
+        main=[
+            spawn("DEV", "backend-developer", "add Hello"),
+            say("Implemented."),
+            spawn("FIXA", "backend-developer", "fix the failing test"),
+            say("Fixed the test, I think."),
+            spawn("FIXB", "backend-developer", "fix the failing test again"),
+            say("Tried another fix."),
+            say("unreachable: the kit must have handed the failure to the user"),
+        ],
+        agents={
+            "DEV": [write_go(tmp_repo, "hello.go"), say("Added Hello.")],
+            "FIXA": [write_go(tmp_repo, "hello.go", "func Hello() {} // a"), say("Changed it.")],
+            "FIXB": [write_go(tmp_repo, "hello.go", "func Hello() {} // b"), say("Changed it again.")],
+        },
+    )
+
+    result = run_ok(tmp_repo, isolated_home, claude_bin, first, timeout=180)
+
+    texts = main_texts(result)
+    assert len(texts) == 6, result.describe()
+    assert 'check "go test" for backend failed (exit 1)' in texts[2] and "connection refused" in texts[4]
+    sid = result.session_id
+    assert [b["hook"] for b in decisions(tmp_repo, session_id=sid, event="Stop", decision="block")] == [
+        "quality_gate"
+    ] * 2
+    [esc] = decisions(tmp_repo, session_id=sid, decision="escalate")
+    assert esc["hook"] == "quality_gate"
+    assert "failed the same way at 3 stops in a row (limits.max_same_check_failures = 3)" in user_notes(
+        result
+    )
+
+    # The next session starts with the failure already there: reported, not blocking.
+    second = Script(
+        main=[
+            spawn("DEV", "backend-developer", "add Bye"),
+            say("Implemented Bye."),
+            say("unreachable: a failure from before the session does not block"),
+        ],
+        agents={"DEV": [write_go(tmp_repo, "bye.go", "func Bye() {}"), say("Added Bye.")]},
+    )
+
+    result = run_ok(tmp_repo, isolated_home, claude_bin, second, timeout=180)
+
+    assert len(main_texts(result)) == 2, result.describe()
+    notes = user_notes(result)
+    assert 'check "go test" for backend failed (exit 1), the same way as before this session changed' in notes
+    assert "so it is reported, not blocking" in notes and "connection refused" in notes
+    assert not decisions(tmp_repo, session_id=result.session_id, event="Stop", decision="block")

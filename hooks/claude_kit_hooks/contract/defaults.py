@@ -130,6 +130,7 @@ DEFAULTS: dict[str, Any] = {
         "max_feedback_iterations": 5,
         "max_consecutive_failures": 3,
         "max_stop_blocks": 6,
+        "max_same_check_failures": 3,
         "loop_similarity_percent": 90,
         "loop_max_iterations": 20,
     },

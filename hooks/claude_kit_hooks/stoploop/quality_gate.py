@@ -3,7 +3,8 @@
 in order from the project root; a failure or a timeout blocks with the output's tail, a missing tool
 only tells the user (a configuration problem is not a test failure). The checks of one Stop share
 the Stop hook's own timeout (stoploop/check_budget.py): a check is cut at what is left of it, and a
-check cut short or not reached blocks with a message that says so, never a silent pass.
+check cut short or not reached blocks with a message that says so, never a silent pass. A failure
+that keeps coming back the same way, or that predates the session, is bounded (stoploop/check_failures.py).
 
 Passes are cached by a sha256 over the domain's files and contents, so an unchanged domain does not
 re-run its checks; failures are never cached, because the fix may be outside the domain's files.
@@ -14,7 +15,7 @@ from __future__ import annotations
 import time
 
 from claude_kit_hooks.contract.layout import CHECK_CACHE
-from claude_kit_hooks.stoploop import processes, session_state
+from claude_kit_hooks.stoploop import check_failures, processes, session_state
 from claude_kit_hooks.stoploop.decision import REASON_CAP, Decision, cap, kill_switch
 from claude_kit_hooks.stoploop.roles import developer
 from claude_kit_hooks.store.jsonfile import read_json, update_json
@@ -67,6 +68,8 @@ def quality_gate(h: Hook, fb: FeedbackState | None) -> Decision | None:
             if res["status"] == "ok":
                 if content is not None:
                     _remember_pass(cache_path, key, content)
+                check_failures.reset(h, key)
+                check_failures.forget_failure(h, key)
                 h.log("quality_gate", "allow", f"{label} passed")
                 continue
             if res["status"] == "missing":
@@ -90,6 +93,19 @@ def quality_gate(h: Hook, fb: FeedbackState | None) -> Decision | None:
                 what = f"timed out after {check['timeout']} s and was killed (with its process group)"
             else:
                 what = f"failed (exit {res['code']})"
+            tail = res["tail"] or "(no output)"
+            seen = check_failures.note_failure(
+                h, fb, key, check_failures.signature(key, res["status"], res["tail"])
+            )
+            if seen.preexisting:
+                msg = (
+                    f"claude-kit quality gate: {label} {what}, the same way as before this session changed "
+                    f"{name} code (an earlier session saw this failure first), so it is reported, not "
+                    f"blocking. Command: `{check['run']}`. Last lines: {tail[-300:]}"
+                )
+                h.tell_user(cap(msg, 1200))
+                h.log("quality_gate", "warn", msg)
+                continue
             dev = developer(cfg, name) or f"{name}-developer"
             command = str(check["run"])
             command = command if len(command) <= 300 else command[:297] + "..."
@@ -104,12 +120,20 @@ def quality_gate(h: Hook, fb: FeedbackState | None) -> Decision | None:
                 f"\n```\n{fix} (domain code: delegate to {dev}), then stop again; the check re-runs "
                 f"when the {name} files change. " + kill_switch("quality_gate")
             )
-            tail = res["tail"] or "(no output)"
             room = max(200, REASON_CAP - len(before) - len(after))
             if len(tail) > room:  # keep the end of the output, where the error usually is
                 tail = "..." + tail[-(room - 3) :]
             reason = before + tail + after
-            return Decision("block", "quality_gate", f"quality:{name}:{check['name']}", cap(reason))
+            dkey = f"quality:{name}:{check['name']}"
+            same = int(cfg["limits"]["max_same_check_failures"])
+            if seen.count >= same:
+                check_failures.reset(h, key)
+                why = (
+                    f"{label} failed the same way at {seen.count} stops in a row "
+                    f"(limits.max_same_check_failures = {same})"
+                )
+                return Decision("escalate", "quality_gate", dkey, cap(reason), why=why)
+            return Decision("block", "quality_gate", dkey, cap(reason))
     return None
 
 
