@@ -47,9 +47,10 @@ def route(h: Hook) -> None:
 
         checks = [spawn_depth, compaction_gate, budget]
     elif h.tool_name in SHELL_TOOLS:
+        from claude_kit_hooks.edit.lock_commands import lock_commands
         from claude_kit_hooks.edit.shell_writes import shell_write_warning
 
-        checks = [shell_write_warning]
+        checks = [lock_commands, shell_write_warning]
     else:
         return
     for check in checks:

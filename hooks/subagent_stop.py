@@ -1,5 +1,6 @@
 # claude-kit: managed, id=hooks/subagent_stop
-"""SubagentStop: record reviewer/tester verdicts and keep reports in the output folder. Fails open."""
+"""SubagentStop: record reviewer/tester verdicts, keep reports in the output folder, and release the
+file locks of an agent that finishes. Fails open."""
 
 from __future__ import annotations
 
@@ -12,12 +13,21 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from claude_kit_hooks.runtime.hook import Hook
+
+
+def _release_locks(h: Hook) -> None:
+    # Last: it runs only when no check sent the agent back, that is when the agent really finishes.
+    from claude_kit_hooks.edit.file_locks import release_on_stop
+
+    release_on_stop(h)
+
 
 def main(root: str | None = None, **io: Any) -> int:
     """Run this event's checks; tests pass `root`, `stdin`, `stdout` and `timing` to run it in-process."""
     return run(
         "SubagentStop",
-        [events.subagent_verdict, events.output_location],
+        [events.subagent_verdict, events.output_location, _release_locks],
         root=root or project_root_of(__file__),
         **io,
     )

@@ -57,7 +57,7 @@ RUNTIME = _kit(
     "decisionlog.redact", "decisionlog.writer",
 )  # fmt: skip
 EDIT = _kit("edit.agent_first", "edit.coordinator", "edit.delegation", "edit.file_locks")
-SHELL_WRITES = _kit("edit.shell_writes", "edit.shell_lexer")
+SHELL_WRITES = _kit("edit.shell_writes", "edit.shell_lexer", "edit.lock_commands")
 SPAWN_DEPTH = _kit("spawn.depth", "spawn.transcripts", "spawn.values")
 SPAWN_GATES = SPAWN_DEPTH | _kit(
     "spawn.budget", "spawn.compaction_gate", "spawn.context_window", "spawn.usage", "transcript.reader"
@@ -80,7 +80,9 @@ LOOP_SUBAGENT_STOP = _kit(
 LOOP_STOP = _kit(
     "stoploop.events", "stoploop.session_state", "stoploop.stop_gate", "stoploop.feedback",
     "stoploop.decision", "stoploop.roles", "stoploop.reports", "stoploop.output_location",
-    "stoploop.processes", "stoploop.quality_gate", "stoploop.completion", "transcript.reader",
+    "stoploop.processes", "stoploop.quality_gate", "stoploop.check_budget", "stoploop.check_failures",
+    "stoploop.completion",
+    "transcript.reader",
 )  # fmt: skip
 # The kit modules each dispatcher may import: the runtime plus what its event's checks need, nothing
 # of the other subsystems (a Stop never loads the edit checks, an edit never loads the Stop loop).
@@ -91,7 +93,7 @@ KIT_MODULES: dict[str, frozenset[str]] = {
     "user_prompt_submit": RUNTIME | SESSION_BRIEFINGS,
     "pre_compact": RUNTIME | SESSION_BRIEFINGS,
     "subagent_start": RUNTIME | SPAWN_DEPTH | _kit("briefings.subagent", "briefings.rules"),
-    "subagent_stop": RUNTIME | LOOP_SUBAGENT_STOP,
+    "subagent_stop": RUNTIME | LOOP_SUBAGENT_STOP | _kit("edit.file_locks"),
     "stop": RUNTIME | LOOP_STOP,
 }
 

@@ -116,24 +116,27 @@ def feature_mark(feature_id: str, status: str, note: str | None) -> None:
 def lock() -> None:
     """File locks for parallel agents: a locked file can only be edited by the agent holding it.
 
+    The holder is one agent instance: in a session, `--agent` is the caller's own agent id (its
+    briefing gives it; `main` for the main thread), and a finished agent's locks are released.
+
     \b
     Examples:
-      claude-kit lock acquire internal/order/service.go --agent backend-developer --ttl 30
+      claude-kit lock acquire internal/order/service.go --agent a1b2c3d4e5f6a7b8c --ttl 30
       claude-kit lock list
-      claude-kit lock release --agent backend-developer
+      claude-kit lock release --agent a1b2c3d4e5f6a7b8c
     """
 
 
 @lock.command("acquire")
 @click.argument("files", nargs=-1, required=True)
-@click.option("--agent", required=True, help="The agent type that will edit them (e.g. backend-developer).")
+@click.option("--agent", required=True, help="The holder: your agent id in a session (main thread: main).")
 @click.option("--ttl", type=click.IntRange(1, 1440), default=60, show_default=True, help="Minutes to expiry.")
 def lock_acquire(files: tuple[str, ...], agent: str, ttl: int) -> None:
     """Lock FILES for AGENT (all or nothing).
 
     \b
     Examples:
-      claude-kit lock acquire internal/order/service.go internal/order/store.go --agent backend-developer
+      claude-kit lock acquire internal/order/service.go internal/order/store.go --agent a1b2c3d4e5f6a7b8c
     """
     from claude_kit import locks
 
@@ -148,8 +151,8 @@ def lock_release(files: tuple[str, ...], agent: str) -> None:
 
     \b
     Examples:
-      claude-kit lock release internal/order/service.go --agent backend-developer
-      claude-kit lock release --agent backend-developer      # everything it holds
+      claude-kit lock release internal/order/service.go --agent a1b2c3d4e5f6a7b8c
+      claude-kit lock release --agent a1b2c3d4e5f6a7b8c      # everything it holds
     """
     from claude_kit import locks
 

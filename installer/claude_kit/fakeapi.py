@@ -25,6 +25,7 @@ from claude_kit.fakeapi_script import (
     Usage,
     agent_call,
     call,
+    from_context,
     say,
     text,
     tool_use,
@@ -34,7 +35,7 @@ from claude_kit.fakeapi_wire import build_message, count_tokens, new_id, sse_eve
 __all__ = [
     "COMPACT_MARK", "COMPACT_TEXT", "DONE_TEXT", "SIDE_TEXT", "SUBAGENT_MARK", "Block", "FakeAnthropicAPI",
     "Kind", "Request", "Script", "Text", "ToolUse", "Turn", "Usage", "agent_call", "build_message", "call",
-    "say", "sse_events", "text", "tool_use",
+    "from_context", "say", "sse_events", "text", "tool_use",
 ]  # fmt: skip
 
 # What an unscripted request gets: the end of a conversation, a side request, a compaction.

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from claude_kit.fakeapi_script import Script, Turn
+from claude_kit.fakeapi_script import Script, Turn, fill_from_context
 
 SUBAGENT_MARK = "cc_is_subagent=true"
 # Real main-thread requests carry a dozen tools (subagents: as many as their definition allows);
@@ -116,6 +116,8 @@ class Conversations:
                 self._steps[conversation] = step + 1
                 turn = turns[step] if step < len(turns) else None
             request = Request(next(self._ids), path, kind, conversation, body, {}, step)
+            if turn is not None and "{{ctx:" in repr(turn):
+                turn = fill_from_context(turn, request.text())
             return request, turn
 
     def _classify(self, body: dict[str, Any]) -> tuple[Kind, str, list[Turn]]:

@@ -6,8 +6,9 @@ Agent call's prompt carries (`agent_call`). Every response is one Turn: text and
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeAlias
 
 
@@ -103,3 +104,37 @@ class Script:
 
     main: list[Turn] = field(default_factory=list)
     agents: dict[str, list[Turn]] = field(default_factory=dict)
+
+
+# `{{ctx:<regex>}}` in a tool call's input: replaced by the regex's first group as found in the text the
+# model was shown (what a model reads from its context, such as its agent id from the kit's briefing).
+_FROM_CONTEXT = re.compile(r"\{\{ctx:(.+?)\}\}")
+
+
+def from_context(pattern: str) -> str:
+    """A placeholder for a tool input: the first group of `pattern` in the model's context."""
+    return "{{ctx:" + pattern + "}}"
+
+
+def fill_from_context(turn: Turn, context: str) -> Turn:
+    """`turn` with every `{{ctx:<regex>}}` placeholder of its tool inputs filled from `context`
+    (left as it is when the regex does not match)."""
+
+    def fill(value: Any) -> Any:
+        if isinstance(value, str):
+
+            def one(m: re.Match[str]) -> str:
+                found = re.search(m.group(1), context)
+                return found.group(1) if found else m.group(0)
+
+            return _FROM_CONTEXT.sub(one, value)
+        if isinstance(value, Mapping):
+            return {k: fill(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [fill(v) for v in value]
+        return value
+
+    blocks: list[Block] = [
+        replace(b, input=fill(b.input)) if isinstance(b, ToolUse) else b for b in turn.blocks
+    ]
+    return replace(turn, blocks=blocks)

@@ -3,9 +3,12 @@
 One JSON file, `<output_dir>/locks/locks.json`, maps a project-relative path to
 `{"agent", "acquired_at", "expires_at"}` (UTC, `YYYY-MM-DDTHH:MM:SSZ`, so the hook compares
 strings). Writers serialise on `locks.json.lock` and replace the file atomically; expired locks
-are ignored everywhere and pruned on every write. The PreToolUse hook
-(hooks/claude_kit_hooks/edit/file_locks.py) denies an Edit/Write/NotebookEdit by any other agent type
-on a locked file.
+are ignored everywhere and pruned on every write. The holder is an agent instance:
+in a session `--agent` is the caller's own agent id (`main` for the main thread), which the
+PreToolUse(Bash) hook enforces (hooks/claude_kit_hooks/edit/lock_commands.py), because this command
+cannot tell who runs it; from the user's terminal any holder may be named and any lock released. The
+PreToolUse hook (hooks/claude_kit_hooks/edit/file_locks.py) denies an Edit/Write/NotebookEdit on a
+locked file by anyone but its holder, and SubagentStop releases a finished agent's locks.
 """
 
 from __future__ import annotations
@@ -92,7 +95,10 @@ class Store:
 
 def _check_agent(agent: str) -> None:
     if not AGENT_RE.match(agent):
-        raise KitError(f"invalid agent name {agent!r}", hint="use the agent type, e.g. backend-developer")
+        raise KitError(
+            f"invalid agent name {agent!r}",
+            hint="in a session: your agent id (your briefing gives it) or main for the main thread",
+        )
 
 
 def acquire(cwd: Path, files: list[str], agent: str, *, ttl_minutes: int = 60) -> int:
@@ -112,9 +118,8 @@ def acquire(cwd: Path, files: list[str], agent: str, *, ttl_minutes: int = 60) -
             click.echo(
                 f"claude-kit: {len(held)} of {len(rels)} file(s) are locked by another agent; "
                 "nothing was locked.\n"
-                "  hint: do not dispatch this task yet: wait for the holder to finish, or split the work "
-                "so the "
-                "files are disjoint; a stale lock: `claude-kit lock release <file> --agent <holder>`",
+                "  hint: wait for the holder to finish (its locks are released then), or report that you "
+                "need these files so the work can be split into disjoint files",
                 err=True,
             )
             return 1
@@ -146,8 +151,8 @@ def release(cwd: Path, files: list[str], agent: str) -> int:
                 click.echo(f"held     {rel}: by {rec['agent']} until {rec['expires_at']}", err=True)
             click.echo(
                 f"claude-kit: {len(others)} file(s) are locked by another agent; nothing was released.\n"
-                "  hint: release them with that agent's name (`--agent <holder>`) once you know it is "
-                "not running",
+                "  hint: a lock is released by its holder, when the holder finishes, when it expires, or "
+                "by the user from a terminal",
                 err=True,
             )
             return 1

@@ -16,11 +16,11 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from claude_kit_hooks.contract.layout import LAUNCHER
+from claude_kit_hooks.contract.layout import KIT_COMMAND_PATTERN, LAUNCHER
 from claude_kit_hooks.contract.records import SettingsEntry
 
 # Recognisable as the kit's: every kit command runs the launcher (older form: without `|| exit 1`).
-KIT_COMMAND_RE = re.compile(r'(^|["\s/])' + re.escape(LAUNCHER) + r'"?\s+([a-z_]+)(\s*\|\|\s*exit 1)?\s*$')
+KIT_COMMAND_RE = re.compile(KIT_COMMAND_PATTERN)
 
 
 def command_for(module: str) -> str:

@@ -167,3 +167,14 @@ def test_request_text_flattens_system_messages_and_tool_results() -> None:
     for fragment in ("You are Claude.", "hello", '"file_path": "/f"', "denied: R", "Stop hook feedback: S"):
         assert fragment in text_seen
     assert api.requests[0].tool_names() == ["Agent", "Bash", "Edit", "Read", "Write"]
+
+
+def test_a_tool_input_can_take_a_value_from_the_models_context() -> None:
+    from claude_kit.fakeapi import from_context
+    from claude_kit.fakeapi_script import fill_from_context
+
+    turn = call("Bash", {"command": f"lock --agent {from_context(r'agent id is `([a-z0-9]+)`')}", "n": [1]})
+    filled = fill_from_context(turn, "claude-kit: Your agent id is `a1b2`: take file locks as yourself")
+    assert filled.blocks[0].input == {"command": "lock --agent a1b2", "n": [1]}  # type: ignore[union-attr]
+    unmatched = fill_from_context(turn, "no id here")
+    assert unmatched.blocks[0].input["command"].endswith("}}")  # type: ignore[union-attr]

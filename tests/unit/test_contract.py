@@ -125,6 +125,15 @@ def test_the_timeout_rule_and_the_stop_timeout() -> None:
     assert defaults.stop_timeout([300, 600]) == 600
 
 
+def test_the_checks_budget_fits_inside_the_stop_hooks_timeout() -> None:
+    # 30 s is left for the gates around the checks, 3 s at least, a quarter in between.
+    assert [defaults.stop_check_budget(t) for t in (1, 4, 12, 60, 130, 600)] == [1, 1, 9, 45, 100, 570]
+    for checks in ([], [30], [100], [300, 600]):
+        rendered = defaults.stop_timeout(checks)
+        assert defaults.stop_check_budget(rendered) < rendered
+        assert defaults.stop_check_budget(rendered) >= min(sum(checks), 570)
+
+
 # -- what the CLI writes for the hooks -------------------------------------------------------------------
 def test_an_install_writes_the_manifest_records(tmp_repo: Path) -> None:
     from claude_kit import lifecycle

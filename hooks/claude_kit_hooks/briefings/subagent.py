@@ -57,6 +57,11 @@ def subagent_context(h: Hook) -> None:
     parts.append(f"Write reports and notes under {output_dir_of(cfg)}/, never in the repository root.")
     if role == "developer":
         parts.append(f"You implement: edit only the {domain} domain's files you were asked to change.")
+    if role not in VERDICT_ROLE and role != "lead":
+        parts.append(
+            f"Your agent id is `{h.agent_id}`: take file locks as yourself, "
+            f"`claude-kit lock acquire <file>... --agent {h.agent_id}`; they are released when you finish."
+        )
     if role in VERDICT_ROLE:
         dom = domain or "<domain>"
         parts.append(

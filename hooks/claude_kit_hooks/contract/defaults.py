@@ -91,6 +91,13 @@ def stop_timeout(check_timeouts: list[int] | None) -> int:
     return max(60, min(HOOK_TIMEOUT_MAX, 30 + sum(check_timeouts)))
 
 
+def stop_check_budget(hook_timeout: int) -> int:
+    """Seconds of the Stop hook's `hook_timeout` its checks may use, all of them together: the rest
+    (a quarter, 3..30 s) is left for the gates around them, so the runtime never kills the gate
+    while a check runs (a killed Stop hook decides nothing, and the stop goes through)."""
+    return max(1, hook_timeout - min(30, max(3, hook_timeout // 4)))
+
+
 DEFAULTS: dict[str, Any] = {
     "output_dir": DEFAULT_OUTPUT_DIR,
     "domains": {},
@@ -128,6 +135,7 @@ DEFAULTS: dict[str, Any] = {
         "max_feedback_iterations": 5,
         "max_consecutive_failures": 3,
         "max_stop_blocks": 6,
+        "max_same_check_failures": 3,
         "loop_similarity_percent": 90,
         "loop_max_iterations": 20,
     },

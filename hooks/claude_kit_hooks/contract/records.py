@@ -77,6 +77,7 @@ class Limits(TypedDict):
     max_feedback_iterations: int
     max_consecutive_failures: int
     max_stop_blocks: int
+    max_same_check_failures: int
     loop_similarity_percent: float
     loop_max_iterations: int
 

@@ -91,6 +91,7 @@ def _context_lines(
         f"- why: {decision.why}",
         f"- limits: max_feedback_iterations {lim['max_feedback_iterations']}, max_consecutive_failures "
         f"{lim['max_consecutive_failures']}, max_stop_blocks {lim['max_stop_blocks']}, "
+        f"max_same_check_failures {lim['max_same_check_failures']}, "
         f"loop_similarity_percent {lim['loop_similarity_percent']}",
     ]
     if fb:

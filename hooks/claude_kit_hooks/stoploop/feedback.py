@@ -204,6 +204,12 @@ def _compose_reason(
         count = len(fail.get("issues") or [])
         listed = listed or (f"{count} issue(s), in the prompt below" if count else summary)
         lines.append(f"The last {fail['agent']} verdict is FAIL: {listed}.")
+        ignored = e.get("ignored_pass")
+        if ignored and ignored.get("fail_seq") == fail.get("seq"):
+            lines.append(
+                f"The later {ignored['agent']} PASS did not clear it: no {name} code changed after the "
+                "FAIL, so the FAIL stands until a fix changes the code."
+            )
     if step["kind"] == "fix" and fail is not None:  # a fix always follows a FAIL
         then_role, then_agent = step["then"]
         who = (

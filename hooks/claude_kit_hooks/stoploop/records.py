@@ -39,9 +39,16 @@ class DomainState(TypedDict, total=False):
     files: list[str]  # the most recent changed files, oldest first
     changes: int
     changed_seq: int  # seq of the last change that reopened the domain
-    verifier_changes: int  # changes made by verifiers (a tester's tests), which reopen nothing
+    verifier_changes: int  # test files changed by verifiers (a tester's tests), which reopen nothing
     phases: dict[str, VerdictRecord]  # role -> verdict since the last change
     last_verdict: DomainVerdict
+    ignored_pass: IgnoredPass  # the latest PASS that a standing FAIL outweighed
+
+
+class IgnoredPass(TypedDict):
+    agent: str
+    seq: int  # when it arrived
+    fail_seq: int  # the FAIL it did not clear
 
 
 class SpawnRecord(TypedDict, total=False):

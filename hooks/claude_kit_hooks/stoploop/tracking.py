@@ -1,6 +1,7 @@
 # claude-kit: managed, id=hooks/claude_kit_hooks/stoploop/tracking
 """PostToolUse Edit|Write|NotebookEdit: record each changed file under its domain (docs/loop.md,
-"Tracking changes"). A change after a PASS reopens the domain; Markdown outside the allowed places is
+"Tracking changes"). A change after a PASS reopens the domain, a verifier's change to production code
+too (only a verifier's test files do not); Markdown outside the allowed places is
 recorded as a report with the agent that wrote it.
 """
 
@@ -37,6 +38,7 @@ def track_modification(h: Hook) -> None:
     if not report and domain is None:
         return
     by_verifier = h.is_subagent and is_verifier(cfg, h.agent_type)
+    test_file = by_verifier and is_test_file(rel)  # a verifier's production change reopens like any other
     reset: list[str] = []
 
     def apply(d: FeedbackState) -> None:
@@ -57,7 +59,7 @@ def track_modification(h: Hook) -> None:
         e["files"].append(rel)
         del e["files"][: -session_state.FILE_CAP]
         e["changes"] += 1
-        if by_verifier:
+        if by_verifier and test_file:
             e["verifier_changes"] += 1  # a tester's tests do not reopen the review they follow
             return
         if any((p or {}).get("verdict") == "PASS" for p in e["phases"].values()):
@@ -73,3 +75,17 @@ def track_modification(h: Hook) -> None:
             f"{rel} changed after {domain} passed a phase: its review/testing must run again",
             file=rel,
         )
+
+
+def is_test_file(rel: str) -> bool:
+    """A test file by the kit's own patterns (contract.defaults.TEST_FILE_RULES), whatever the config
+    exempts: what a tester may write without reopening the review it follows."""
+    from claude_kit_hooks.contract.defaults import TEST_FILE_RULES
+
+    for pattern, hints in TEST_FILE_RULES:
+        if any(hint in rel for hint in hints):
+            import re
+
+            if re.search(pattern, rel):
+                return True
+    return False

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from claude_kit_hooks.contract.records import CompiledConfig
     from claude_kit_hooks.runtime.hook import Hook
     from claude_kit_hooks.runtime.project import Project
-    from claude_kit_hooks.stoploop.records import FeedbackState, SpawnRecord, VerdictRecord
+    from claude_kit_hooks.stoploop.records import DomainVerdict, FeedbackState, SpawnRecord, VerdictRecord
 
 # installer/claude_kit/schemas/verdict.schema.json, embedded (hooks cannot read the package);
 # tests/hooks/stoploop/test_verdict_schema.py asserts both are identical.
@@ -196,7 +196,17 @@ def _record_verdict(
         if target is None:  # test-lead: the block's domain if configured, else the first one still open
             target = json_domain if json_domain in cfg["domains"] else _first_open_domain(h.project, cfg, d)
         target = target or (json_domain if isinstance(json_domain, str) and json_domain else "unknown")
+        standing = _standing_fail(d, target, role) if verdict == "PASS" else None
         d["seq"] += 1
+        if standing is not None:  # verdict shopping: a PASS with no code change since the FAIL
+            e = session_state.domain_entry(d, target)
+            e["ignored_pass"] = {"agent": agent_type, "seq": d["seq"], "fail_seq": standing["seq"]}
+            d["consecutive"][role] += 1  # the FAIL stands: one more attempt that did not clear it
+            if agent_id:
+                d["agents"][agent_id] = {"type": agent_type, "verdict": verdict, "seq": d["seq"]}
+                session_state.bounded(d["agents"], session_state.AGENT_CAP)
+            result.update(domain=target, standing=standing)
+            return
         rec: VerdictRecord = {
             "role": role,
             "agent": agent_type,
@@ -230,6 +240,15 @@ def _record_verdict(
     session_state.update_feedback(h.paths, h.session_id, apply)
     if result.get("duplicate"):
         return
+    standing = result.get("standing")
+    if standing is not None:
+        h.log(
+            "verdicts",
+            "warn",
+            f"{agent_type} -> {result.get('domain')} {role} PASS via {source} ignored: the FAIL by "
+            f"{standing.get('agent')} stands until the {result.get('domain')} code changes after it",
+        )
+        return
     what = problem or summary or "(no summary)"
     note = ("; " + "; ".join(notes)) if notes else ""
     h.log(
@@ -237,6 +256,19 @@ def _record_verdict(
         "allow" if verdict == "PASS" else "warn",
         f"{agent_type} -> {result.get('domain')} {role} {verdict} via {source}: {what}{note}",
     )
+
+
+def _standing_fail(d: FeedbackState, domain: str, role: str) -> DomainVerdict | None:
+    """The valid FAIL of `role` in `domain` that no code change has answered yet: a later PASS does not
+    clear it (a tracked change after it does, and an invalid FAIL is only a missing block)."""
+    changed = int(session_state.domain_entry(d, domain).get("changed_seq", 0))
+    failures: list[DomainVerdict] = d["failures"]
+    for rec in failures[::-1]:
+        if rec.get("domain") == domain and rec.get("role") == role:
+            if rec.get("invalid") or int(rec.get("seq", 0)) <= changed:
+                return None
+            return rec
+    return None
 
 
 def _first_open_domain(project: Project, cfg: CompiledConfig, d: FeedbackState) -> str | None:

@@ -58,6 +58,8 @@ def test_developers_and_other_agents_get_only_the_boundary(kit: Path) -> None:
     other = start(kit, "general-purpose")
 
     assert "edit only the backend domain's files" in dev
+    for text in (dev, other):  # agents that may edit learn their own lock holder id
+        assert "Your agent id is `ab8cdc0b57ef5a522`" in text and "--agent ab8cdc0b57ef5a522`" in text
     assert "claude_kit" not in dev and "claude_kit" not in other
     assert "Do not spawn agents" in other
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from claude_kit_hooks.runtime.answer import render
-from tests.hooks.stoploop.conftest import BACKEND, TWO_DOMAINS, Kit, allowed, blocked, verdict_text
+from tests.hooks.stoploop.conftest import BACKEND, TWO_DOMAINS, Kit, allowed, blocked, limits, verdict_text
 
 
 def test_changed_backend_blocks_until_review_and_testing_pass(kit: Kit) -> None:
@@ -140,3 +140,49 @@ def test_a_long_fail_stays_bounded_and_keeps_the_next_step_and_the_way_out(kit: 
     assert "cancellation_handler_0.go:0 err compared with ==" in reason
     assert 'Then call the Agent tool with subagent_type "backend-reviewer" again (review).' in reason
     assert reason.endswith("hooks: {feedback_loop: {enabled: false}} in .claude/claude-kit.yaml.")
+
+
+def test_a_review_fail_stands_against_a_later_pass_until_the_code_changes(kit: Kit) -> None:
+    kit.install()
+    kit.edit("cmd/main.go")
+    issue = [{"file": "cmd/main.go", "line": 7, "problem": "SQL built with Sprintf"}]
+    kit.verdict("backend-reviewer", verdict_text(verdict="FAIL", issues=issue), agent_id="r1")
+
+    kit.verdict("backend-reviewer", verdict_text(), agent_id="r2")  # another reviewer, no fix in between
+
+    state = kit.state()
+    assert state["domains"]["backend"]["phases"]["review"]["verdict"] == "FAIL"
+    assert state["consecutive"]["review"] == 2  # the shopping attempt counts toward the bound
+    reason = blocked(kit.stop())
+    assert "The last backend-reviewer verdict is FAIL: cmd/main.go:7 SQL built with Sprintf" in reason
+    assert (
+        "The later backend-reviewer PASS did not clear it: no backend code changed after the FAIL" in reason
+    )
+    assert 'Next: call the Agent tool with subagent_type "backend-developer"' in reason
+    [note] = [r for r in kit.decisions(hook="verdicts") if "ignored" in r["reason"]]
+    assert "stands until the backend code changes after it" in note["reason"]
+
+    kit.edit("cmd/main.go", text="package main // fixed\n")
+    kit.verdict("backend-reviewer", verdict_text(), agent_id="r3")
+    assert kit.state()["domains"]["backend"]["phases"]["review"]["verdict"] == "PASS"
+
+
+def test_a_pass_after_an_invalid_fail_counts(kit: Kit) -> None:
+    kit.install()
+    kit.edit("cmd/main.go")
+    kit.verdict("backend-reviewer", "no block at all", agent_id="r1")  # counts as FAIL: missing block
+    kit.verdict("backend-reviewer", verdict_text(), agent_id="r2")
+    assert kit.state()["domains"]["backend"]["phases"]["review"]["verdict"] == "PASS"
+
+
+def test_shopping_for_a_pass_is_bounded_by_the_consecutive_failures(kit: Kit) -> None:
+    kit.install(config=limits(max_consecutive_failures=3))
+    kit.edit("cmd/main.go")
+    kit.verdict("backend-reviewer", verdict_text(verdict="FAIL"), agent_id="r1")
+    kit.verdict("backend-reviewer", verdict_text(), agent_id="r2")
+    kit.verdict("backend-reviewer", verdict_text(), agent_id="r3")
+
+    h = kit.stop()
+    assert h.decision is None  # escalated to the user instead of another block
+    [esc] = kit.decisions(decision="escalate")
+    assert "review failed 3 times in a row" in esc["reason"]

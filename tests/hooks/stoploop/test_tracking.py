@@ -146,3 +146,28 @@ def kit_config_with(extra: str) -> str:
     from tests.hooks.stoploop.conftest import BACKEND
 
     return BACKEND + extra
+
+
+def test_a_testers_change_to_production_code_reopens_the_review(kit: Kit) -> None:
+    kit.install()
+    kit.edit("cmd/main.go")
+    kit.verdict("backend-reviewer", verdict_text())
+
+    kit.edit(
+        "cmd/main.go", text="package main // tester's tweak\n", agent_type="backend-tester", agent_id="t1"
+    )
+
+    backend = kit.state()["domains"]["backend"]
+    assert backend["phases"] == {} and backend["verifier_changes"] == 0
+    assert backend["changed_seq"] == kit.state()["seq"]
+    [note] = kit.decisions(hook="track_modifications")
+    assert "cmd/main.go changed after backend passed a phase" in note["reason"]
+
+
+def test_the_kits_test_file_patterns_decide_what_a_tester_may_write() -> None:
+    from claude_kit_hooks.stoploop.tracking import is_test_file
+
+    tests = ["cmd/main_test.go", "tests/test_app.py", "web/src/a.spec.tsx", "pkg/conftest.py", "e2e/x.go"]
+    code = ["cmd/main.go", "app/testing.py", "src/contest.py", "web/src/spec.ts"]
+    assert [is_test_file(p) for p in tests] == [True] * len(tests)
+    assert [is_test_file(p) for p in code] == [False] * len(code)

@@ -1,0 +1,114 @@
+# claude-kit: managed, id=hooks/claude_kit_hooks/stoploop/check_failures
+"""Bounds on a quality-gate check that keeps failing (docs/enforcement-loop.md): a failure is known by
+its signature (the check and its output's tail with numbers and hex ids blanked out, so timings, line
+numbers and temp names do not make a new failure).
+
+- The same failure at `limits.max_same_check_failures` Stops in a row of one session escalates to the
+  user, even when the model changes code between them (the runtime's own cap never fires then).
+- A failure the kit recorded before this session started changing code (an earlier session's Stop
+  saw the same signature first) was there at the session's starting point: it is reported to the
+  user, and does not block.
+
+Per session: state/<session>/quality.json `{check key: {"sig", "count"}}`; across sessions: the check
+cache (cache/checks.json) keeps `fail\\0<check key>: {"sig", "since"}`, the first time a signature was
+seen.
+"""
+
+from __future__ import annotations
+
+import time
+
+from claude_kit_hooks.contract.layout import CHECK_CACHE
+from claude_kit_hooks.stoploop import session_state
+from claude_kit_hooks.store.jsonfile import read_json, update_json
+
+TYPE_CHECKING = False  # typing costs ~14 ms at a hook's start-up; mypy still reads the branch
+if TYPE_CHECKING:
+    from typing import Any
+
+    from claude_kit_hooks.runtime.hook import Hook
+    from claude_kit_hooks.stoploop.records import FeedbackState
+
+CACHE_CAP = 500
+
+
+def signature(key: str, status: str, tail: str) -> str:
+    import hashlib
+    import re
+
+    text = re.sub(r"[0-9a-f]{8,}", "#", tail.lower())
+    text = re.sub(r"[0-9]+", "0", text)
+    return hashlib.sha256(f"{key}\0{status}\0{text}".encode("utf-8", "replace")).hexdigest()[:16]
+
+
+class Seen:
+    """What the kit knows of one failure: how many Stops in a row had it, and whether it predates the
+    session's changes."""
+
+    __slots__ = ("count", "preexisting")
+
+    def __init__(self, count: int, preexisting: bool) -> None:
+        self.count = count
+        self.preexisting = preexisting
+
+
+def note_failure(h: Hook, fb: FeedbackState, key: str, sig: str) -> Seen:
+    """Record one failing run of check `key` with signature `sig`."""
+    count = 1
+
+    def bump(d: dict[str, Any]) -> None:
+        nonlocal count
+        rec = d.get(key)
+        count = int(rec.get("count", 0)) + 1 if isinstance(rec, dict) and rec.get("sig") == sig else 1
+        d[key] = {"sig": sig, "count": count}
+
+    session_state.update(h.paths, h.session_id, "quality", bump)
+    cache_path = h.paths.abs(CHECK_CACHE)
+    fail_key = f"fail\0{key}"
+    known = (read_json(cache_path, {}) or {}).get(fail_key)
+    since = known.get("since") if isinstance(known, dict) and known.get("sig") == sig else None
+    started = float(fb.get("created") or time.time())
+    if since is None:
+
+        def remember(data: Any) -> dict[str, Any]:
+            d: dict[str, Any] = data if isinstance(data, dict) else {}
+            d.pop(fail_key, None)
+            d[fail_key] = {"sig": sig, "since": time.time()}
+            session_state.bounded(d, CACHE_CAP)
+            return d
+
+        import contextlib
+
+        with contextlib.suppress(OSError):
+            update_json(cache_path, remember)
+    return Seen(count, isinstance(since, (int, float)) and since < started)
+
+
+def reset(h: Hook, key: str) -> None:
+    """The check passed, or its failure was handed to the user: the count starts again."""
+    state = session_state.read(h.paths, h.session_id, "quality")
+    if not state or key not in state:
+        return
+
+    def drop(d: dict[str, Any]) -> None:
+        d.pop(key, None)
+
+    session_state.update(h.paths, h.session_id, "quality", drop)
+
+
+def forget_failure(h: Hook, key: str) -> None:
+    """The check passed: a later failure with the same output is new, not one from before."""
+    cache_path = h.paths.abs(CHECK_CACHE)
+    fail_key = f"fail\0{key}"
+    if fail_key not in (read_json(cache_path, {}) or {}):
+        return
+
+    def drop(data: Any) -> dict[str, Any]:
+        d: dict[str, Any] = data if isinstance(data, dict) else {}
+        d.pop(fail_key, None)
+        return d
+
+    import contextlib
+
+    with contextlib.suppress(OSError):
+        update_json(cache_path, drop)
