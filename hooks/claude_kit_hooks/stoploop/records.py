@@ -35,6 +35,15 @@ class DomainVerdict(VerdictRecord):
     domain: str
 
 
+class FoundChange(TypedDict):
+    """A domain file found changed in the working tree outside Edit/Write (working_tree)."""
+
+    file: str
+    by: str  # who was stopping when it was found
+    seq: int
+    ts: float
+
+
 class DomainState(TypedDict, total=False):
     files: list[str]  # the most recent changed files, oldest first
     changes: int
@@ -42,6 +51,7 @@ class DomainState(TypedDict, total=False):
     verifier_changes: int  # changes made by verifiers (a tester's tests), which reopen nothing
     phases: dict[str, VerdictRecord]  # role -> verdict since the last change
     last_verdict: DomainVerdict
+    found: list[FoundChange]  # changes found in the working tree, not made by Edit/Write
 
 
 class SpawnRecord(TypedDict, total=False):
