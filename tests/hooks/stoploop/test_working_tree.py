@@ -171,3 +171,23 @@ def test_switched_off_with_track_modifications(kit: Kit) -> None:
     kit.install(config=BACKEND + "hooks:\n  track_modifications: {enabled: false}\n")
     kit.call(events.record_baseline, "SessionStart", source="startup")
     assert kit.state("baseline") == {}
+
+
+def test_a_shell_change_runs_the_domains_checks_at_stop(kit: Kit) -> None:
+    checks = (
+        "    checks:\n"
+        "      - {name: vet,\n"
+        "         run: \"sh -c 'grep -q BROKEN cmd/api/main.go && echo vet: BROKEN && exit 1 || true'\"}\n"
+        "hooks:\n  feedback_loop: {enabled: false}\n"
+    )
+    kit.install(config=BACKEND + checks, files={"cmd/api/main.go": GO})
+    _git(kit.repo, "add", "-A")
+    _git(kit.repo, "commit", "-qm", "base")
+    kit.call(events.record_baseline, "SessionStart", source="startup")
+    assert kit.stop().decision is None  # nothing changed: no check runs
+
+    kit.write("cmd/api/main.go", GO + "// BROKEN\n")  # e.g. `echo '// BROKEN' >> cmd/api/main.go`
+
+    reason = blocked(kit.stop())
+    assert 'claude-kit quality gate: check "vet" for backend failed (exit 1)' in reason
+    assert "vet: BROKEN" in reason
