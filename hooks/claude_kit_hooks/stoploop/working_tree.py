@@ -9,11 +9,12 @@ generators change files without any hook seeing which. So:
   domain file that is already dirty (`git status`), so the user's own unfinished work is not the
   session's change. A session without one gets it at its first scan (changes before then are unseen).
 - PostToolUse Edit|Write|NotebookEdit notes the fingerprint the tracked tool left (worktree.json).
-- SubagentStop and the main thread's Stop scan: one `git status` (plus one `git diff --name-only`
-  when HEAD moved); a domain file whose content differs from what was last seen (or from the
-  baseline) changed outside the tracked tools. It is recorded under its domain like a tracked
-  change (it reopens review and testing and feeds the quality gate), with who was found to change it
-  and which agent should have: found_note words it for the feedback loop's message.
+- SubagentStop and the main thread's Stop scan: one `git status` limited to pathspecs made from the
+  domains' globs (plus one `git diff --name-only` when HEAD moved); a domain file whose content
+  differs from what was last seen (or from the baseline) changed outside the tracked tools. It is
+  recorded under its domain like a tracked change (it reopens review and testing and feeds the
+  quality gate), with who was found to change it and which agent should have: found_note words it
+  for the feedback loop's message.
 
 Fingerprints are a sha256 of the content (files over 4 MiB: size and mtime). `git --no-optional-locks`
 never takes the index lock a running `git commit` needs. No git, no scan.
@@ -60,10 +61,10 @@ def fingerprint(path: str) -> str:
         return GONE
 
 
-def git_status(root: str, timeout: float = 60) -> tuple[str, set[str]] | None:
-    """(HEAD or "" before the first commit, paths git shows as changed or untracked); None without git
-    (or when git fails or takes longer than `timeout` seconds)."""
-    out = processes.git(root, [*_STATUS, "--", "."], timeout=timeout)
+def git_status(root: str, timeout: float = 60, specs: list[str] | None = None) -> tuple[str, set[str]] | None:
+    """(HEAD or "" before the first commit, paths git shows as changed or untracked, limited to the
+    pathspecs `specs`); None without git (or when git fails or takes longer than `timeout` seconds)."""
+    out = processes.git(root, [*_STATUS, "--", *(specs or ["."])], timeout=timeout)
     if out is None:
         return None
     prefix = _prefix(root)
@@ -107,8 +108,52 @@ def _prefix(root: str) -> str:
         folder = parent
 
 
-def _committed(root: str, base: str, head: str) -> set[str]:
-    args = ["--no-optional-locks", "diff", "--name-only", "--relative", "-z", base, head]
+def pathspecs(cfg: CompiledConfig) -> list[str]:
+    """git pathspecs that cover every domain's globs (a superset: domain_of decides), so git looks
+    only where a domain can be: `backend/**` skips the rest of the tree, `**/*.go` lstat()s only Go
+    files. ["."] when a glob has no git equivalent."""
+    out: list[str] = []
+    for rule in cfg["domain_rules"]:
+        glob = rule[2] if len(rule) > 2 else None
+        if not isinstance(glob, str) or not glob.strip():
+            return ["."]
+        pat = glob.strip()
+        anchored = pat.startswith(("./", "/"))
+        pat = pat[2:] if pat.startswith("./") else pat.lstrip("/")
+        if not anchored and "/" not in pat.rstrip("/"):
+            pat = "**/" + pat  # the kit's `*.go` is at any depth, git's only at the top
+        if pat.endswith("/"):
+            pat += "**"
+        alts = _braces(pat)
+        if not alts or any(_bad_stars(a) for a in alts):
+            return ["."]
+        out += [":(glob)" + a for a in alts]
+    return sorted(set(out)) if 0 < len(set(out)) <= 64 else ["."]
+
+
+def _braces(pat: str, budget: int = 64) -> list[str]:
+    """`{a,b}` alternatives expanded ([] past `budget` patterns or with unbalanced braces)."""
+    i = pat.find("{")
+    if i < 0:
+        return [pat] if "}" not in pat else []
+    j = pat.find("}", i)
+    if j < 0:
+        return []
+    out: list[str] = []
+    for alt in pat[i + 1 : j].split(","):
+        out += _braces(pat[:i] + alt + pat[j + 1 :], budget)
+        if len(out) > budget:
+            return []
+    return out
+
+
+def _bad_stars(pat: str) -> bool:
+    """`**` that git's glob magic does not read as 'any directories' (only `**/`, `/**/`, `/**`)."""
+    return any("**" in part and part != "**" for part in pat.split("/"))
+
+
+def _committed(root: str, base: str, head: str, specs: list[str]) -> set[str]:
+    args = ["--no-optional-locks", "diff", "--name-only", "--relative", "-z", base, head, "--", *specs]
     out = processes.git(root, args, timeout=60)
     return {p for p in (out or b"").decode("utf-8", "surrogateescape").split("\0") if p}
 
@@ -136,11 +181,11 @@ def record_baseline(h: Hook) -> None:
 
 
 def take_baseline(h: Hook, timeout: float = 60) -> dict[str, Any] | None:
-    status = git_status(h.project.root, timeout)
+    cfg = h.config
+    status = git_status(h.project.root, timeout, pathspecs(cfg))
     if status is None:
         return None
     head, paths = status
-    cfg = h.config
     dirty: dict[str, str] = {}
     for rel in sorted(paths):
         if len(dirty) >= DIRTY_CAP:
@@ -186,15 +231,16 @@ def scan(h: Hook) -> dict[str, list[str]]:
                 "no baseline from SessionStart: taken now; earlier changes unseen",
             )
         return {}
-    status = git_status(h.project.root)
+    cfg = h.config
+    specs = pathspecs(cfg)
+    status = git_status(h.project.root, specs=specs)
     if status is None:
         return {}
     head, now_dirty = status
     differs = set(now_dirty)
     if base.get("head") and head and head != base["head"]:
-        differs |= _committed(h.project.root, str(base["head"]), head)
+        differs |= _committed(h.project.root, str(base["head"]), head, specs)
     base_dirty: dict[str, str] = base.get("dirty") or {}
-    cfg = h.config
     found: dict[str, list[str]] = {}
 
     def apply(seen: dict[str, Any]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -52,6 +53,18 @@ def test_a_project_below_the_repositorys_top_sees_its_own_paths(tmp_path: Path) 
     status = working_tree.git_status(str(top / "svc"))
 
     assert status is not None and status[1] == {"cmd/a.go"}
+
+
+def test_pathspecs_cover_the_domain_globs_or_everything() -> None:
+    def cfg(*globs: str) -> Any:
+        return {"domain_rules": [["d", "", g, []] for g in globs]}
+
+    assert working_tree.pathspecs(cfg("**/*.go", "ui/**", "*.{ts,tsx}", "/Makefile")) == [
+        ":(glob)**/*.go", ":(glob)**/*.ts", ":(glob)**/*.tsx", ":(glob)Makefile", ":(glob)ui/**",
+    ]  # fmt: skip
+    assert working_tree.pathspecs(cfg("src/**x/*.go")) == ["."]  # no git equivalent
+    assert working_tree.pathspecs({"domain_rules": [["d", "^x$"]]}) == ["."]  # compiled before globs
+    assert working_tree.pathspecs(cfg("a{b")) == ["."]
 
 
 def test_no_git_means_no_status(tmp_path: Path) -> None:
