@@ -12,7 +12,10 @@ it, interleaved rounds, median of N:
   SubagentStop    a developer stops, nothing changed (one `git status` now)
   Stop            the main thread stops, nothing changed (one `git status` now)
 
-Usage: python bench/bench_shell.py [--files 100000] [--runs 15] [--baseline REV]
+--glob sets the backend domain's glob (default `**/*.go`; `internal/**` shows what a directory domain
+saves: git then looks only under it).
+
+Usage: python bench/bench_shell.py [--files 100000] [--runs 15] [--baseline REV] [--glob GLOB]
 """
 
 from __future__ import annotations
@@ -25,7 +28,16 @@ import tempfile
 import uuid
 from pathlib import Path
 
-from _common import baseline_repo, hook_env, interleaved, make_repo, median_ms, settings_command, timed
+from _common import (
+    GO_CONFIG,
+    baseline_repo,
+    hook_env,
+    interleaved,
+    make_repo,
+    median_ms,
+    settings_command,
+    timed,
+)
 
 CASES = ("Bash: read", "Bash: sed -i", "Bash: ls", "SessionStart", "SubagentStop", "Stop")
 EVENTS = {  # case -> (settings event, dispatcher)
@@ -83,12 +95,14 @@ def main() -> int:
     parser.add_argument("--files", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--baseline", metavar="REV", help="also time the hooks of this git revision")
+    parser.add_argument("--glob", default="**/*.go", help="the backend domain's glob")
     args = parser.parse_args()
     names = files(args.files)
+    config = GO_CONFIG.replace("**/*.go", args.glob)
     with tempfile.TemporaryDirectory(prefix="ck-bench-") as tmp, tempfile.TemporaryDirectory() as old_tmp:
-        repos = {"now": make_repo(Path(tmp), names)}
+        repos = {"now": make_repo(Path(tmp), names, config)}
         if args.baseline:
-            repos[args.baseline] = baseline_repo(Path(old_tmp), args.baseline, names)
+            repos[args.baseline] = baseline_repo(Path(old_tmp), args.baseline, names, config)
         runs = {label: setup(repo) for label, repo in repos.items()}
         keys = [(label, case) for label in runs for case in CASES]
         for label, case in keys:  # warm-up: bytecode caches, page cache, git's index
@@ -100,8 +114,8 @@ def main() -> int:
             argv, env = runs[label][case]
             samples[(label, case)].append(timed(argv, env, payload(repos[label], case, "bench")))
         med = {k: median_ms(v) for k, v in samples.items()}
-    print(f"{args.files:,} files ({len([n for n in names if n.endswith('.go')]):,} in the backend domain), "
-          f"committed; median of {args.runs} interleaved runs")  # fmt: skip
+    print(f"{args.files:,} files ({len([n for n in names if n.endswith('.go')]):,} Go files), committed; "
+          f"backend domain `{args.glob}`; median of {args.runs} interleaved runs")  # fmt: skip
     head = f"  {'case':<14} {'now':>9}"
     head += f" {args.baseline:>12} {'ratio':>7}" if args.baseline else ""
     print(head)
