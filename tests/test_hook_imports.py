@@ -70,7 +70,7 @@ SESSION_BRIEFINGS = _kit("briefings.session", "briefings.rules", "briefings.stat
 # The Stop loop's modules as each event uses them (stoploop/events.py routes the events).
 LOOP_TRACKING = _kit(
     "stoploop.events", "stoploop.session_state", "stoploop.tracking", "stoploop.verdicts", "stoploop.reports",
-    "stoploop.processes", "stoploop.roles", "stoploop.working_tree",
+    "stoploop.processes", "stoploop.roles", "stoploop.working_tree", "edit.delegation",
 )  # fmt: skip
 LOOP_SUBAGENT_STOP = _kit(
     "stoploop.events", "stoploop.session_state", "stoploop.verdicts", "stoploop.reports",

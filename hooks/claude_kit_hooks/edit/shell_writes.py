@@ -330,14 +330,13 @@ def shell_write_warning(h: Hook) -> None:
     given = h.payload.get("cwd")
     cwd = given if isinstance(given, str) and os.path.isabs(given) else h.project.root
     found = _domain_writes(h, command, cwd, need_developer=role is None)
+    if role is None and h.agent_type:  # `claude --agent <developer>`: its own domain is its to change
+        found = {d: v for d, v in found.items() if v[0] != h.agent_type}
     if not found:
         return
     domain, (dev, files) = next(iter(found.items()))
     listed = "; ".join(_listed(d, fs) for d, (_dev, fs) in found.items())
     if role is None:
-        if h.agent_type and h.agent_type == dev:
-            h.allow("shell_write_warning", f"the main thread runs as {dev} (--agent)", file=files[0][0])
-            return
         head = (
             f"claude-kit: this command writes {listed}. The main thread coordinates; {dev} makes "
             f"{domain} changes, so this command was not run. Don't retry it here or another way: "

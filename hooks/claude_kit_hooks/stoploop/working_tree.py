@@ -209,6 +209,11 @@ def note_tool_edit(h: Hook) -> None:
     rel = h.edit_relpath()
     if rel is None or domain_of(h.project, h.config, rel) is None:
         return
+    if h.is_subagent:
+        from claude_kit_hooks.edit.delegation import read_only_role
+
+        if read_only_role(h.config, h.agent_type):
+            return  # a reviewer's or lead's edit stays unseen: its stop finds it and reopens the review
     fp = fingerprint(h.project.abspath(rel))
 
     def apply(d: dict[str, Any]) -> None:

@@ -263,3 +263,8 @@ def test_secrets_in_the_command_are_not_logged(repo: Path) -> None:
     assert "cmd/api/main.go (>)" in run_hook(repo, "pre_tool_use", payload).reason
     [rec] = log_records(repo, tool_use_id=payload["tool_use_id"])
     assert "abcdefghijklmnop1234" not in rec["command"] and "[REDACTED]" in rec["command"]
+
+
+def test_a_main_thread_running_as_the_developer_may_write_its_domain(repo: Path) -> None:
+    payload = _bash(repo, "sed -i s/a/b/ cmd/api/main.go", agent_type="backend-developer")
+    assert run_hook(repo, "pre_tool_use", payload).stdout == ""

@@ -143,6 +143,21 @@ def test_a_reviewer_changing_code_through_bash_reopens_its_own_pass(committed: K
     assert "when backend-reviewer stopped): cmd/api/main.go. backend-developer should have made" in reason
 
 
+def test_a_reviewers_own_edit_is_found_at_its_stop_and_reopens_its_review(committed: Kit) -> None:
+    committed.edit("cmd/api/main.go", text=GO + "// dev\n")
+    committed.verdict("backend-reviewer", verdict_text("review"), agent_id="r1")
+    committed.edit("cmd/api/main.go", text=GO + "// reviewer\n", agent_type="backend-reviewer", agent_id="r1")
+    committed.call(
+        events.scan_working_tree, "SubagentStop", agent_type="backend-reviewer", agent_id="r1",
+        last_assistant_message="done",
+    )  # fmt: skip
+
+    reason = blocked(committed.stop())
+
+    assert 'subagent_type "backend-reviewer"' in reason
+    assert "when backend-reviewer stopped): cmd/api/main.go" in reason
+
+
 def test_a_testers_test_files_reopen_nothing(committed: Kit) -> None:
     committed.edit("cmd/api/main.go", text=GO + "// edit\n")
     committed.verdict("backend-reviewer", verdict_text("review"))
