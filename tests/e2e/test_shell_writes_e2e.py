@@ -179,3 +179,39 @@ def test_a_reviewer_cannot_fix_code_through_bash_and_what_it_slips_through_reope
     sid = result.session_id
     denied: list[dict[str, Any]] = decisions(tmp_repo, session_id=sid, hook="shell_write_warning")
     assert [(d["decision"], d["agent_type"]) for d in denied] == [("deny", "backend-reviewer")]
+
+
+def test_a_shell_change_runs_the_domains_checks_at_stop(
+    tmp_repo: Path, isolated_home: Path, claude_bin: Path
+) -> None:
+    config = BACKEND_CONFIG + (
+        "    checks:\n"
+        "      - {name: vet,\n"
+        "         run: \"sh -c 'grep -q BROKEN cmd/api/main.go && echo vet: BROKEN && exit 1 || true'\"}\n"
+        "hooks:\n  feedback_loop: {enabled: false}\n"
+    )
+    files = {
+        **FILES,
+        "tools/gen.py": "open('cmd/api/main.go', 'a').write('// BROKEN\\n')\n",
+        "tools/fix.py": (
+            "p = 'cmd/api/main.go'\nt = open(p).read()\nopen(p, 'w').write(t.replace('BROKEN', 'ok'))\n"
+        ),
+    }
+    install_kit(tmp_repo, config=config, files=files)
+    script = Script(
+        main=[
+            call("Bash", {"command": "python3 tools/gen.py"}),
+            say("Generated."),
+            call("Bash", {"command": "python3 tools/fix.py"}),
+            say("Fixed."),
+        ]
+    )
+
+    result = run(tmp_repo, isolated_home, claude_bin, script)
+
+    assert 'claude-kit quality gate: check "vet" for backend failed (exit 1)' in texts(result)[2]
+    assert "vet: BROKEN" in texts(result)[2]
+    sid = result.session_id
+    blocks = decisions(tmp_repo, session_id=sid, event="Stop", decision="block")
+    assert [b["hook"] for b in blocks] == ["quality_gate"]
+    assert (tmp_repo / "cmd/api/main.go").read_text().endswith("// ok\n")
