@@ -36,7 +36,9 @@ def make_repo(base: Path, files: Iterable[str] = ("cmd/api/main.go",), config: s
     return repo
 
 
-def baseline_repo(base: Path, rev: str, files: Iterable[str] = ("cmd/api/main.go",)) -> Path:
+def baseline_repo(
+    base: Path, rev: str, files: Iterable[str] = ("cmd/api/main.go",), config: str = GO_CONFIG
+) -> Path:
     """`<base>/repo`, installed like make_repo, with its hook files replaced by those of git revision
     `rev` of this checkout: the same config and wiring, an older hook implementation, for side-by-side
     runs. The compiled config and the launcher's interpreter cache are kept; the compiled rules lose
@@ -44,7 +46,7 @@ def baseline_repo(base: Path, rev: str, files: Iterable[str] = ("cmd/api/main.go
     import shutil
     import tarfile
 
-    repo = make_repo(base, files)
+    repo = make_repo(base, files, config)
     hooks = repo / ".claude/hooks"
     source = Path(__file__).resolve().parents[1]
     archive = subprocess.run(

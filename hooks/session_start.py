@@ -1,9 +1,10 @@
 # claude-kit: managed, id=hooks/session_start
-"""SessionStart: tell a new, resumed, cleared or compacted session what the kit enforces here,
+"""SessionStart: record the working tree the session starts from (so changes made outside Edit/Write
+are found at Stop), and tell a new, resumed, cleared or compacted session what the kit enforces here,
 and what is in progress (active feature and phase, open feedback loop, armed completion loop).
 
-Fails open: a broken context line must never stop a session from starting. Reads state only:
-it never deletes another session's state (old state is cleaned up by age elsewhere).
+Fails open: a broken context line must never stop a session from starting. Writes only the new
+session's baseline: it never deletes another session's state (old state is cleaned up by age elsewhere).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import sys
 
 from claude_kit_hooks.briefings import session
 from claude_kit_hooks.runtime.entry import project_root_of, run
+from claude_kit_hooks.stoploop import events
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -20,7 +22,12 @@ if TYPE_CHECKING:
 
 def main(root: str | None = None, **io: Any) -> int:
     """Run this event's checks; tests pass `root`, `stdin`, `stdout` and `timing` to run it in-process."""
-    return run("SessionStart", [session.session_context], root=root or project_root_of(__file__), **io)
+    return run(
+        "SessionStart",
+        [events.record_baseline, session.session_context],
+        root=root or project_root_of(__file__),
+        **io,
+    )
 
 
 if __name__ == "__main__":

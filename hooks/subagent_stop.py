@@ -27,7 +27,7 @@ def main(root: str | None = None, **io: Any) -> int:
     """Run this event's checks; tests pass `root`, `stdin`, `stdout` and `timing` to run it in-process."""
     return run(
         "SubagentStop",
-        [events.subagent_verdict, events.output_location, _release_locks],
+        [events.subagent_verdict, events.scan_working_tree, events.output_location, _release_locks],
         root=root or project_root_of(__file__),
         **io,
     )

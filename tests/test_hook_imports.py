@@ -57,7 +57,7 @@ RUNTIME = _kit(
     "decisionlog.redact", "decisionlog.writer",
 )  # fmt: skip
 EDIT = _kit("edit.agent_first", "edit.coordinator", "edit.delegation", "edit.file_locks")
-SHELL_WRITES = _kit("edit.shell_writes", "edit.shell_lexer", "edit.lock_commands")
+SHELL_WRITES = _kit("edit.shell_writes", "edit.shell_lexer", "edit.shell_programs", "edit.lock_commands")
 SPAWN_DEPTH = _kit("spawn.depth", "spawn.transcripts", "spawn.values")
 SPAWN_GATES = SPAWN_DEPTH | _kit(
     "spawn.budget", "spawn.compaction_gate", "spawn.context_window", "spawn.usage", "transcript.reader"
@@ -70,26 +70,25 @@ SESSION_BRIEFINGS = _kit("briefings.session", "briefings.rules", "briefings.stat
 # The Stop loop's modules as each event uses them (stoploop/events.py routes the events).
 LOOP_TRACKING = _kit(
     "stoploop.events", "stoploop.session_state", "stoploop.tracking", "stoploop.verdicts", "stoploop.reports",
-    "stoploop.processes", "stoploop.roles",
+    "stoploop.processes", "stoploop.roles", "stoploop.working_tree", "edit.delegation",
 )  # fmt: skip
 LOOP_SUBAGENT_STOP = _kit(
     "stoploop.events", "stoploop.session_state", "stoploop.verdicts", "stoploop.reports",
     "stoploop.output_location", "stoploop.processes", "stoploop.decision", "stoploop.roles",
-    "transcript.reader",
+    "transcript.reader", "stoploop.working_tree", "edit.delegation",
 )  # fmt: skip
 LOOP_STOP = _kit(
     "stoploop.events", "stoploop.session_state", "stoploop.stop_gate", "stoploop.feedback",
     "stoploop.decision", "stoploop.roles", "stoploop.reports", "stoploop.output_location",
     "stoploop.processes", "stoploop.quality_gate", "stoploop.check_budget", "stoploop.check_failures",
-    "stoploop.completion",
-    "transcript.reader",
+    "stoploop.completion", "transcript.reader", "stoploop.working_tree", "edit.delegation",
 )  # fmt: skip
 # The kit modules each dispatcher may import: the runtime plus what its event's checks need, nothing
 # of the other subsystems (a Stop never loads the edit checks, an edit never loads the Stop loop).
 KIT_MODULES: dict[str, frozenset[str]] = {
     "pre_tool_use": RUNTIME | EDIT | SHELL_WRITES | SPAWN_GATES,
     "post_tool_use": RUNTIME | SPAWN_DEPTH | _kit("spawn.usage") | LOOP_TRACKING,
-    "session_start": RUNTIME | SESSION_BRIEFINGS,
+    "session_start": RUNTIME | SESSION_BRIEFINGS | _kit("stoploop.working_tree", "stoploop.processes"),
     "user_prompt_submit": RUNTIME | SESSION_BRIEFINGS,
     "pre_compact": RUNTIME | SESSION_BRIEFINGS,
     "subagent_start": RUNTIME | SPAWN_DEPTH | _kit("briefings.subagent", "briefings.rules"),

@@ -66,9 +66,11 @@ EXPLANATIONS: dict[str, Explanation] = {
         "--status complete`) or orchestration.coordinator_mode is false.",
     ),
     "shell_write_warning": Explanation(
-        "A main-thread shell command wrote a domain's files (sed -i, redirection, tee, cp/mv ...). "
-        "This is only a warning; the command ran.",
-        "Delegate changes to domain files to the developer agent named in the warning.",
+        "A shell command plainly writes a domain's files (sed -i, redirection, tee, cp/mv, gofmt -w, "
+        "git checkout -- ...) from the main thread, or from a read-only role (reviewer, lead, "
+        "test-lead, Explore, Plan). The command was not run.",
+        "Delegate the change to the developer agent named in the reason (it shows the exact Agent "
+        "call); a read-only role puts the change in its findings instead.",
     ),
     "file_locks": Explanation(
         "Another agent holds a lock on this file (parallel developers must not edit the same file).",

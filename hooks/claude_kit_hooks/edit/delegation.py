@@ -2,7 +2,8 @@
 """Who should make a change to a domain's file, and how the edit checks say so.
 
 agent_first, coordinator_no_edit and shell_write_warning all end the same way: name the domain's
-developer agent and give the one-step spawn call, so these words are written once.
+developer agent and give the one-step spawn call, so these words are written once. read_only_role
+says which agents only read (shell_write_warning denies their writes, working_tree reopens them).
 """
 
 from __future__ import annotations
@@ -53,3 +54,20 @@ def editors_of(cfg: CompiledConfig, domain: str) -> list[str]:
     """The agents besides the developer that may edit the domain's files (`domains.<d>.editors`)."""
     dom = cfg["domains"].get(domain)
     return dom.get("editors", []) if dom else []
+
+
+READ_ONLY_BUILTINS = ("Explore", "Plan")  # the runtime's own agents that only read
+
+
+def read_only_role(cfg: CompiledConfig, agent_type: str | None) -> str | None:
+    """The role of an agent that must not change code, as messages name it ('backend reviewer',
+    'test-lead', 'Explore'); None for developers, testers and agents the config does not name."""
+    if not agent_type:
+        return None
+    if agent_type in READ_ONLY_BUILTINS or agent_type == cfg["test_lead"]:
+        return agent_type
+    for name, dom in cfg["domains"].items():
+        for role in ("reviewer", "lead"):
+            if dom["agents"].get(role) == agent_type:
+                return f"{name} {role}"
+    return None

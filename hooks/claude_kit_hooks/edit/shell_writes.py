@@ -1,18 +1,26 @@
 # claude-kit: managed, id=hooks/claude_kit_hooks/edit/shell_writes
 """shell_write_warning (PreToolUse on Bash/PowerShell): a main-thread command that plainly writes a
-domain's file gets a warning (additionalContext) naming the developer agent, never a deny.
+domain's file is denied like an Edit, with the developer agent's spawn call; so is a read-only role's
+(reviewer, lead, test-lead, Explore, Plan) command that writes a domain file.
 
-A shell command can write files in too many ways to block reliably, so this only warns about the plain
-ones: this module knows which files `sed -i`, `perl -i`, redirections, `tee`, `cp`/`mv`/`install`,
-`dd`, `truncate` and PowerShell's content cmdlets write (shell_lexer splits the command). Paths
-outside the project root are ignored, as in agent_first. docs/enforcement.md lists what is caught.
+A shell command can write files in too many ways to recognise them all, so this denies the plain ones
+(shell_lexer splits the command, this module and shell_programs know which files each form writes);
+whatever else changes a domain file is found in the working tree at Stop (stoploop.working_tree) and
+sent to review. Paths outside the project root are ignored, as in agent_first. docs/enforcement.md
+lists what is caught.
 """
 
 from __future__ import annotations
 
 import os
 
-from claude_kit_hooks.edit.delegation import developer_for, off_switch, short_path, spawn_call
+from claude_kit_hooks.edit.delegation import (
+    developer_for,
+    off_switch,
+    read_only_role,
+    short_path,
+    spawn_call,
+)
 from claude_kit_hooks.edit.shell_lexer import lex, simple_commands, strip_wrappers
 
 TYPE_CHECKING = False  # typing costs ~14 ms at a hook's start-up; mypy still reads the branch
@@ -24,8 +32,9 @@ if TYPE_CHECKING:
 MAX_SHELL_COMMAND = 64 * 1024  # longer commands are not parsed (logged); lexing is linear but pure Python
 # A cheap first look: most commands have no redirection and no writing command at all.
 _HINT = (
-    r">|\b(?:sed|perl|tee|cp|mv|install|dd|truncate|set-content|add-content|clear-content|out-file"
-    r"|tee-object|copy-item|move-item|copy|move)\b"
+    r">|\b(?:sed|perl|tee|cp|mv|install|dd|truncate|rm|git|go|find|python[\d.]*|node|ruby|gofmt|goimports"
+    r"|gofumpt|shfmt|clang-format|prettier|eslint|black|isort|autopep8|rustfmt|ruff|set-content"
+    r"|add-content|clear-content|out-file|tee-object|copy-item|move-item|copy|move)\b"
 )
 
 
@@ -168,16 +177,26 @@ def shell_write_targets(command: str, cwd: str, powershell: bool = False) -> lis
     """[(path as written, how)] for the files a shell command run in `cwd` plainly writes.
 
     Caught: `sed -i`, `perl -i`, `>`/`>>`/`>|`/`&>` redirections, `tee`, `cp`/`mv`/`install` (the
-    destination, and what `mv` moves away), `dd of=`, `truncate`; in PowerShell also Set-Content,
-    Add-Content, Clear-Content, Out-File, Tee-Object, Copy-Item, Move-Item. Not caught: anything
-    a program does by itself (scripts, `python -c`, `go generate`, `git checkout`, `patch`), file
-    lists from stdin (`xargs`, `find -exec`), paths in variables.
+    destination, and what `mv` moves away), `rm`, `dd of=`, `truncate`, formatters that rewrite their
+    operands (`gofmt -w`, `prettier --write`, `black` ...), `git checkout/restore` of files, `git
+    apply` (the patch's files), `find -exec` of one of these, `python -c`/`node -e` code that opens a
+    literal path for writing, and `$VAR` set earlier in the command (`T=f; echo > $T`); in PowerShell
+    also Set-Content, Add-Content, Clear-Content, Out-File, Tee-Object, Copy-Item, Move-Item. Not
+    caught: what a program decides by itself (scripts, generators, `make`), file lists from stdin
+    (`xargs`), paths only the running shell knows (loops, `$(...)`).
     """
     targets: list[Target] = []
     here: str | None = ""  # where earlier `cd`s in this command moved to, relative to cwd; None = unknown
+    variables: dict[str, str] = {}
     for words, redirects in simple_commands(lex(command, powershell)):
         argv = strip_wrappers(words)
+        if not powershell:
+            _assignments(words[: len(words) - len(argv)], variables, not argv)
+            argv = [_subst(a, variables) for a in argv]
+            redirects = [(_subst(p, variables), how) for p, how in redirects]
         name, args = (os.path.basename(argv[0]), argv[1:]) if argv else ("", [])
+        if name in ("export", "declare", "local", "readonly", "typeset") and not powershell:
+            _assignments([a for a in args if "=" in a], variables, True)
         low = name.lower()
         found = list(redirects)
         if name in ("cd", "pushd") or (powershell and low in ("set-location", "sl")):
@@ -188,19 +207,10 @@ def shell_write_targets(command: str, cwd: str, powershell: bool = False) -> lis
                 here = None
         elif powershell and low in _PS_WRITERS:
             found += _powershell_targets(low, args)
-        elif name == "sed":
-            found += [(f, "sed -i") for f in _sed_files(args)]
-        elif name == "perl":
-            found += [(f, "perl -i") for f in _perl_files(args)]
-        elif name == "tee":
-            found += [(a, "tee") for a in args if not a.startswith("-")]
-        elif name in ("cp", "mv", "install"):
-            found += _copy_dests(name, args, os.path.join(cwd, here) if here else cwd)
-        elif name == "dd":
-            found += [(a[3:], "dd of=") for a in args if a.startswith("of=")]
-        elif name == "truncate":
-            pos, _opts = _operands(args, ("-s", "-r", "--size", "--reference"))
-            found += [(p, "truncate") for p in pos]
+        elif name == "find":
+            found += _find_exec(args, os.path.join(cwd, here) if here else cwd)
+        else:
+            found += command_targets(name, args, os.path.join(cwd, here) if here else cwd)
         for path, how in found:
             if not path or path == "-":
                 continue
@@ -210,6 +220,77 @@ def shell_write_targets(command: str, cwd: str, powershell: bool = False) -> lis
                 continue  # after an unresolvable `cd`, relative paths are unknown
             targets.append((path, how))
     return targets
+
+
+def command_targets(name: str, args: list[str], cwd: str) -> list[Target]:
+    """The files one simple command (`name` with `args`, run in `cwd`) plainly writes."""
+    if name == "sed":
+        return [(f, "sed -i") for f in _sed_files(args)]
+    if name == "perl":
+        return [(f, "perl -i") for f in _perl_files(args)]
+    if name == "tee":
+        return [(a, "tee") for a in args if not a.startswith("-")]
+    if name in ("cp", "mv", "install"):
+        return _copy_dests(name, args, cwd)
+    if name == "rm":
+        return [(a, "rm") for a in args if not a.startswith("-")]
+    if name == "dd":
+        return [(a[3:], "dd of=") for a in args if a.startswith("of=")]
+    if name == "truncate":
+        pos, _opts = _operands(args, ("-s", "-r", "--size", "--reference"))
+        return [(p, "truncate") for p in pos]
+    if name in ("git", "go") or name in _FORMATTERS:
+        from claude_kit_hooks.edit import shell_programs
+
+        return shell_programs.program_targets(name, args, cwd)
+    if name.startswith(("python", "node", "ruby")):
+        from claude_kit_hooks.edit import shell_programs
+
+        return shell_programs.inline_code_targets(name, args)
+    return []
+
+
+# Formatters that rewrite the files they are given: name -> the flag that makes them write (None: always).
+_FORMATTERS = {
+    "gofmt": "-w", "goimports": "-w", "gofumpt": "-w", "shfmt": "-w", "clang-format": "-i",
+    "prettier": "--write", "eslint": "--fix", "black": None, "isort": None, "autopep8": "-i",
+    "rustfmt": None, "ruff": None,
+}  # fmt: skip
+
+
+def _assignments(words: list[str], variables: dict[str, str], alone: bool) -> None:
+    """`NAME=value` words: remembered when they stand alone (a prefix sets the variable only for its
+    command); a value that needs the shell (`$`, backticks) makes the name unknown."""
+    if not alone:
+        return
+    for word in words:
+        key, _sep, value = word.partition("=")
+        if "$" in value or "`" in value:
+            variables.pop(key, None)
+        else:
+            variables[key] = value
+
+
+def _subst(word: str, variables: dict[str, str]) -> str:
+    if "$" not in word or not variables:
+        return word
+    import re
+
+    return re.sub(
+        r"\$(?:\{(\w+)\}|(\w+))",
+        lambda m: variables.get(m.group(1) or m.group(2), m.group(0)),
+        word,
+    )
+
+
+def _find_exec(args: list[str], cwd: str) -> list[Target]:
+    """`find ROOTS ... -exec CMD ... {} ;`: when CMD writes its `{}`, the files find would pass it
+    (a bounded walk of ROOTS, filtered by -name/-iname/-path)."""
+    if "-exec" not in args and "-execdir" not in args:
+        return []
+    from claude_kit_hooks.edit import shell_programs
+
+    return shell_programs.find_exec_targets(args, cwd, command_targets)
 
 
 def _expand(path: str, cwd: str) -> list[str]:
@@ -226,8 +307,16 @@ def _expand(path: str, cwd: str) -> list[str]:
 
 
 def shell_write_warning(h: Hook) -> None:
-    if h.is_subagent or not h.enabled("shell_write_warning"):
+    """Deny a main-thread command that plainly writes a domain file whose developer agent exists, and
+    a command of a read-only role (reviewer, lead, test-lead, Explore, Plan) that writes any domain file.
+    (The check kept its first name, from when it only warned: configs switch it off by that name.)"""
+    if not h.enabled("shell_write_warning"):
         return
+    role = None
+    if h.is_subagent:
+        role = read_only_role(h.config, h.agent_type)
+        if role is None:
+            return  # developers and testers change files: what they change is tracked at their stop
     command = h.tool_input.get("command")
     if not isinstance(command, str) or not command:
         return
@@ -240,37 +329,62 @@ def shell_write_warning(h: Hook) -> None:
         return
     given = h.payload.get("cwd")
     cwd = given if isinstance(given, str) and os.path.isabs(given) else h.project.root
+    found = _domain_writes(h, command, cwd, need_developer=role is None)
+    if role is None and h.agent_type:  # `claude --agent <developer>`: its own domain is its to change
+        found = {d: v for d, v in found.items() if v[0] != h.agent_type}
+    if not found:
+        return
+    domain, (dev, files) = next(iter(found.items()))
+    listed = "; ".join(_listed(d, fs) for d, (_dev, fs) in found.items())
+    if role is None:
+        head = (
+            f"claude-kit: this command writes {listed}. The main thread coordinates; {dev} makes "
+            f"{domain} changes, so this command was not run. Don't retry it here or another way: "
+            "domain files changed outside Edit/Write are found at Stop and sent to review anyway."
+        )
+    else:
+        head = (
+            f"claude-kit: this command writes {listed}. {h.agent_type} is a read-only role ({role}): "
+            f"it reports what should change, {dev} makes {domain} changes. This command was not run; "
+            "put the change in your findings (with file and line) for the coordinator to delegate."
+        )
+    reason = f"{head}\nSpawn it: {spawn_call(dev, files[0][0])}\n"
+    if role is not None:
+        reason = f"{head}\nThe coordinator will spawn: {spawn_call(dev, files[0][0])}\n"
+    reason += f"(The user can turn this off with {off_switch('shell_write_warning')}.)"
+    h.deny(
+        "shell_write_warning", reason, file=files[0][0], domain=domain, agent=dev,
+        command=command[:300], **({"role": role} if role else {}),
+    )  # fmt: skip
+
+
+def _listed(domain: str, files: list[Target]) -> str:
+    shown = ", ".join(f"{short_path(rel)} ({how})" for rel, how in files[:3])
+    more = f" and {len(files) - 3} more" if len(files) > 3 else ""
+    return f"{domain} files: {shown}{more}"
+
+
+def _domain_writes(
+    h: Hook, command: str, cwd: str, need_developer: bool
+) -> dict[str, tuple[str, list[Target]]]:
+    """{domain: (developer, [(relpath, how)])} of the domain files the command plainly writes."""
     cfg = h.config
-    found: dict[str, tuple[str, list[Target]]] = {}  # domain -> (developer, [(rel, how)])
+    found: dict[str, tuple[str, list[Target]]] = {}
     for written, how in shell_write_targets(command, cwd, powershell=h.tool_name == "PowerShell"):
         for full in _expand(written, cwd):
             rel = h.project.relpath(full)
-            if rel is None or h.project.exemption_of(cfg, rel):
+            if rel is None:
                 continue
+            exempt = h.project.exemption_of(cfg, rel)
+            if exempt and (need_developer or exempt in ("output_dir", "docs")):
+                continue  # the main thread may write exempt files; a read-only role also tests
             domain = h.project.domain_of(cfg, rel)
             if domain is None:
                 continue
             dev = developer_for(cfg, domain)
-            if not h.project.agent_exists(dev):
+            if need_developer and not h.project.agent_exists(dev):
                 continue
             files = found.setdefault(domain, (dev, []))[1]
             if (rel, how) not in files:
                 files.append((rel, how))
-    if not found:
-        return
-    lines = []
-    for domain, (dev, files) in found.items():
-        listed = ", ".join(f"{short_path(rel)} ({how})" for rel, how in files[:3])
-        more = f" and {len(files) - 3} more" if len(files) > 3 else ""
-        lines.append(
-            f"claude-kit warning: this command writes {domain} files: {listed}{more}. The main thread "
-            f"coordinates; {dev} makes {domain} changes. It was not blocked, but don't edit domain files "
-            f"from the shell: delegate instead, {spawn_call(dev, files[0][0])}"
-        )
-    off = off_switch("shell_write_warning")
-    text = "\n".join(lines) + f"\n(The user can turn this warning off with {off}.)"
-    first_domain = next(iter(found))
-    h.context(
-        "shell_write_warning", text, file=found[first_domain][1][0][0], domain=first_domain,
-        agent=found[first_domain][0], command=command[:300],
-    )  # fmt: skip
+    return found

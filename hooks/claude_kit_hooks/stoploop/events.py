@@ -1,15 +1,19 @@
 # claude-kit: managed, id=hooks/claude_kit_hooks/stoploop/events
 """The Stop loop's entry points (docs/loop.md): what the dispatchers and the briefings call.
 
-Every hook is a new process, so each entry imports only the modules its event needs. A Stop in a
-session where nothing was recorded reads three small state files and returns without loading the
-gates, the verdict validator, the similarity code or subprocess.
+Every hook is a new process, so each entry imports only the modules its event needs. A Stop first
+runs one `git status` (working_tree: changes made outside Edit/Write); in a session where nothing was
+recorded it then reads three small state files and returns without loading the gates, the verdict
+validator or the similarity code.
 
+- record_baseline      SessionStart: the working tree the session starts from (working_tree)
 - track_modification   PostToolUse Edit|Write|NotebookEdit, main thread and subagents (tracking)
+- scan_working_tree    SubagentStop: changes made outside Edit/Write, e.g. by Bash (working_tree)
 - capture_agent_result PostToolUse Agent|Task: spawns, foreground verdicts (verdicts)
 - subagent_verdict     SubagentStop: verdicts of reviewers, testers, test-lead (verdicts)
 - output_location      SubagentStop: reports written outside the output folder (output_location)
-- stop_gate            Stop, main thread: the gates, bounds, escalation and advisor (stop_gate)
+- stop_gate            Stop, main thread: the working-tree scan, then the gates, bounds, escalation
+                       and advisor (stop_gate)
 - active_summary       one line about the open loops, for the context hooks (briefings)
 
 The other modules, all standard library only: roles (who verifies which domain), session_state (the
@@ -31,10 +35,26 @@ if TYPE_CHECKING:
     from claude_kit_hooks.stoploop.records import StopState
 
 
+def record_baseline(h: Hook) -> None:
+    from claude_kit_hooks.stoploop import working_tree
+
+    try:
+        working_tree.record_baseline(h)
+    except Exception as exc:  # the briefing after it must still reach the session
+        h.log("track_modifications", "error", f"baseline not recorded: {type(exc).__name__}: {exc}")
+
+
 def track_modification(h: Hook) -> None:
-    from claude_kit_hooks.stoploop import tracking
+    from claude_kit_hooks.stoploop import tracking, working_tree
 
     tracking.track_modification(h)
+    working_tree.note_tool_edit(h)
+
+
+def scan_working_tree(h: Hook) -> None:
+    from claude_kit_hooks.stoploop import working_tree
+
+    working_tree.scan(h)
 
 
 def capture_agent_result(h: Hook) -> None:
@@ -63,6 +83,10 @@ def stop_gate(h: Hook) -> None:
 
     sid = h.session_id
     session_state.maybe_cleanup(h.paths, sid)
+    if h.enabled("track_modifications"):  # changes made outside Edit/Write: one `git status`
+        from claude_kit_hooks.stoploop import working_tree
+
+        working_tree.scan(h)
     fb: dict[str, Any] | None = session_state.read(h.paths, sid, "feedback")
     loop: CompletionLoop | None = session_state.read(h.paths, sid, "loop")
     st: StopState | None = session_state.read(h.paths, sid, "stop")

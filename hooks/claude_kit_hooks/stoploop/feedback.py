@@ -134,7 +134,14 @@ def feedback_gate(h: Hook, fb: FeedbackState | None, running: set[str]) -> Decis
     if waiting:  # its verdict arrives with its SubagentStop; Claude Code then starts a new turn
         why = f"background agent(s) still running: {', '.join(waiting)}"
         return Decision("wait", "feedback_loop", why=why)
-    return Decision("block", "feedback_loop", key, _feedback_reason(fb, name, e, step, todo, lim))
+    reason = _feedback_reason(fb, name, e, step, todo, lim)
+    if e.get("found"):  # changed outside Edit/Write: say which agent should have made the change
+        from claude_kit_hooks.stoploop.working_tree import found_note
+
+        note = found_note(cfg, name, e)
+        head, _sep, rest = reason.partition("\n")
+        reason = cap(f"{head}\n{note}\n{rest}") if note else reason
+    return Decision("block", "feedback_loop", key, reason)
 
 
 def _over_bounds(fb: FeedbackState, lim: Limits) -> list[str]:

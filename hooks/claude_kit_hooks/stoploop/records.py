@@ -35,6 +35,15 @@ class DomainVerdict(VerdictRecord):
     domain: str
 
 
+class FoundChange(TypedDict):
+    """A domain file found changed in the working tree outside Edit/Write (working_tree)."""
+
+    file: str
+    by: str  # who was stopping when it was found
+    seq: int
+    ts: float
+
+
 class DomainState(TypedDict, total=False):
     files: list[str]  # the most recent changed files, oldest first
     changes: int
@@ -43,6 +52,7 @@ class DomainState(TypedDict, total=False):
     phases: dict[str, VerdictRecord]  # role -> verdict since the last change
     last_verdict: DomainVerdict
     ignored_pass: IgnoredPass  # the latest PASS that a standing FAIL outweighed
+    found: list[FoundChange]  # changes found in the working tree, not made by Edit/Write
 
 
 class IgnoredPass(TypedDict):

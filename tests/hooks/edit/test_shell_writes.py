@@ -1,4 +1,5 @@
-"""shell_writes: main-thread shell commands that plainly write domain files get a warning."""
+"""shell_writes: main-thread shell commands that plainly write domain files are denied like an Edit, and
+so are read-only roles' (reviewers, leads, test-lead, Explore, Plan) shell writes to domain files."""
 
 from __future__ import annotations
 
@@ -44,6 +45,23 @@ CAUGHT = [
     ('echo "a \\"q\\" b" > \'sp ace.go\'', [("sp ace.go", ">")]),
     ("cd cmd/api &&\\\n sed -i s/a/b/ main.go", [("cmd/api/main.go", "sed -i")]),
     ("cd /srv; cd app; echo x > main.go", [("/srv/app/main.go", ">")]),
+    ("T=cmd/x.go; echo y > $T", [("cmd/x.go", ">")]),
+    ('export OUT=a.go && sed -i s/a/b/ "${OUT}"', [("a.go", "sed -i")]),
+    ("rm -f cmd/old.go", [("cmd/old.go", "rm")]),
+    (
+        "git checkout HEAD~1 -- cmd/a.go cmd/b.go",
+        [("cmd/a.go", "git checkout"), ("cmd/b.go", "git checkout")],
+    ),
+    ("git checkout other cmd/a.go", [("cmd/a.go", "git checkout")]),
+    ("git -C cmd restore --source=HEAD a.go", [("cmd/a.go", "git restore")]),
+    ("gofmt -w cmd/a.go", [("cmd/a.go", "gofmt")]),
+    ("goimports -l -w a.go", [("a.go", "goimports")]),
+    ("black a.py", [("a.py", "black")]),
+    ("ruff format a.py", [("a.py", "ruff")]),
+    ("prettier --write ui/a.ts", [("ui/a.ts", "prettier")]),
+    ("python3 -c \"open('cmd/x.go', 'w').write('package x')\"", [("cmd/x.go", "python3 -c")]),
+    ("python -c \"import pathlib; pathlib.Path('a.go').write_text('')\"", [("a.go", "python -c")]),
+    ("node -e \"require('fs').writeFileSync('ui/a.ts', '')\"", [("ui/a.ts", "node -e")]),
 ]
 
 NOT_CAUGHT = [
@@ -55,8 +73,14 @@ NOT_CAUGHT = [
     "cat x.go > /dev/null",  # a target, but outside the project (filtered later): listed here for the parser
     "install -d cmd/x",  # creates directories
     "find . -name '*.go' | xargs sed -i s/a/b/",  # files from stdin: unknown
-    "python -c \"open('x.go','w').write('')\"",
+    "python -c \"open('x.go').read()\"",  # reads
+    "python3 gen.py",  # a script decides by itself: found at Stop instead
     "go generate ./...",
+    "git checkout main",  # switches branches
+    "git checkout -b topic",
+    "git restore --staged x.go",  # the index only
+    "gofmt -l x.go",  # lists
+    "black --check x.py",
     "cd $DIR && sed -i s/a/b/ main.go",  # relative to an unknown directory
 ]
 
@@ -70,6 +94,33 @@ def test_write_targets_are_found(tmp_path: Path, command: str, expected: list) -
 def test_reads_and_opaque_writes_are_not_targets(tmp_path: Path, command: str) -> None:
     found = shell_write_targets(command, str(tmp_path))
     assert found in ([], [("/dev/null", ">")]), found
+
+
+def test_git_apply_writes_the_patchs_files(tmp_path: Path) -> None:
+    (tmp_path / "fix.patch").write_text(
+        "--- a/cmd/a.go\n+++ b/cmd/a.go\n@@ -1 +1 @@\n-x\n+y\n--- /dev/null\n+++ b/cmd/new.go\n"
+    )
+    assert shell_write_targets("git apply fix.patch", str(tmp_path)) == [
+        ("cmd/a.go", "git apply"), ("cmd/new.go", "git apply"),
+    ]  # fmt: skip
+    assert shell_write_targets("git apply --check fix.patch", str(tmp_path)) == []
+
+
+def test_find_exec_of_a_writer_targets_the_files_find_would_pass(tmp_path: Path) -> None:
+    for rel in ("cmd/a.go", "cmd/sub/b.go", "cmd/c.txt", ".git/x.go"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x")
+    found = shell_write_targets("find cmd -name '*.go' -exec sed -i s/a/b/ {} \\;", str(tmp_path))
+    assert sorted(found) == [("cmd/a.go", "find -exec sed"), ("cmd/sub/b.go", "find -exec sed")]
+    assert shell_write_targets("find cmd -name '*.go' -exec grep -l x {} +", str(tmp_path)) == []
+
+
+def test_formatters_walk_directories(tmp_path: Path) -> None:
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg/a.go").write_text("x")
+    (tmp_path / "pkg/notes.md").write_text("x")
+    assert shell_write_targets("gofmt -w pkg", str(tmp_path)) == [("pkg/a.go", "gofmt")]
+    assert shell_write_targets("go fmt ./pkg/...", str(tmp_path)) == [("pkg/a.go", "go fmt")]
 
 
 def test_cp_into_an_existing_directory_targets_the_file_inside(tmp_path: Path) -> None:
@@ -91,37 +142,39 @@ def _bash(repo: Path, command: str, **extra: object) -> dict[str, object]:
     return payload
 
 
-def test_sed_in_place_on_a_domain_file_warns_with_the_agent_to_use(repo: Path) -> None:
+def test_sed_in_place_on_a_domain_file_is_denied_with_the_agent_to_spawn(repo: Path) -> None:
     payload = _bash(repo, "sed -i 's/main/app/' cmd/api/main.go")
 
     result = run_hook(repo, "pre_tool_use", payload)
 
-    assert result.returncode == 0 and result.permission is None
-    ctx = result.context
-    assert ctx.startswith("claude-kit warning: this command writes backend files: cmd/api/main.go (sed -i).")
-    assert "It was not blocked" in ctx
-    assert 'Agent(subagent_type="backend-developer", description="Edit cmd/api/main.go"' in ctx
-    assert "`hooks: {shell_write_warning: {enabled: false}}`" in ctx
+    assert result.returncode == 0 and result.permission == "deny"
+    reason = result.reason
+    assert reason.startswith(
+        "claude-kit: this command writes backend files: cmd/api/main.go (sed -i). The main thread "
+        "coordinates; backend-developer makes backend changes, so this command was not run."
+    )
+    assert 'Spawn it: Agent(subagent_type="backend-developer", description="Edit cmd/api/main.go"' in reason
+    assert "`hooks: {shell_write_warning: {enabled: false}}`" in reason
     [rec] = log_records(repo, tool_use_id=payload["tool_use_id"])
     assert (rec["hook"], rec["decision"], rec["file"], rec["agent"]) == (
-        "shell_write_warning", "warn", "cmd/api/main.go", "backend-developer"
+        "shell_write_warning", "deny", "cmd/api/main.go", "backend-developer"
     )  # fmt: skip
     assert rec["command"] == "sed -i 's/main/app/' cmd/api/main.go"
 
 
 def test_relative_paths_follow_the_payload_cwd(repo: Path) -> None:
     payload = _bash(repo, "echo '// x' >> util.go", cwd=str(repo / "cmd/api"))
-    assert "cmd/api/util.go (>>)" in run_hook(repo, "pre_tool_use", payload).context
+    assert "cmd/api/util.go (>>)" in run_hook(repo, "pre_tool_use", payload).reason
 
 
 def test_globs_are_expanded(repo: Path) -> None:
-    ctx = run_hook(repo, "pre_tool_use", _bash(repo, "sed -i s/a/b/ cmd/api/*.go")).context
+    ctx = run_hook(repo, "pre_tool_use", _bash(repo, "sed -i s/a/b/ cmd/api/*.go")).reason
     assert "cmd/api/main.go (sed -i)" in ctx and "cmd/api/util.go (sed -i)" in ctx
 
 
 def test_several_files_are_summarised(repo: Path) -> None:
     command = "tee a.go b.go c.go d.go e.go < /dev/null"
-    ctx = run_hook(repo, "pre_tool_use", _bash(repo, command)).context
+    ctx = run_hook(repo, "pre_tool_use", _bash(repo, command)).reason
     assert "a.go (tee), b.go (tee), c.go (tee) and 2 more." in ctx
 
 
@@ -134,22 +187,56 @@ def test_several_files_are_summarised(repo: Path) -> None:
         "sed -i s/a/b/ cmd/api/main_test.go",  # exempt test file
         "echo x > /tmp/scratch.go",  # outside the project
         "sed -i s/a/b/ $FILE",  # unknown until the shell runs
+        "T=cmd/api/main.go cat > $T",  # a prefix assignment is for its command only, not the redirect
         "echo '>' cmd/api/main.go",
     ],
 )
-def test_no_warning(repo: Path, command: str) -> None:
+def test_not_denied(repo: Path, command: str) -> None:
     result = run_hook(repo, "pre_tool_use", _bash(repo, command))
     assert (result.returncode, result.stdout) == (0, "")
 
 
-def test_subagent_shell_writes_are_not_warned(repo: Path) -> None:
-    payload = fixture("PreToolUse-subagent-bash", repo, command="sed -i s/a/b/ cmd/api/main.go")
+def test_a_developer_or_tester_subagent_may_write_through_the_shell(repo: Path) -> None:
+    for agent in ("general-purpose", "backend-developer", "backend-tester"):
+        payload = fixture("PreToolUse-subagent-bash", repo, command="sed -i s/a/b/ cmd/api/main.go")
+        payload["agent_type"] = agent
+        assert run_hook(repo, "pre_tool_use", payload).stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("agent", "role"),
+    [
+        ("backend-reviewer", "backend reviewer"),
+        ("test-lead", "test-lead"),
+        ("Explore", "Explore"),
+        ("Plan", "Plan"),
+    ],
+)
+def test_a_read_only_role_writing_code_through_the_shell_is_denied(repo: Path, agent: str, role: str) -> None:
+    payload = fixture("PreToolUse-subagent-bash", repo, command="cat > cmd/api/main.go <<'EOF'\nx\nEOF")
+    payload["agent_type"] = agent
+
+    result = run_hook(repo, "pre_tool_use", payload)
+
+    assert result.permission == "deny"
+    assert f"{agent} is a read-only role ({role}): it reports what should change" in result.reason
+    assert "backend-developer makes backend changes. This command was not run" in result.reason
+    [rec] = log_records(repo, tool_use_id=payload["tool_use_id"])
+    assert (rec["decision"], rec["role"]) == ("deny", role)
+
+
+def test_a_reviewer_may_write_its_report_but_not_tests(repo: Path) -> None:
+    payload = fixture("PreToolUse-subagent-bash", repo, command="printf '# notes' > review.md")
+    payload["agent_type"] = "backend-reviewer"
     assert run_hook(repo, "pre_tool_use", payload).stdout == ""
+    payload = fixture("PreToolUse-subagent-bash", repo, command="echo x > cmd/api/main_test.go")
+    payload["agent_type"] = "backend-reviewer"
+    assert run_hook(repo, "pre_tool_use", payload).permission == "deny"  # tests are code
 
 
 def test_powershell_tool(repo: Path) -> None:
     payload = _bash(repo, "Set-Content -Path cmd/api/main.go -Value 'package x'", tool_name="PowerShell")
-    assert "cmd/api/main.go (set-content)" in run_hook(repo, "pre_tool_use", payload).context
+    assert "cmd/api/main.go (set-content)" in run_hook(repo, "pre_tool_use", payload).reason
 
 
 def test_huge_commands_are_not_parsed_but_logged(repo: Path) -> None:
@@ -159,7 +246,7 @@ def test_huge_commands_are_not_parsed_but_logged(repo: Path) -> None:
     assert rec["reason"] == "command longer than 65536 characters; not inspected"
 
 
-def test_no_developer_agent_no_warning(tmp_repo: Path) -> None:
+def test_no_developer_agent_no_deny(tmp_repo: Path) -> None:
     install(tmp_repo)
     (tmp_repo / ".claude/agents/backend-developer.md").unlink()
     assert run_hook(tmp_repo, "pre_tool_use", _bash(tmp_repo, "sed -i s/a/b/ x.go")).stdout == ""
@@ -173,6 +260,11 @@ def test_switch_off(tmp_repo: Path) -> None:
 def test_secrets_in_the_command_are_not_logged(repo: Path) -> None:
     command = 'curl -H "Authorization: Bearer abcdefghijklmnop1234" https://x > cmd/api/main.go'
     payload = _bash(repo, command)
-    assert "cmd/api/main.go (>)" in run_hook(repo, "pre_tool_use", payload).context
+    assert "cmd/api/main.go (>)" in run_hook(repo, "pre_tool_use", payload).reason
     [rec] = log_records(repo, tool_use_id=payload["tool_use_id"])
     assert "abcdefghijklmnop1234" not in rec["command"] and "[REDACTED]" in rec["command"]
+
+
+def test_a_main_thread_running_as_the_developer_may_write_its_domain(repo: Path) -> None:
+    payload = _bash(repo, "sed -i s/a/b/ cmd/api/main.go", agent_type="backend-developer")
+    assert run_hook(repo, "pre_tool_use", payload).stdout == ""

@@ -12,7 +12,9 @@ def test_stop_with_nothing_tracked_is_silent(kit: Kit) -> None:
     payload = fixture("Stop", kit.repo)
 
     assert kit.run_hook("stop", payload) == {}
-    assert kit.decisions(event="Stop") == []
+    # The only record: this session had no SessionStart baseline, so the first scan took one.
+    [note] = kit.decisions(event="Stop")
+    assert note["hook"] == "track_modifications" and "no baseline from SessionStart" in note["reason"]
 
 
 def test_stop_hook_wiring_answers_with_a_block_document(kit: Kit) -> None:
