@@ -10,7 +10,17 @@ from typing import Any
 
 import click
 
-from claude_kit import claude_link, config, journal, manifest, render, repo, settings_merge, versions
+from claude_kit import (
+    claude_link,
+    claude_runtime,
+    config,
+    journal,
+    manifest,
+    render,
+    repo,
+    settings_merge,
+    versions,
+)
 from claude_kit._version import __version__
 from claude_kit.errors import KitError
 from claude_kit.output import emit
@@ -115,10 +125,14 @@ def doctor(target: Path) -> int:
     root = repo.find_root(target)
     problems = 0
 
-    def report(ok: bool, what: str, fix: str = "") -> None:
+    def report(ok: bool, what: str, fix: str = "", *, warn: bool = False) -> None:
+        """One check; a failed `warn` check is shown (`warn`) but is no problem."""
         nonlocal problems
-        problems += not ok
-        mark = click.style("ok  ", fg="green") if ok else click.style("FAIL", fg="red")
+        problems += not ok and not warn
+        if ok:
+            mark = click.style("ok  ", fg="green")
+        else:
+            mark = click.style("warn", fg="yellow") if warn else click.style("FAIL", fg="red")
         click.echo(f"{mark} {what}" + (f"\n     fix: {fix}" if fix and not ok else ""))
 
     bad_link = claude_link.unusable_link(root)
@@ -217,5 +231,12 @@ def doctor(target: Path) -> int:
             f"kit hooks not also registered in {SETTINGS_LOCAL} (they would fire twice)",
             f"remove the kit entries from {SETTINGS_LOCAL}",
         )
+    in_range, what = claude_runtime.path_runtime_check()
+    report(
+        in_range,
+        what,
+        "install a tested version: npm install -g @anthropic-ai/claude-code@" + claude_runtime.NEWEST_VERSION,
+        warn=True,
+    )
     click.echo("all checks passed" if problems == 0 else f"{problems} problem(s)")
     return 0 if problems == 0 else 1
