@@ -2,7 +2,8 @@
 
 Every scenario that takes `claude_bin` runs once per tested Claude Code version (the test id ends in
 `[claude-2.1.329]`, ...). `CLAUDE_KIT_E2E_VERSIONS=2.1.332` (comma-separated) narrows a local run; a
-scenario marked `claude_min("2.1.332")` needs a runtime feature that older versions lack.
+scenario marked `claude_min("2.1.332")` needs a runtime feature that older versions lack, one marked
+`claude_max("2.1.329")` shows how an older runtime behaves without it.
 `tmp_repo` (an empty git repository) comes from tests/conftest.py, as for the unit tests.
 """
 
@@ -31,6 +32,7 @@ def pytest_configure(config: pytest.Config) -> None:
     # tests run from a checkout whose pyproject does not (yet) list the marker.
     config.addinivalue_line("markers", "e2e: drives the real Claude Code CLI against the scripted fake API")
     config.addinivalue_line("markers", "claude_min(version): runs only on Claude Code `version` and newer")
+    config.addinivalue_line("markers", "claude_max(version): runs only on Claude Code `version` and older")
 
 
 def selected_versions() -> list[str]:
@@ -46,10 +48,14 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "claude_version" not in metafunc.fixturenames:
         return
     versions = selected_versions()
-    marker = metafunc.definition.get_closest_marker("claude_min")
-    if marker is not None:
-        floor = parse_version(str(marker.args[0])) or ()
+    low = metafunc.definition.get_closest_marker("claude_min")
+    if low is not None:
+        floor = parse_version(str(low.args[0])) or ()
         versions = [v for v in versions if (parse_version(v) or ()) >= floor]
+    high = metafunc.definition.get_closest_marker("claude_max")
+    if high is not None:
+        ceiling = parse_version(str(high.args[0])) or ()
+        versions = [v for v in versions if (parse_version(v) or ()) <= ceiling]
     ids = [f"claude-{v}" for v in versions]
     metafunc.parametrize("claude_version", versions, ids=ids, scope="session")
 
