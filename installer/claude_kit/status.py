@@ -121,6 +121,22 @@ def kit_handlers(settings: Any) -> list[tuple[str, dict[str, Any]]]:
     ]
 
 
+def subdirectory_check(target: Path, root: Path) -> tuple[bool, str]:
+    """(governed, what) for a Claude Code session started in `target`: only one started at the root
+    is, since Claude Code loads no project hooks in a subdirectory (tests/e2e/test_subdirectory_e2e.py)."""
+    here = target.resolve()
+    if here != root.resolve() and here.is_relative_to(root.resolve()):
+        return False, (
+            f"a Claude Code session started in {here} is NOT governed: Claude Code loads no project hooks "
+            f"in a subdirectory, so no kit hook runs and nothing is enforced (only sessions started at "
+            f"{root} are)"
+        )
+    return True, (
+        f"sessions started at {root} are governed; one started in a subdirectory is not (Claude Code "
+        "loads no project hooks there)"
+    )
+
+
 def doctor(target: Path) -> int:
     root = repo.find_root(target)
     problems = 0
@@ -231,6 +247,8 @@ def doctor(target: Path) -> int:
             f"kit hooks not also registered in {SETTINGS_LOCAL} (they would fire twice)",
             f"remove the kit entries from {SETTINGS_LOCAL}",
         )
+    governed, what = subdirectory_check(target, root)
+    report(governed, what, f"start `claude` from {root}", warn=True)
     in_range, what = claude_runtime.path_runtime_check()
     report(
         in_range,

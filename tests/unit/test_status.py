@@ -120,3 +120,20 @@ def test_doctor_warns_when_the_claude_on_path_is_outside_the_tested_range(
     monkeypatch.setenv("PATH", f"{inside.parent}{os.pathsep}{os.environ['PATH']}")
     assert status.doctor(installed) == 0
     assert f"ok   claude on PATH ({inside}) is 2.1.329, within the tested range" in capsys.readouterr().out
+
+
+def test_doctor_says_plainly_that_a_subdirectory_session_is_not_governed(
+    installed: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert status.doctor(installed) == 0
+    out = capsys.readouterr().out
+    assert f"ok   sessions started at {installed} are governed; one started in a subdirectory is not" in out
+    sub = installed / "backend"
+    sub.mkdir()
+    assert status.doctor(sub) == 0  # a warning: the install itself is sound
+    out = capsys.readouterr().out
+    assert (
+        f"warn a Claude Code session started in {sub.resolve()} is NOT governed: Claude Code loads no "
+        "project hooks in a subdirectory, so no kit hook runs and nothing is enforced"
+    ) in out
+    assert f"fix: start `claude` from {installed}" in out

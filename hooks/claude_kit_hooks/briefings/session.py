@@ -36,6 +36,10 @@ def session_context(h: Hook) -> None:
     ]
     if max_depth(cfg) <= 1:
         text.append("Only you spawn agents: subagents cannot spawn subagents.")
+    text.append(
+        f"Sessions started in a subdirectory of {h.project.root} run no kit hook (Claude Code loads no "
+        "project hooks there): they are not governed."
+    )
     lines = state_lines(h)
     text += lines
     if source == "compact" and lines:
