@@ -28,7 +28,12 @@ def test_the_runtime_loads_no_project_hooks_in_a_subdirectory_session_but_user_h
     """The runtime fact, without the kit: project hooks are skipped, user-level hooks are not."""
     project_log, user_log = HookLog(hook_dir / "project.jsonl"), HookLog(hook_dir / "user.jsonl")
     project = write_hook(hook_dir / "p", "project", project_log)
-    user = write_hook(hook_dir / "u", "user", user_log)
+    # Records CLAUDE_PROJECT_DIR too: what a user-level dispatcher would start its walk up from.
+    body = (
+        'with open(os.path.join(os.path.dirname(__file__), "project_dir"), "w") as out:\n'
+        '    out.write(os.environ["CLAUDE_PROJECT_DIR"])\n'
+    )
+    user = write_hook(hook_dir / "u", "user", user_log, body)
     configure_hooks(tmp_repo, {"SessionStart": [("", project)], "PreToolUse": [("", project)]})
     configure_hooks(isolated_home, {"SessionStart": [("", user)], "PreToolUse": [("", user)]})
     (tmp_repo / "CLAUDE.md").write_text("ROOT-CLAUDE-MD-MARKER\n")
@@ -43,6 +48,7 @@ def test_the_runtime_loads_no_project_hooks_in_a_subdirectory_session_but_user_h
     assert project_log.payloads() == []  # not one project hook ran
     assert [p["hook_event_name"] for p in user_log.payloads()] == ["SessionStart", "PreToolUse"]
     assert user_log.payloads()[0]["cwd"] == str(sub)
+    assert (hook_dir / "u/project_dir").read_text() == str(sub)
     assert "ROOT-CLAUDE-MD-MARKER" in result.main_requests()[0].text()  # found by walking up
     assert (sub / "x.go").exists()
 
