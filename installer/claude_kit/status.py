@@ -124,6 +124,13 @@ def kit_handlers(settings: Any) -> list[tuple[str, dict[str, Any]]]:
 def subdirectory_check(target: Path, root: Path) -> tuple[bool, str]:
     """(governed, what) for a Claude Code session started in `target`: only one started at the root
     is, since Claude Code loads no project hooks in a subdirectory (tests/e2e/test_subdirectory_e2e.py)."""
+    from claude_kit import user_hooks
+
+    if user_hooks.installed(Path.home()):
+        return True, (
+            "claude-kit's user-level hooks are installed (`claude-kit user-hooks install`): sessions "
+            f"started in a subdirectory of {root} are governed too"
+        )
     here = target.resolve()
     if here != root.resolve() and here.is_relative_to(root.resolve()):
         return False, (
@@ -248,7 +255,7 @@ def doctor(target: Path) -> int:
             f"remove the kit entries from {SETTINGS_LOCAL}",
         )
     governed, what = subdirectory_check(target, root)
-    report(governed, what, f"start `claude` from {root}", warn=True)
+    report(governed, what, f"start `claude` from {root}, or run `claude-kit user-hooks install`", warn=True)
     in_range, what = claude_runtime.path_runtime_check()
     report(
         in_range,

@@ -1,9 +1,11 @@
 """Sessions started in a subdirectory (`cd backend && claude`, routine in a monorepo).
 
 Claude Code then finds the repository's agents, skills and CLAUDE.md by walking up, but loads no
-`.claude/settings.json` hooks: no kit hook runs and nothing is enforced. The kit cannot change that
-from the project's settings; it says so plainly where such a session can read it (the CLAUDE.md
-block), in every governed session's start (SessionStart context), and in `claude-kit doctor`.
+`.claude/settings.json` hooks: no kit hook runs and nothing is enforced. It does run the user's
+`~/.claude/settings.json` hooks: `claude-kit user-hooks install` (opt-in) puts entries there that run
+the nearest installed kit's hooks. Without them the kit says plainly that such a session is not
+governed: in the CLAUDE.md block (the one kit text it loads), in every governed session's start
+context and in `claude-kit doctor`.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from claude_kit import user_hooks
 from claude_kit.fakeapi import Script, call, say
 from tests.e2e.hookkit import HookLog, configure_hooks, write_hook
 from tests.e2e.kitrepo import BACKEND_CONFIG, LOOP_OFF, decisions, install_kit, run_ok
@@ -90,3 +93,34 @@ def test_a_root_session_is_told_that_subdirectory_sessions_are_not_governed(
     ) in first
     [rec] = decisions(tmp_repo, hook="session_context")
     assert json.dumps(rec)  # logged as usual
+
+
+def test_with_user_hooks_a_subdirectory_session_is_governed_and_a_root_session_checked_once(
+    tmp_repo: Path, isolated_home: Path, claude_bin: Path
+) -> None:
+    install_kit(tmp_repo, config=BACKEND_CONFIG + LOOP_OFF, files={"cmd/api/main.go": MAIN_GO})
+    own = {"hooks": {"Stop": [{"hooks": [{"type": "command", "command": "true"}]}]}, "theme": "dark"}
+    (isolated_home / ".claude").mkdir()
+    (isolated_home / ".claude/settings.json").write_text(json.dumps(own))
+    user_hooks.install(isolated_home)
+    sub = tmp_repo / "cmd"
+    target = sub / "api/routes.go"
+    write = call("Write", {"file_path": str(target), "content": "package main\n"})
+
+    result = run_ok(sub, isolated_home, claude_bin, Script(main=[write, say("ok")]))
+
+    assert not target.exists()
+    assert "PreToolUse:Write hook error" in result.main_requests()[1].text()
+    first = result.main_requests()[0].text()
+    assert "claude-kit is active" in first  # SessionStart ran too, and knows how
+    assert f"Sessions started in a subdirectory of {tmp_repo} are governed too, through claude-kit's" in first
+    [denied] = decisions(tmp_repo, hook="agent_first", decision="deny")
+    assert denied["file"] == "cmd/api/routes.go" and denied["session_id"] == result.session_id
+
+    # At the root the project's own entries run the kit; the user entries step aside (no double check).
+    run_ok(tmp_repo, isolated_home, claude_bin, Script(main=[write, say("ok")]))
+    assert len(decisions(tmp_repo, hook="agent_first", decision="deny")) == 2
+
+    user_hooks.uninstall(isolated_home)
+    assert json.loads((isolated_home / ".claude/settings.json").read_text()) == own
+    assert not (isolated_home / ".claude/claude-kit").exists()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from claude_kit import journal, lifecycle, status
+from claude_kit import journal, lifecycle, status, user_hooks
 from tests.unit.test_claude_runtime import fake_claude
 
 AGENT = ".claude/agents/backend-developer.md"
@@ -123,8 +123,9 @@ def test_doctor_warns_when_the_claude_on_path_is_outside_the_tested_range(
 
 
 def test_doctor_says_plainly_that_a_subdirectory_session_is_not_governed(
-    installed: Path, capsys: pytest.CaptureFixture[str]
+    installed: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
     assert status.doctor(installed) == 0
     out = capsys.readouterr().out
     assert f"ok   sessions started at {installed} are governed; one started in a subdirectory is not" in out
@@ -136,4 +137,11 @@ def test_doctor_says_plainly_that_a_subdirectory_session_is_not_governed(
         f"warn a Claude Code session started in {sub.resolve()} is NOT governed: Claude Code loads no "
         "project hooks in a subdirectory, so no kit hook runs and nothing is enforced"
     ) in out
-    assert f"fix: start `claude` from {installed}" in out
+    assert f"fix: start `claude` from {installed}, or run `claude-kit user-hooks install`" in out
+
+    user_hooks.install(tmp_path / "home")
+    assert status.doctor(sub) == 0
+    assert (
+        "ok   claude-kit's user-level hooks are installed (`claude-kit user-hooks install`): sessions "
+        f"started in a subdirectory of {installed} are governed too"
+    ) in capsys.readouterr().out

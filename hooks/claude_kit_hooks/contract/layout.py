@@ -11,6 +11,9 @@ import os
 CLAUDE_DIR = ".claude"
 HOOKS_DIR = ".claude/hooks"
 LAUNCHER = f"{HOOKS_DIR}/run"
+# Under the user's home: `claude-kit user-hooks install` (subdirectory sessions; installer/user_hooks.py).
+USER_KIT_DIR = ".claude/claude-kit"
+USER_DISPATCHER = f"{USER_KIT_DIR}/dispatch"
 COMPILED_CONFIG = f"{HOOKS_DIR}/claude-kit.json"
 CONFIG_YAML = ".claude/claude-kit.yaml"
 AGENTS_DIR = ".claude/agents"
