@@ -91,6 +91,7 @@ KIT_MODULES: dict[str, frozenset[str]] = {
     "session_start": RUNTIME | SESSION_BRIEFINGS | _kit("stoploop.working_tree", "stoploop.processes"),
     "user_prompt_submit": RUNTIME | SESSION_BRIEFINGS,
     "pre_compact": RUNTIME | SESSION_BRIEFINGS,
+    "pre_skill_shell_command": RUNTIME | SHELL_WRITES | _kit("edit.delegation"),
     "subagent_start": RUNTIME | SPAWN_DEPTH | _kit("briefings.subagent", "briefings.rules"),
     "subagent_stop": RUNTIME | LOOP_SUBAGENT_STOP | _kit("edit.file_locks"),
     "stop": RUNTIME | LOOP_STOP,
@@ -118,6 +119,10 @@ PAYLOADS: dict[str, list[tuple[str, dict[str, str]]]] = {
     "subagent_stop": [("SubagentStop-foreground", {})],
     "stop": [("Stop", {})],
     "pre_compact": [("PreCompact-auto", {})],
+    "pre_skill_shell_command": [
+        ("PreSkillShellCommand", {}),  # writes cmd/api/main.go: refused
+        ("PreSkillShellCommand", {"command": "git status --short"}),
+    ],
 }
 # The hot path (every main-thread edit) needs nothing beyond json and the kit's edit checks.
 HOT_PATH_FORBIDDEN = {"subprocess", "traceback", "shlex", "glob", "hashlib", "threading", "datetime", "fcntl"}

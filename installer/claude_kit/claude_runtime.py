@@ -1,4 +1,8 @@
-"""Find or install the pinned Claude Code CLI that e2e tests and `claude-kit demo` drive.
+"""Find or install the pinned Claude Code CLIs that e2e tests and `claude-kit demo` drive.
+
+Two versions are pinned: the one the kit was built against (PINNED_VERSION, used by the demo and by
+default) and the newest on npm when it was last checked (NEWEST_VERSION). CI runs the e2e suite on
+both; they bound the tested range that `claude-kit doctor` compares the user's `claude` with.
 
 The npm package `@anthropic-ai/claude-code` only ships a stub plus a postinstall script that copies
 the native binary out of a per-platform package. npm may refuse to run that script, so we never rely
@@ -19,6 +23,8 @@ from pathlib import Path
 from claude_kit.errors import KitError
 
 PINNED_VERSION = "2.1.329"
+NEWEST_VERSION = "2.1.332"
+TESTED_VERSIONS = (PINNED_VERSION, NEWEST_VERSION)
 PACKAGE = "@anthropic-ai/claude-code"
 ENV_CACHE = "CLAUDE_KIT_CACHE"
 ENV_BIN = "CLAUDE_KIT_CLAUDE_BIN"
@@ -34,8 +40,30 @@ def cache_root() -> Path:
     return Path(override).expanduser() if override else Path.home() / ".cache" / "claude-kit"
 
 
-def install_dir(cache_dir: Path | None = None) -> Path:
-    return (cache_dir or cache_root()) / f"claude-code-{PINNED_VERSION}"
+def install_dir(cache_dir: Path | None = None, version: str = PINNED_VERSION) -> Path:
+    return (cache_dir or cache_root()) / f"claude-code-{version}"
+
+
+def parse_version(text: str) -> tuple[int, ...] | None:
+    """(2, 1, 329) from `2.1.329 (Claude Code)` or `2.1.329`; None when it names no version."""
+    head = text.strip().split()[:1]
+    parts = head[0].split(".") if head else []
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        return None
+    return tuple(int(p) for p in parts)
+
+
+def tested_range() -> tuple[str, str]:
+    """(oldest, newest) Claude Code version the e2e suite runs on."""
+    ordered = sorted(TESTED_VERSIONS, key=lambda v: parse_version(v) or ())
+    return ordered[0], ordered[-1]
+
+
+def in_tested_range(version: str) -> bool:
+    """True if `version` (as `claude --version` prints it) lies within the tested range."""
+    found = parse_version(version)
+    low, high = (parse_version(v) for v in tested_range())
+    return found is not None and low is not None and high is not None and low <= found <= high
 
 
 def platform_keys() -> list[str]:
@@ -56,8 +84,8 @@ def _binary_name() -> str:
     return "claude.exe" if sys.platform == "win32" else "claude"
 
 
-def candidate_binaries(cache_dir: Path | None = None) -> list[Path]:
-    modules = install_dir(cache_dir) / "node_modules" / "@anthropic-ai"
+def candidate_binaries(cache_dir: Path | None = None, version: str = PINNED_VERSION) -> list[Path]:
+    modules = install_dir(cache_dir, version) / "node_modules" / "@anthropic-ai"
     return [modules / f"claude-code-{key}" / _binary_name() for key in platform_keys()]
 
 
@@ -80,45 +108,69 @@ def _reported_version(path: Path, mtime_ns: int) -> str | None:
     return completed.stdout.strip()
 
 
-def verify(path: Path) -> bool:
-    """True if `path` runs and reports the pinned version (`2.1.329 (Claude Code)`)."""
+def reported_version(path: Path) -> str | None:
+    """What `path --version` prints (`2.1.329 (Claude Code)`), None if it does not run."""
     try:
         mtime_ns = path.stat().st_mtime_ns
     except OSError:
-        return False
-    version = _reported_version(path.resolve(), mtime_ns)
-    return version is not None and version.split()[:1] == [PINNED_VERSION]
+        return None
+    return _reported_version(path.resolve(), mtime_ns)
 
 
-def find_claude() -> Path | None:
-    """The pinned CLI from the cache, else from $CLAUDE_KIT_CLAUDE_BIN; None if neither verifies."""
-    for candidate in candidate_binaries():
-        if candidate.is_file() and verify(candidate):
+def path_runtime_check() -> tuple[bool, str]:
+    """(within the tested range, what) about the `claude` on PATH, for `claude-kit doctor`."""
+    low, high = tested_range()
+    tested = f"the tested range {low} to {high}"
+    found = shutil.which("claude")
+    if found is None:
+        return False, f"no `claude` on PATH: its version cannot be checked against {tested}"
+    reported = reported_version(Path(found))
+    if reported is None:
+        return False, f"`{found} --version` did not run: its version cannot be checked against {tested}"
+    version = reported.split()[0] if reported.split() else reported
+    if in_tested_range(reported):
+        return True, f"claude on PATH ({found}) is {version}, within {tested}"
+    return False, (
+        f"claude on PATH ({found}) is {version}, outside {tested}: the hooks may meet events or "
+        "payloads they were not tested with"
+    )
+
+
+def verify(path: Path, version: str = PINNED_VERSION) -> bool:
+    """True if `path` runs and reports `version` (`2.1.329 (Claude Code)`)."""
+    reported = reported_version(path)
+    return reported is not None and reported.split()[:1] == [version]
+
+
+def find_claude(version: str = PINNED_VERSION) -> Path | None:
+    """That CLI from the cache, else from $CLAUDE_KIT_CLAUDE_BIN; None if neither verifies."""
+    for candidate in candidate_binaries(version=version):
+        if candidate.is_file() and verify(candidate, version):
             return candidate
     override = os.environ.get(ENV_BIN)
-    if override and verify(Path(override).expanduser()):
+    if override and verify(Path(override).expanduser(), version):
         return Path(override).expanduser()
     return None
 
 
-def install_claude(cache_dir: Path | None = None) -> Path:
-    """npm-install the pinned CLI into the cache (if needed) and return its verified binary."""
-    for candidate in candidate_binaries(cache_dir):
-        if candidate.is_file() and verify(candidate):
+def install_claude(cache_dir: Path | None = None, version: str = PINNED_VERSION) -> Path:
+    """npm-install that CLI into the cache (if needed) and return its verified binary."""
+    for candidate in candidate_binaries(cache_dir, version):
+        if candidate.is_file() and verify(candidate, version):
             return candidate
     npm = shutil.which("npm")
     if npm is None:
         raise ClaudeRuntimeError(
-            f"cannot install Claude Code {PINNED_VERSION}: npm is not on PATH",
-            hint=f"install Node.js (it provides npm), or set {ENV_BIN} to a claude {PINNED_VERSION} binary",
+            f"cannot install Claude Code {version}: npm is not on PATH",
+            hint=f"install Node.js (it provides npm), or set {ENV_BIN} to a claude {version} binary",
         )
-    target = install_dir(cache_dir)
+    target = install_dir(cache_dir, version)
     target.parent.mkdir(parents=True, exist_ok=True)
     # Install beside the target and rename into place, so an interrupted download never leaves a
     # half-filled folder that looks installed, and two concurrent installs cannot interleave.
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
-        _npm_install(npm, staging)
+        _npm_install(npm, staging, version)
         staging.chmod(0o755)  # mkdtemp makes it private; the cache is an ordinary folder
         if target.exists():
             shutil.rmtree(target)
@@ -126,17 +178,17 @@ def install_claude(cache_dir: Path | None = None) -> Path:
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
-    for candidate in candidate_binaries(cache_dir):
-        if candidate.is_file() and verify(candidate):
+    for candidate in candidate_binaries(cache_dir, version):
+        if candidate.is_file() and verify(candidate, version):
             return candidate
     raise ClaudeRuntimeError(
-        f"npm installed {PACKAGE}@{PINNED_VERSION} into {target} but no runnable platform binary was "
-        f"found (tried {', '.join(str(c) for c in candidate_binaries(cache_dir))})",
+        f"npm installed {PACKAGE}@{version} into {target} but no runnable platform binary was "
+        f"found (tried {', '.join(str(c) for c in candidate_binaries(cache_dir, version))})",
         hint="this platform may not be supported by Claude Code; see install.log in that folder",
     )
 
 
-def _npm_install(npm: str, folder: Path) -> None:
+def _npm_install(npm: str, folder: Path, version: str) -> None:
     # A package.json of our own stops npm from walking up and installing into an enclosing project.
     (folder / "package.json").write_text(
         '{"name": "claude-kit-runtime", "private": true}\n', encoding="utf-8"
@@ -149,7 +201,7 @@ def _npm_install(npm: str, folder: Path) -> None:
         "--save-exact",
         # The postinstall only copies the platform binary over a stub we never use.
         "--ignore-scripts",
-        f"{PACKAGE}@{PINNED_VERSION}",
+        f"{PACKAGE}@{version}",
     ]
     log = folder / "install.log"
     try:
@@ -164,10 +216,10 @@ def _npm_install(npm: str, folder: Path) -> None:
                 check=False,
             )
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise ClaudeRuntimeError(f"npm install of {PACKAGE}@{PINNED_VERSION} failed: {exc}") from exc
+        raise ClaudeRuntimeError(f"npm install of {PACKAGE}@{version} failed: {exc}") from exc
     if completed.returncode != 0:
         tail = log.read_text(encoding="utf-8", errors="replace")[-2000:]
         raise ClaudeRuntimeError(
-            f"npm install of {PACKAGE}@{PINNED_VERSION} failed (exit {completed.returncode}):\n{tail}",
+            f"npm install of {PACKAGE}@{version} failed (exit {completed.returncode}):\n{tail}",
             hint="check network access to the npm registry",
         )

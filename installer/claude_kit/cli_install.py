@@ -138,4 +138,46 @@ def doctor(target: Path) -> None:
     sys.exit(status_mod.doctor(target))
 
 
-COMMANDS = (install, update, sync, uninstall, status, doctor)
+@click.group("user-hooks")
+def user_hooks() -> None:
+    """Opt-in hooks in ~/.claude/settings.json that govern sessions started in a subdirectory.
+
+    Claude Code started below a repository's root (`cd backend && claude`) loads no project hooks.
+    These entries run the nearest installed kit's hooks there; they do nothing elsewhere.
+
+    \b
+    Examples:
+      claude-kit user-hooks install
+      claude-kit user-hooks uninstall
+    """
+
+
+@user_hooks.command("install")
+def user_hooks_install() -> None:
+    """Add the entries and their dispatcher to ~/.claude (idempotent).
+
+    \b
+    Examples:
+      claude-kit user-hooks install && cd backend && claude
+    """
+    from claude_kit import user_hooks as mod
+
+    done = mod.install(Path.home())
+    click.echo("\n".join(done) if done else "user hooks already installed")
+
+
+@user_hooks.command("uninstall")
+def user_hooks_uninstall() -> None:
+    """Remove exactly what `user-hooks install` added (the user's own hooks stay).
+
+    \b
+    Examples:
+      claude-kit user-hooks uninstall
+    """
+    from claude_kit import user_hooks as mod
+
+    done = mod.uninstall(Path.home())
+    click.echo("\n".join(done) if done else "user hooks not installed")
+
+
+COMMANDS = (install, update, sync, uninstall, status, doctor, user_hooks)

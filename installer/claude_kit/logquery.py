@@ -119,6 +119,11 @@ EXPLANATIONS: dict[str, Explanation] = {
         "The session kept stopping with near-identical messages: it looked stuck.",
         "Change approach, or ask the user; the kit escalates instead of blocking again.",
     ),
+    "skill_shell_line": Explanation(
+        "A skill's `!` shell line (Claude Code 2.1.332+) did what the Bash checks catch, e.g. wrote a "
+        "domain's file from the main thread; a skill cannot wait for a warning, so the line did not run.",
+        "Delegate the change to the developer agent named in the reason (it shows the exact Agent call).",
+    ),
     "runtime": Explanation(
         "The hook itself failed. PreToolUse checks on edits and spawns fail closed for the first "
         "few errors of a session, then open; every other hook fails open.",

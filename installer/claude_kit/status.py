@@ -10,7 +10,17 @@ from typing import Any
 
 import click
 
-from claude_kit import claude_link, config, journal, manifest, render, repo, settings_merge, versions
+from claude_kit import (
+    claude_link,
+    claude_runtime,
+    config,
+    journal,
+    manifest,
+    render,
+    repo,
+    settings_merge,
+    versions,
+)
 from claude_kit._version import __version__
 from claude_kit.errors import KitError
 from claude_kit.output import emit
@@ -111,14 +121,41 @@ def kit_handlers(settings: Any) -> list[tuple[str, dict[str, Any]]]:
     ]
 
 
+def subdirectory_check(target: Path, root: Path) -> tuple[bool, str]:
+    """(governed, what) for a Claude Code session started in `target`: only one started at the root
+    is, since Claude Code loads no project hooks in a subdirectory (tests/e2e/test_subdirectory_e2e.py)."""
+    from claude_kit import user_hooks
+
+    if user_hooks.installed(Path.home()):
+        return True, (
+            "claude-kit's user-level hooks are installed (`claude-kit user-hooks install`): sessions "
+            f"started in a subdirectory of {root} are governed too"
+        )
+    here = target.resolve()
+    if here != root.resolve() and here.is_relative_to(root.resolve()):
+        return False, (
+            f"a Claude Code session started in {here} is NOT governed: Claude Code loads no project hooks "
+            f"in a subdirectory, so no kit hook runs and nothing is enforced (only sessions started at "
+            f"{root} are)"
+        )
+    return True, (
+        f"sessions started at {root} are governed; one started in a subdirectory is not (Claude Code "
+        "loads no project hooks there)"
+    )
+
+
 def doctor(target: Path) -> int:
     root = repo.find_root(target)
     problems = 0
 
-    def report(ok: bool, what: str, fix: str = "") -> None:
+    def report(ok: bool, what: str, fix: str = "", *, warn: bool = False) -> None:
+        """One check; a failed `warn` check is shown (`warn`) but is no problem."""
         nonlocal problems
-        problems += not ok
-        mark = click.style("ok  ", fg="green") if ok else click.style("FAIL", fg="red")
+        problems += not ok and not warn
+        if ok:
+            mark = click.style("ok  ", fg="green")
+        else:
+            mark = click.style("warn", fg="yellow") if warn else click.style("FAIL", fg="red")
         click.echo(f"{mark} {what}" + (f"\n     fix: {fix}" if fix and not ok else ""))
 
     bad_link = claude_link.unusable_link(root)
@@ -217,5 +254,14 @@ def doctor(target: Path) -> int:
             f"kit hooks not also registered in {SETTINGS_LOCAL} (they would fire twice)",
             f"remove the kit entries from {SETTINGS_LOCAL}",
         )
+    governed, what = subdirectory_check(target, root)
+    report(governed, what, f"start `claude` from {root}, or run `claude-kit user-hooks install`", warn=True)
+    in_range, what = claude_runtime.path_runtime_check()
+    report(
+        in_range,
+        what,
+        "install a tested version: npm install -g @anthropic-ai/claude-code@" + claude_runtime.NEWEST_VERSION,
+        warn=True,
+    )
     click.echo("all checks passed" if problems == 0 else f"{problems} problem(s)")
     return 0 if problems == 0 else 1

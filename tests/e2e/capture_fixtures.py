@@ -255,6 +255,9 @@ Scenarios (`rich_script` and `compaction_script` in the capture script):
    No `/compact` is needed. The summary is written by a forked agent, which fires
    `SubagentStop-compaction-fork` with an `agent_id` and `agent_type: ""`.
 
+`PreSkillShellCommand.json` is not written by this script: it was captured from Claude Code 2.1.332
+(the event is new there) by `tests/e2e/test_skill_shell_e2e.py`'s recording hook, placeholders alike.
+
 Variant names: `subagent-` = fired inside a subagent (payload has `agent_id`, `agent_type`);
 `agent-foreground` / `agent-background` = the `Agent` tool with `run_in_background` false / true;
 `SubagentStart|Stop-foreground|background` = the subagent of that spawn.

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
-from claude_kit import journal, lifecycle, status
+from claude_kit import journal, lifecycle, status, user_hooks
+from tests.unit.test_claude_runtime import fake_claude
 
 AGENT = ".claude/agents/backend-developer.md"
 
@@ -102,3 +104,44 @@ def test_doctor_and_status_report_an_interrupted_command_and_what_comes_next(
     assert lifecycle.update(installed) == 0
     assert "rolled back the interrupted `claude-kit update`" in capsys.readouterr().out
     assert status.collect_status(installed)["unfinished"] is None
+
+
+def test_doctor_warns_when_the_claude_on_path_is_outside_the_tested_range(
+    installed: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    fake = fake_claude(tmp_path / "bin", "2.1.400 (Claude Code)")
+    monkeypatch.setenv("PATH", f"{fake.parent}{os.pathsep}{os.environ['PATH']}")
+    assert status.doctor(installed) == 0  # a warning, not a problem
+    out = capsys.readouterr().out
+    assert f"warn claude on PATH ({fake}) is 2.1.400, outside the tested range 2.1.329 to 2.1.332" in out
+    assert "fix: install a tested version: npm install -g @anthropic-ai/claude-code@2.1.332" in out
+    assert out.rstrip().endswith("all checks passed")
+    inside = fake_claude(tmp_path / "bin2", "2.1.329 (Claude Code)")
+    monkeypatch.setenv("PATH", f"{inside.parent}{os.pathsep}{os.environ['PATH']}")
+    assert status.doctor(installed) == 0
+    assert f"ok   claude on PATH ({inside}) is 2.1.329, within the tested range" in capsys.readouterr().out
+
+
+def test_doctor_says_plainly_that_a_subdirectory_session_is_not_governed(
+    installed: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert status.doctor(installed) == 0
+    out = capsys.readouterr().out
+    assert f"ok   sessions started at {installed} are governed; one started in a subdirectory is not" in out
+    sub = installed / "backend"
+    sub.mkdir()
+    assert status.doctor(sub) == 0  # a warning: the install itself is sound
+    out = capsys.readouterr().out
+    assert (
+        f"warn a Claude Code session started in {sub.resolve()} is NOT governed: Claude Code loads no "
+        "project hooks in a subdirectory, so no kit hook runs and nothing is enforced"
+    ) in out
+    assert f"fix: start `claude` from {installed}, or run `claude-kit user-hooks install`" in out
+
+    user_hooks.install(tmp_path / "home")
+    assert status.doctor(sub) == 0
+    assert (
+        "ok   claude-kit's user-level hooks are installed (`claude-kit user-hooks install`): sessions "
+        f"started in a subdirectory of {installed} are governed too"
+    ) in capsys.readouterr().out

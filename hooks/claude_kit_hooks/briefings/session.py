@@ -36,6 +36,7 @@ def session_context(h: Hook) -> None:
     ]
     if max_depth(cfg) <= 1:
         text.append("Only you spawn agents: subagents cannot spawn subagents.")
+    text.append(subdirectory_note(h))
     lines = state_lines(h)
     text += lines
     if source == "compact" and lines:
@@ -44,6 +45,23 @@ def session_context(h: Hook) -> None:
             "before continuing."
         )
     h.context("session_context", "\n".join(text), decision="allow", source=source)
+
+
+def subdirectory_note(h: Hook) -> str:
+    """Whether sessions started below the root are governed: only through the user-level hooks."""
+    import os
+
+    from claude_kit_hooks.contract.layout import USER_DISPATCHER
+
+    if os.path.isfile(os.path.join(os.path.expanduser("~"), USER_DISPATCHER)):
+        return (
+            f"Sessions started in a subdirectory of {h.project.root} are governed too, through "
+            "claude-kit's user-level hooks."
+        )
+    return (
+        f"Sessions started in a subdirectory of {h.project.root} run no kit hook (Claude Code loads no "
+        "project hooks there): they are not governed."
+    )
 
 
 # -- UserPromptSubmit ------------------------------------------------------------------------------

@@ -13,6 +13,9 @@ HOOKS_DIR = ".claude/hooks"
 LAUNCHER = f"{HOOKS_DIR}/run"
 # A settings.json command that is the kit's (group 2: the module it runs); older form without `|| exit 1`.
 KIT_COMMAND_PATTERN = r'(^|["\s/])' + LAUNCHER.replace(".", r"\.") + r'"?\s+([a-z_]+)(\s*\|\|\s*exit 1)?\s*$'
+# Under the user's home: `claude-kit user-hooks install` (subdirectory sessions; installer/user_hooks.py).
+USER_KIT_DIR = ".claude/claude-kit"
+USER_DISPATCHER = f"{USER_KIT_DIR}/dispatch"
 COMPILED_CONFIG = f"{HOOKS_DIR}/claude-kit.json"
 CONFIG_YAML = ".claude/claude-kit.yaml"
 AGENTS_DIR = ".claude/agents"

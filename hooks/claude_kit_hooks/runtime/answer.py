@@ -2,7 +2,8 @@
 """What a hook prints for Claude Code 2.1.329 (shared/docs/claude-code-reference.md):
 
 - allow = no output, exit 0;
-- PreToolUse deny = hookSpecificOutput.permissionDecision "deny" + permissionDecisionReason;
+- PreToolUse deny = hookSpecificOutput.permissionDecision "deny" + permissionDecisionReason, and the
+  same for PreSkillShellCommand (2.1.332), whose hookSpecificOutput takes no additionalContext;
 - Stop/SubagentStop/PostToolUse block = {"decision": "block", "reason": ...};
 - context = hookSpecificOutput.additionalContext; user-facing notes = systemMessage;
 - PreCompact = plain stdout, appended to the compactor's instructions.
@@ -26,12 +27,12 @@ def render(hook: Hook) -> str:
         ctx = (ctx + "\n" if ctx else "") + f"claude-kit: {hook.stale}; run `claude-kit sync`."
     if hook.event == "PreCompact":
         return ctx
-    if hook.event == "PreToolUse":
-        spec: dict[str, Any] = {"hookEventName": "PreToolUse"}
+    if hook.event in ("PreToolUse", "PreSkillShellCommand"):
+        spec: dict[str, Any] = {"hookEventName": hook.event}
         if hook.decision == "deny":
             spec["permissionDecision"] = "deny"
             spec["permissionDecisionReason"] = hook.reason
-        if ctx:
+        if ctx and hook.event == "PreToolUse":
             spec["additionalContext"] = ctx
         if len(spec) > 1:
             out["hookSpecificOutput"] = spec

@@ -59,6 +59,7 @@ class Hook:
         self.decision: str | None = None  # "deny" | "block" once a check decided
         self.reason = ""
         self.contexts: list[str] = []
+        self.context_fields: list[dict[str, Any]] = []  # each context's logged fields (file, agent...)
         self.messages: list[str] = []
         self.logged = False
         self.spawn_depth: int | None = None  # set by SubagentStart's registration for the briefing
@@ -128,6 +129,7 @@ class Hook:
 
     def context(self, hook: str, text: str, decision: str = "warn", **extra: Any) -> None:
         self.contexts.append(text)
+        self.context_fields.append(extra)
         self.log(hook, decision, text, **extra)
 
     def tell_user(self, text: str) -> None:

@@ -77,8 +77,12 @@ def test_session_start_briefs_the_kit_and_stays_short(kit: Path) -> None:
     assert text.startswith("claude-kit is active. You coordinate;")
     assert "backend -> backend-developer" in text
     assert "subagents cannot spawn subagents" in text
+    assert (
+        f"Sessions started in a subdirectory of {kit} run no kit hook (Claude Code loads no project hooks "
+        "there): they are not governed."
+    ) in text
     assert "Active feature" not in text and "Open:" not in text
-    assert len(text) < 600
+    assert len(text) - len(str(kit)) < 700
 
 
 def test_session_start_names_the_active_feature_and_open_loops(kit: Path) -> None:
@@ -230,3 +234,20 @@ def test_hooks_are_silent_before_the_kit_is_compiled(tmp_path: Path) -> None:
 
     for module, name in (("session_start", "SessionStart"), ("subagent_start", "SubagentStart-foreground")):
         assert run_hook(repo, module, payload(repo, name)).stdout == ""
+
+
+def test_with_the_user_level_hooks_subdirectory_sessions_are_said_to_be_governed(
+    kit: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dispatcher = tmp_path / "home/.claude/claude-kit/dispatch"
+    dispatcher.parent.mkdir(parents=True)
+    dispatcher.write_text("#!/bin/sh\n")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+
+    text = run_hook(kit, "session_start", payload(kit, "SessionStart")).context
+
+    assert (
+        f"Sessions started in a subdirectory of {kit} are governed too, through claude-kit's "
+        "user-level hooks."
+    ) in text
+    assert "they are not governed" not in text
