@@ -39,11 +39,17 @@ def shell_line(h: Hook) -> None:
     from claude_kit_hooks.edit.shell_writes import shell_write_warning
 
     shell_write_warning(h)  # the PreToolUse(Bash) check itself: one definition of what it catches
-    if h.decision is not None or not h.contexts:
+    if h.decision is not None:
+        # The runtime shows the model only ~500 characters of the reason, inside the skill's text:
+        # the Bash wording is replaced by the compact one below, the next step first.
+        fields, said = h.decision_fields, h.reason.split("\n")[0]
+        h.decision = None
+    elif h.contexts:
+        # What Bash would only warn the model about refuses the line: this event has no context to
+        # carry a warning, and the line has run before the model reads anything.
+        fields, said = (h.context_fields[0] if h.context_fields else {}), h.contexts[0]
+    else:
         return
-    # What Bash would only warn the model about refuses the line: this event has no context to
-    # carry a warning, and the line has run before the model reads anything.
-    fields = h.context_fields[0] if h.context_fields else {}
     file, domain, agent = (fields.get(k) for k in ("file", "domain", "agent"))
     if isinstance(file, str) and isinstance(domain, str) and isinstance(agent, str):
         from claude_kit_hooks.edit.delegation import short_path, spawn_call
@@ -52,7 +58,7 @@ def shell_line(h: Hook) -> None:
             domain=domain, file=short_path(file), agent=agent, spawn=spawn_call(agent, file)
         )
     else:
-        reason = SKILL_LINE_WARNED.format(said=h.contexts[0])
+        reason = SKILL_LINE_WARNED.format(said=said)
     h.contexts, h.context_fields = [], []
     command = str(h.tool_input.get("command") or "")
     h.deny("skill_shell_line", reason, file=file, domain=domain, agent=agent, command=command[:300])

@@ -38,8 +38,8 @@ def test_a_line_that_writes_a_domain_file_is_refused_with_the_agent_to_delegate_
     assert "additionalContext" not in spec  # this event takes none
     records = [r for r in log_records(repo) if r["event"] == "PreSkillShellCommand"]
     assert [(r["hook"], r["decision"]) for r in records][-2:] == [
-        ("shell_write_warning", "warn"),
-        ("skill_shell_line", "deny"),
+        ("shell_write_warning", "deny"),  # the Bash check's own answer, logged as it gave it
+        ("skill_shell_line", "deny"),  # the compact reason the model is shown
     ]
     assert records[-1]["tool_use_id"].startswith("toolu_test_")
 
