@@ -166,7 +166,9 @@ def verdict(role: str, result: str, summary: str, issues: list[dict[str, Any]] |
 def test_a_review_fail_stands_until_the_code_changes_and_a_testers_code_change_reopens_review(
     tmp_repo: Path, isolated_home: Path, claude_bin: Path
 ) -> None:
-    install_kit(tmp_repo, files=FILES)
+    # By default a tester may not edit production code at all (agent-first); a team that lets it
+    # names it an editor of the domain, and then its change reopens the review it came after.
+    install_kit(tmp_repo, config=BACKEND_CONFIG + '    editors: ["backend-tester"]\n', files=FILES)
     issue = [{"file": "cmd/api/hello.go", "line": 3, "problem": "Hello ignores its error"}]
     script = Script(
         main=[
