@@ -6,7 +6,9 @@ under the names the scenarios use.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 from claude_kit.fakeapi import Script
 from claude_kit.session_runner import SessionResult, run_session
@@ -15,7 +17,7 @@ from tests.hooks.hookrun import LOOP_OFF, TWO_DOMAINS
 from tests.hooks.hookrun import install as install_kit
 from tests.hooks.hookrun import log_records as decisions
 
-__all__ = ["BACKEND_CONFIG", "LOOP_OFF", "TWO_DOMAINS", "decisions", "install_kit", "run_ok"]
+__all__ = ["BACKEND_CONFIG", "LOOP_OFF", "TWO_DOMAINS", "decisions", "install_kit", "run_ok", "verdict"]
 
 
 def run_ok(
@@ -26,3 +28,16 @@ def run_ok(
     assert result.returncode == 0, result.describe()
     assert result.last_result()["subtype"] == "success", result.describe()
     return result
+
+
+def verdict(role: str, result: str, summary: str, issues: list[dict[str, Any]] | None = None) -> str:
+    """A backend reviewer's or tester's final message carrying the kit's verdict block."""
+    block = {
+        "claude_kit": "verdict",
+        "role": role,
+        "domain": "backend",
+        "verdict": result,
+        "issues": issues or [],
+        "summary": summary,
+    }
+    return f"# backend {role}\n- result: {result}\n\n```json\n{json.dumps(block)}\n```"

@@ -11,13 +11,12 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from claude_kit.fakeapi import Script, Turn, agent_call, call, from_context, say
 from claude_kit.session_runner import SessionResult
-from tests.e2e.kitrepo import BACKEND_CONFIG, LOOP_OFF, decisions, install_kit, run_ok
+from tests.e2e.kitrepo import BACKEND_CONFIG, LOOP_OFF, decisions, install_kit, run_ok, verdict
 
 pytestmark = pytest.mark.e2e
 
@@ -149,18 +148,6 @@ def test_a_lock_belongs_to_the_agent_instance_not_its_type(
     assert holder in released["reason"]
     locks = json.loads((tmp_repo / ".claude/.output/locks/locks.json").read_text())
     assert locks == {}
-
-
-def verdict(role: str, result: str, summary: str, issues: list[dict[str, Any]] | None = None) -> str:
-    block = {
-        "claude_kit": "verdict",
-        "role": role,
-        "domain": "backend",
-        "verdict": result,
-        "issues": issues or [],
-        "summary": summary,
-    }
-    return f"# backend {role}\n- result: {result}\n\n```json\n{json.dumps(block)}\n```"
 
 
 def test_a_review_fail_stands_until_the_code_changes_and_a_testers_code_change_reopens_review(

@@ -17,23 +17,11 @@ import pytest
 
 from claude_kit.fakeapi import Script, Turn, agent_call, call, say
 from claude_kit.session_runner import SessionResult, run_session
-from tests.e2e.kitrepo import BACKEND_CONFIG, decisions, install_kit
+from tests.e2e.kitrepo import BACKEND_CONFIG, decisions, install_kit, verdict
 
 pytestmark = pytest.mark.e2e
 
 FILES = {"cmd/api/main.go": "package main\n\nfunc main() {}\n"}
-
-
-def verdict(role: str, result: str, summary: str, issues: list[dict[str, Any]] | None = None) -> str:
-    block = {
-        "claude_kit": "verdict",
-        "role": role,
-        "domain": "backend",
-        "verdict": result,
-        "issues": issues or [],
-        "summary": summary,
-    }
-    return f"# backend {role}\n- result: {result}\n\n```json\n{json.dumps(block)}\n```"
 
 
 def write_go(repo: Path, name: str) -> Turn:
