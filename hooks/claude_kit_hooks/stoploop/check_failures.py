@@ -29,7 +29,23 @@ if TYPE_CHECKING:
     from claude_kit_hooks.runtime.hook import Hook
     from claude_kit_hooks.stoploop.records import FeedbackState
 
-CACHE_CAP = 500
+CACHE_CAP = 500  # entries of the check cache (passes and first-seen failures), oldest dropped first
+
+
+def remember(cache_path: str, key: str, record: dict[str, Any]) -> None:
+    """Put `record` in the check cache as its newest entry; a cache that cannot be written is skipped."""
+
+    def apply(data: Any) -> dict[str, Any]:
+        d: dict[str, Any] = data if isinstance(data, dict) else {}
+        d.pop(key, None)
+        d[key] = record
+        session_state.bounded(d, CACHE_CAP)
+        return d
+
+    import contextlib
+
+    with contextlib.suppress(OSError):
+        update_json(cache_path, apply)
 
 
 def signature(key: str, status: str, tail: str) -> str:
@@ -69,18 +85,7 @@ def note_failure(h: Hook, fb: FeedbackState, key: str, sig: str) -> Seen:
     since = known.get("since") if isinstance(known, dict) and known.get("sig") == sig else None
     started = float(fb.get("created") or time.time())
     if since is None:
-
-        def remember(data: Any) -> dict[str, Any]:
-            d: dict[str, Any] = data if isinstance(data, dict) else {}
-            d.pop(fail_key, None)
-            d[fail_key] = {"sig": sig, "since": time.time()}
-            session_state.bounded(d, CACHE_CAP)
-            return d
-
-        import contextlib
-
-        with contextlib.suppress(OSError):
-            update_json(cache_path, remember)
+        remember(cache_path, fail_key, {"sig": sig, "since": time.time()})
     return Seen(count, isinstance(since, (int, float)) and since < started)
 
 

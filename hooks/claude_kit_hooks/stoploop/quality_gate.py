@@ -18,7 +18,7 @@ from claude_kit_hooks.contract.layout import CHECK_CACHE
 from claude_kit_hooks.stoploop import check_failures, processes, session_state
 from claude_kit_hooks.stoploop.decision import REASON_CAP, Decision, cap, kill_switch
 from claude_kit_hooks.stoploop.roles import developer
-from claude_kit_hooks.store.jsonfile import read_json, update_json
+from claude_kit_hooks.store.jsonfile import read_json
 
 TYPE_CHECKING = False  # typing costs ~14 ms at a hook's start-up; mypy still reads the branch
 if TYPE_CHECKING:
@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 
 TAIL_LINES = 40
 TAIL_CHARS = 1500
-CACHE_CAP = 500
 _MISSING_TOOL = ("command not found", "is not recognized as an internal")  # POSIX shells, cmd.exe
 
 
@@ -67,7 +66,7 @@ def quality_gate(h: Hook, fb: FeedbackState | None) -> Decision | None:
             res = run_check(h.project.root, check, limit)
             if res["status"] == "ok":
                 if content is not None:
-                    _remember_pass(cache_path, key, content)
+                    check_failures.remember(cache_path, key, {"content": content, "ts": time.time()})
                 check_failures.reset(h, key)
                 check_failures.forget_failure(h, key)
                 h.log("quality_gate", "allow", f"{label} passed")
@@ -204,17 +203,3 @@ def _tail(text: str) -> str:
     lines = text.rstrip("\n").splitlines()[-TAIL_LINES:]
     out = "\n".join(lines)
     return out if len(out) <= TAIL_CHARS else "..." + out[-(TAIL_CHARS - 3) :]
-
-
-def _remember_pass(cache_path: str, key: str, content: str) -> None:
-    def apply(data: Any) -> dict[str, Any]:
-        d: dict[str, Any] = data if isinstance(data, dict) else {}
-        d.pop(key, None)
-        d[key] = {"content": content, "ts": time.time()}
-        session_state.bounded(d, CACHE_CAP)
-        return d
-
-    import contextlib
-
-    with contextlib.suppress(OSError):
-        update_json(cache_path, apply)
