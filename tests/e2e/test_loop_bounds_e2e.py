@@ -331,3 +331,31 @@ def with_history(repo: Path, check: str) -> None:
     install_kit(repo, config=config + FEEDBACK_OFF, files=FILES)
     subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
     subprocess.run(["git", "commit", "-qm", "start"], cwd=repo, check=True)
+
+
+def test_stopping_again_without_working_is_not_escalated_as_stuck(
+    tmp_repo: Path, isolated_home: Path, claude_bin: Path
+) -> None:
+    # A lazy model answers every feedback-loop block with "Done." and no tool call. Loop detection
+    # (3 alike stops) is for an agent that tries and is stuck; this one is bounded by
+    # limits.max_stop_blocks only, and each block says the step still stands.
+    install_kit(tmp_repo, config=BACKEND_CONFIG + "limits:\n  max_stop_blocks: 4\n", files=FILES)
+    script = Script(
+        main=[
+            spawn("DEV", "backend-developer", "add Hello"),
+            *(say("Done.") for _ in range(5)),
+            say("unreachable: the bound must have handed it to the user"),
+        ],
+        agents={"DEV": [write_go(tmp_repo, "hello.go"), say("Added Hello.")]},
+    )
+
+    result = run_ok(tmp_repo, isolated_home, claude_bin, script, timeout=180)
+
+    texts = main_texts(result)
+    assert len(texts) == 6, result.describe()
+    assert "no tool was used since the last block: the step below still stands" in texts[3]
+    sid = result.session_id
+    blocks = decisions(tmp_repo, session_id=sid, event="Stop", decision="block")
+    assert [b["hook"] for b in blocks] == ["feedback_loop"] * 4
+    [esc] = decisions(tmp_repo, session_id=sid, decision="escalate")
+    assert esc["hook"] == "stop_bound"

@@ -151,7 +151,8 @@ class _Run:
         from claude_kit_hooks.stoploop import baseline_run
 
         assert self.budget is not None
-        if not baseline_run.failed_before(self.h, key, check, root, sig, self.budget.limit(check["timeout"])):
+        left = self.budget.limit(check["timeout"])
+        if not baseline_run.failed_before(self.h, key, check, root, sig, left, run_check):
             return False
         check_failures.predates(self.h, self.fb, key, sig)
         return True
