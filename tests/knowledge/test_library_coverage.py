@@ -19,6 +19,7 @@ COVERAGE = {
     "Alembic": ("python", "alembic-migrations"),
     "httpx": ("python", "httpx-http-clients"),
     "Pydantic": ("python", "pydantic-models-and-settings"),
+    "Celery": ("python", "celery-task-queues"),
     "pgx": ("backend", "go-pgx-database-access"),
     "sqlc": ("backend", "go-sqlc-generated-queries"),
     "cobra": ("backend", "go-cobra-cli"),
