@@ -238,3 +238,30 @@ def test_the_quality_gate_runs_the_checks_in_the_agents_worktree(
     assert "FAIL TestIso" in reason
     blocks = decisions(tmp_repo, event="Stop", decision="block", session_id=result.session_id)
     assert blocks and {b["hook"] for b in blocks} == {"quality_gate"}
+
+
+def test_a_shell_change_in_an_agents_worktree_is_found_and_reviewed(
+    tmp_repo: Path, isolated_home: Path, claude_bin: Path
+) -> None:
+    install_kit(
+        tmp_repo, config=CMD_DOMAIN + "limits:\n  max_stop_blocks: 1\n", files={"cmd/api/main.go": MAIN_GO}
+    )
+    _committed(tmp_repo)
+    # A relative path in the agent's cwd, its worktree; no Edit/Write hook sees a heredoc.
+    heredoc = "cat > cmd/api/iso.go <<'EOF'\npackage main\nEOF"
+    script = Script(
+        main=[Turn([ISOLATED]), *(say(f"done {i}") for i in range(4))],
+        agents={"ISO": [call("Bash", {"command": heredoc}), say("ok")]},
+    )
+
+    result = _run(tmp_repo, isolated_home, claude_bin, script)
+
+    [written] = list((tmp_repo / ".claude/worktrees").glob("agent-*/cmd/api/iso.go"))
+    rel = written.relative_to(tmp_repo).as_posix()
+    state = json.loads(
+        (tmp_repo / f".claude/.claude-kit/local/state/{result.session_id}/feedback.json").read_text()
+    )
+    assert [n["file"] for n in state["domains"]["backend"]["found"]] == [rel]
+    blocks = decisions(tmp_repo, event="Stop", decision="block", session_id=result.session_id)
+    assert blocks and blocks[0]["hook"] == "feedback_loop"
+    assert rel in result.main_requests()[2].text()
