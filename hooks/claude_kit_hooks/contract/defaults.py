@@ -31,6 +31,7 @@ HOOK_NAMES = (
     "coordinator_no_edit",
     "compaction_gate",
     "budget",
+    "spawn_skills",
     "file_locks",
     "track_modifications",
     "verdicts",
