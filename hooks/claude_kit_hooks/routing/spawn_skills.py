@@ -24,7 +24,10 @@ if TYPE_CHECKING:
 HOOK = "spawn_skills"
 ROUTED_MARK = "claude-kit: library skills for this task"
 MAX_SKILLS = 3
-MIN_SCORE = 4.0  # below this a match rests on one common word: no path beats a wrong one
+# Below MIN_SCORE a match rests on one common word ("update", "handler"), and a skill scoring under
+# RELATIVE of the best is a side topic: no path beats a wrong one.
+MIN_SCORE = 8.0
+RELATIVE = 0.5
 EXTRA_GATEWAYS = {"reviewer": ("security",), "tester": ("testing",), "test-lead": ("testing",)}
 
 
@@ -76,7 +79,8 @@ def route_prompt(h: Hook) -> None:
     agent_type = str(h.tool_input.get("subagent_type") or "general-purpose")
     router = LexicalRouter(entries)
     ranked = router.ranked(prompt, gateways=gateways_for(h.config, agent_type), limit=MAX_SKILLS)
-    paths = [str(entries[i].get("path")) for i, score in ranked if score >= MIN_SCORE]
+    floor = max(MIN_SCORE, RELATIVE * ranked[0][1]) if ranked else MIN_SCORE
+    paths = [str(entries[i].get("path")) for i, score in ranked if score >= floor]
     if not paths:
         h.allow(HOOK, "no library skill fits the task", subagent_type=agent_type)
         return
