@@ -84,20 +84,21 @@ def script(*, kit: bool) -> Script:
     return Script(main=[*spawns, say("done")], agents={m: [say(f"{m} done")] for m, _ in SPAWNS})
 
 
-def request_chars(request: Request) -> int:
-    """Characters the model is shown by one request: its texts, and its tools as JSON."""
+def request_chars(request: Request) -> tuple[int, int]:
+    """(texts, tools): characters of every text the model is shown by one request (system prompt and
+    messages), and of its tool definitions as JSON."""
     tools = request.body.get("tools") or []
-    return sum(len(t) for t in request.texts()) + len(json.dumps(tools, separators=(",", ":")))
+    return sum(len(t) for t in request.texts()), len(json.dumps(tools, separators=(",", ":")))
 
 
-def first_requests(repo: Path, home: Path, claude: Path, *, kit: bool) -> dict[str, int]:
+def first_requests(repo: Path, home: Path, claude: Path, *, kit: bool) -> dict[str, tuple[int, int]]:
     result = run_session(repo, TASK, script(kit=kit), home=home, claude_bin=claude, timeout=300)
     if result.returncode != 0:
         raise SystemExit(f"session {'with' if kit else 'without'} the kit failed:\n{result.describe()}")
     out = {"main thread": request_chars(result.main_requests()[0])}
     for marker, agent in SPAWNS:
         requests = result.subagent_requests(marker)
-        out[agent] = request_chars(requests[0]) if requests else -1
+        out[agent] = request_chars(requests[0]) if requests else (-1, 0)
     return out
 
 
@@ -113,17 +114,25 @@ def main() -> int:
         plain = first_requests(sample_repo(base, kit=False), base / "home-plain", claude, kit=False)
         kit = first_requests(sample_repo(base, kit=True), base / "home-kit", claude, kit=True)
     print(f"first request of each conversation, characters shown to the model, {reported_version(claude)}")
-    print(f"{'conversation':<20}{'no kit':>10}{'kit':>10}{'kit adds':>10}{'~tokens':>9}  goal <= {GOAL:,}")
+    print("texts = system prompt + messages; tools = tool definitions (a role agent has fewer tools)")
+    header = f"{'conversation':<20}{'no kit':>9}{'kit':>9}{'adds':>8}{'~tokens':>8}"
+    header += f"{'texts add':>11}{'tools add':>11}"
+    print(f"{header}  goal <= {GOAL:,}")
     over = 0
-    for name in plain:
-        if kit[name] < 0:
-            print(f"{name:<20}{plain[name]:>10,}{'(none)':>10}  the spawn never started")
+    for name, (plain_texts, plain_tools) in plain.items():
+        kit_texts, kit_tools = kit[name]
+        if kit_texts < 0:
+            print(f"{name:<20}{plain_texts + plain_tools:>9,}{'(none)':>9}  the spawn never started")
             over += 1
             continue
-        added = kit[name] - plain[name]
+        before, after = plain_texts + plain_tools, kit_texts + kit_tools
+        added = after - before
         over += added > GOAL
         verdict = "OK" if added <= GOAL else "OVER"
-        print(f"{name:<20}{plain[name]:>10,}{kit[name]:>10,}{added:>10,}{added // 4:>9,}  {verdict}")
+        texts, tools = kit_texts - plain_texts, kit_tools - plain_tools
+        print(
+            f"{name:<20}{before:>9,}{after:>9,}{added:>8,}{added // 4:>8,}{texts:>11,}{tools:>11,}  {verdict}"
+        )
     return 0 if over == 0 else 1
 
 
