@@ -29,7 +29,8 @@ STOPWORDS = frozenset(
     use used using want need needs needed get gets got make makes made some any all each every
     other another same such one ones thing things way ways something anything please help let lets
     before after while again still keep keeps kept ever never up down out off
-    isn aren wasn weren don doesn didn won wouldn shouldn couldn hasn haven hadn ca""".split()  # noqa: SIM905
+    isn aren wasn weren don doesn didn won wouldn shouldn couldn hasn haven hadn ca
+    they them their theirs us he him his she her hers am""".split()  # noqa: SIM905
 )
 _STEM_CACHE: dict[str, str] = {}
 # Developer vocabulary that names one thing in several ways. When every word of one phrase of a
@@ -94,8 +95,8 @@ def stem(word: str) -> str:
     if cached is not None:
         return cached
     w = word
-    if len(w) > 4 and w.endswith("ies"):
-        w = w[:-3] + "y"
+    if len(w) > 4 and w.endswith(("ies", "ied")):
+        w = w[:-3] + "y"  # retries, retried -> retry
     elif len(w) > 5 and w.endswith("ing"):
         w = w[:-3]
     elif (len(w) > 4 and w.endswith("ed") and not w.endswith("eed")) or (
