@@ -14,8 +14,9 @@ Target: command (warm) 2,000 / 50 <= 2x. Also prints the import time of `claude_
 
 Accuracy, before and after side by side: top-1 / top-3 on the labelled sets in tests/knowledge/
 (symptom_intents.yaml: symptoms as agents meet them; routing_labels.yaml: tasks as developers ask),
-ranked by this checkout's router and by the router of git revision --baseline (its
-installer/claude_kit and hooks/ run in a child process), both over this checkout's library.
+in three columns: the router and library of git revision --baseline (before), that router over this
+checkout's library (what the library's symptom triggers alone change), and this checkout (after).
+The baseline's installer/claude_kit and hooks/ run in a child process.
 Goal (issue 13) on symptom-phrased intents: top-1 >= 80%, top-3 >= 95%.
 
 Usage: python bench/bench_route.py [--runs 15] [--baseline REV] [--accuracy-only]
@@ -110,34 +111,26 @@ def print_accuracy(baseline: str) -> None:
     checkout = Path(__file__).resolve().parents[1]
     labels = [checkout / "tests/knowledge" / name for name in LABELS]
     with tempfile.TemporaryDirectory() as tmp:
-        archive = subprocess.run(
-            [
-                "git",
-                "-C",
-                str(checkout),
-                "archive",
-                "--format=tar",
-                baseline,
-                "installer/claude_kit",
-                "hooks",
-            ],
-            capture_output=True,
-            check=False,
-        )
+        paths = ["installer/claude_kit", "hooks", "skill-library"]
+        command = ["git", "-C", str(checkout), "archive", "--format=tar", baseline, *paths]
+        archive = subprocess.run(command, capture_output=True, check=False)
         if archive.returncode != 0:
             raise SystemExit(f"git archive {baseline} failed: {archive.stderr.decode().strip()}")
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
             tar.extractall(tmp, filter="data")
-        before = accuracy(Path(tmp), checkout / "skill-library", labels)
+        before = accuracy(Path(tmp), Path(tmp) / "skill-library", labels)
+        mid = accuracy(Path(tmp), checkout / "skill-library", labels)
     after = accuracy(checkout, checkout / "skill-library", labels)
-    print(f"routing accuracy, this checkout's library; before = router of {baseline}, after = this checkout")
-    print(
-        f"{'labelled set':<24}{'intents':>8}{'top-1 before':>14}{'after':>8}{'top-3 before':>14}{'after':>8}"
-    )
+    print(f"routing accuracy: before = router and library of {baseline}; mid = that router over this")
+    print("checkout's library (what the skills' symptom triggers alone change); after = this checkout")
+    print(f"{'labelled set':<22}{'intents':>8}{'top-1: before':>15}{'mid':>7}{'after':>7}", end="")
+    print(f"{'top-3: before':>15}{'mid':>7}{'after':>7}")
     for name in LABELS:
         n, b1, b3 = before[name]
+        _, m1, m3 = mid[name]
         _, a1, a3 = after[name]
-        print(f"{name:<24}{n:>8}{b1 / n:>14.1%}{a1 / n:>8.1%}{b3 / n:>14.1%}{a3 / n:>8.1%}")
+        print(f"{name:<22}{n:>8}{b1 / n:>15.1%}{m1 / n:>7.1%}{a1 / n:>7.1%}", end="")
+        print(f"{b3 / n:>15.1%}{m3 / n:>7.1%}{a3 / n:>7.1%}")
     print("goal on symptom-phrased intents: top-1 >= 80%, top-3 >= 95%\n")
 
 

@@ -181,7 +181,8 @@ def test_kit_skills_are_ranked_only_for_intents_about_the_kit() -> None:
 def test_symptoms_in_a_skill_body_are_indexed_below_its_triggers() -> None:
     body = (
         "---\nname: pool\ndescription: Use when sizing pools.\ntriggers: [pool size]\n---\n# Pools\n"
-        "## Diagnosing\n| Symptom | Cause |\n|---|---|\n| `FATAL: sorry, too many clients already` | pools |\n"
+        "## Diagnosing\n| Symptom | Cause |\n|---|---|\n"
+        "| `FATAL: sorry, too many clients already` | pools |\n"
         "Calls fail with `context deadline exceeded while acquiring`.\n```\n## not a heading\n```\n"
     )
     entry = knowledge.entry_for(body, "backend", "backend/pool")
