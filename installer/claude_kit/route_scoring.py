@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -29,17 +30,20 @@ class Hit(NamedTuple):
 class Router(LexicalRouter):
     """LexicalRouter plus rapidfuzz: typos and word forms of query terms, and phrase likeness."""
 
-    def __init__(
-        self,
-        entries: Sequence[dict[str, Any]],
-        weights: Weights = WEIGHTS,
-        state: tuple[Any, ...] | None = None,
-    ) -> None:
-        super().__init__(entries, weights, state)
-        self.choices: list[str] = self.state[6]
-        self.choice_owner = array("I")
-        self.choice_owner.frombytes(self.state[7])
-        self.vocab = list(self.postings)
+    @cached_property
+    def vocab(self) -> list[str]:
+        return list(self.postings)
+
+    @cached_property
+    def choices(self) -> list[str]:
+        """Every skill's name and triggers as term strings, for phrase likeness."""
+        return list(self.state[6])
+
+    @cached_property
+    def choice_owner(self) -> array[int]:
+        owner = array("I")
+        owner.frombytes(self.state[7])
+        return owner
 
     def similar_terms(self, term: str) -> dict[str, float]:
         from rapidfuzz import fuzz, process

@@ -142,6 +142,12 @@ def test_gateway_filter_keeps_only_that_gateways_skills() -> None:
     assert router.rank("flaky test", gateway="security") == []
 
 
+def entry(name: str, category: str, use_when: str, triggers: list[str]) -> dict[str, Any]:
+    path = f".claude/skill-library/{category}/{name}/SKILL.md"
+    return {"name": name, "category": category, "gateways": [category], "description": f"Use when {use_when}",
+            "triggers": triggers, "path": path}  # fmt: skip
+
+
 def test_contractions_and_one_letter_words_are_not_terms() -> None:
     assert terms("the handler isn't returning, it doesn't") == ["handler", "return"]
     assert terms("a b c user's data") == ["user", "data"]
@@ -151,27 +157,15 @@ def test_contractions_and_one_letter_words_are_not_terms() -> None:
 
 
 def test_slow_does_not_pull_in_every_performance_skill() -> None:
-    perf = {
-        "name": "frontend-performance",
-        "category": "frontend",
-        "gateways": ["frontend"],
-        "description": "Use when improving performance.",
-        "triggers": ["performance", "latency"],
-        "path": "p",
-    }
+    perf = entry("frontend-performance", "frontend", "improving performance.", ["performance", "latency"])
     assert route_scoring.Router([*ENTRIES, perf]).rank("slow migration backfill")[0].name != perf["name"]
     assert "frontend-performance" not in {h.name for h in route_scoring.Router([*ENTRIES, perf]).rank("slow")}
 
 
 def test_kit_skills_are_ranked_only_for_intents_about_the_kit() -> None:
-    kit = {
-        "name": "writing-library-skills",
-        "category": "kit",
-        "gateways": ["kit"],
-        "description": "Use when writing a library skill for flaky test advice.",
-        "triggers": ["flaky test skill", "new skill"],
-        "path": "k",
-    }
+    kit = entry(
+        "writing-library-skills", "kit", "writing a library skill for flaky test advice.", ["new skill"]
+    )
     router = route_scoring.Router([*ENTRIES, kit])
     assert "writing-library-skills" not in {h.name for h in router.rank("flaky test")}
     assert router.rank("write a new skill about flaky tests")[0].name == "writing-library-skills"
