@@ -237,3 +237,22 @@ def test_a_general_purpose_agent_sed_on_a_backend_file_is_denied_and_handed_back
     assert "`NEEDS: spawn backend-developer for <the change to cmd/api/main.go>`" in agent
     [deny] = decisions(tmp_repo, session_id=result.session_id, hook="shell_write_warning")
     assert (deny["decision"], deny["agent_type"]) == ("deny", "general-purpose")
+
+
+def test_the_routine_prefixes_and_wrappers_do_not_hide_a_main_thread_write(
+    tmp_repo: Path, isolated_home: Path, claude_bin: Path
+) -> None:
+    install_kit(tmp_repo, config=BACKEND_CONFIG, files=FILES)
+    commands = [
+        'cd "$(git rev-parse --show-toplevel)" && sed -i "s/main/app/" cmd/api/main.go',
+        "bash -c \"echo '// x' >> cmd/api/main.go\"",
+        "rm -rf cmd/api",
+    ]
+    script = Script(main=[*(call("Bash", {"command": c}) for c in commands), say("I will delegate")])
+
+    result = run(tmp_repo, isolated_home, claude_bin, script)
+
+    assert (tmp_repo / "cmd/api/main.go").read_text() == MAIN_GO  # none of them ran
+    assert [e.tool for e in result.tool_errors()] == ["Bash"] * 3
+    denies = decisions(tmp_repo, session_id=result.session_id, hook="shell_write_warning", decision="deny")
+    assert [d["file"] for d in denies] == ["cmd/api/main.go"] * 3
