@@ -256,3 +256,29 @@ def test_the_routine_prefixes_and_wrappers_do_not_hide_a_main_thread_write(
     assert [e.tool for e in result.tool_errors()] == ["Bash"] * 3
     denies = decisions(tmp_repo, session_id=result.session_id, hook="shell_write_warning", decision="deny")
     assert [d["file"] for d in denies] == ["cmd/api/main.go"] * 3
+
+
+def test_a_pull_of_teammates_commits_is_not_the_sessions_change(
+    tmp_repo: Path, isolated_home: Path, claude_bin: Path
+) -> None:
+    import os
+    import subprocess
+
+    install_kit(tmp_repo, config=BACKEND_CONFIG, files=FILES)
+    old = {
+        **os.environ,
+        "GIT_COMMITTER_DATE": "2020-01-01T00:00:00Z",
+        "GIT_AUTHOR_DATE": "2020-01-01T00:00:00Z",
+    }
+    for args in (["add", "-A"], ["commit", "-qm", "base"], ["checkout", "-qb", "upstream"]):
+        subprocess.run(["git", *args], cwd=tmp_repo, check=True)
+    (tmp_repo / "cmd/api/team.go").write_text(MAIN_GO)  # a teammate's reviewed work, from before
+    for args in (["add", "-A"], ["commit", "-qm", "team"], ["checkout", "-q", "-"]):
+        subprocess.run(["git", *args], cwd=tmp_repo, check=True, env=old)
+    script = Script(main=[call("Bash", {"command": "git merge --ff-only upstream"}), say("Pulled.")])
+
+    result = run(tmp_repo, isolated_home, claude_bin, script)
+
+    assert (tmp_repo / "cmd/api/team.go").is_file()  # the pull ran
+    assert decisions(tmp_repo, session_id=result.session_id, event="Stop", decision="block") == []
+    assert len(texts(result)) == 2, result.describe()
