@@ -60,7 +60,12 @@ RUNTIME = _kit(
 )  # fmt: skip
 EDIT = _kit("edit.agent_first", "edit.coordinator", "edit.delegation", "edit.file_locks")
 SHELL_WRITES = _kit(
-    "edit.shell_writes", "edit.shell_lexer", "edit.shell_programs", "edit.shell_paths", "edit.lock_commands"
+    "edit.shell_writes",
+    "edit.shell_lexer",
+    "edit.shell_programs",
+    "edit.shell_paths",
+    "edit.lock_commands",
+    "edit.shell_route",
 )
 SPAWN_DEPTH = _kit("spawn.depth", "spawn.transcripts", "spawn.values")
 SPAWN_GATES = SPAWN_DEPTH | _kit(
