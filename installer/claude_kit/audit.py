@@ -12,7 +12,8 @@ Every finding has a severity, a code (see CODES and docs/knowledge.md), the file
 is known, what is wrong and how to fix it.
 
 The checks live in one module per thing audited: audit_skills, audit_library (orphans, index,
-routing tables), audit_links, audit_agents and audit_hooks (settings.json and the team config);
+routing tables), audit_links, audit_claims (what the texts say about the kit), audit_agents and
+audit_hooks (settings.json and the team config);
 audit_codes holds the code table and audit_base what they share. This module runs them and
 renders the report.
 """
@@ -24,7 +25,7 @@ from pathlib import Path
 
 import click
 
-from claude_kit import audit_agents, audit_hooks, audit_library, audit_links, audit_skills
+from claude_kit import audit_agents, audit_claims, audit_hooks, audit_library, audit_links, audit_skills
 from claude_kit.audit_base import Audit, Doc, Layout
 from claude_kit.audit_codes import CODES, ERROR, TIER1_BUDGET, WARNING, Finding
 from claude_kit.errors import KitError
@@ -44,6 +45,7 @@ def run_checks(a: Audit) -> list[Finding]:
     audit_agents.check_agents(a)
     audit_skills.check_skills(a)
     audit_links.check_links(a)
+    audit_claims.check_claims(a)
     audit_library.check_orphans(a)
     if not lay.source:
         from claude_kit import manifest

@@ -125,6 +125,7 @@ class Audit:
         self.core: dict[str, Doc] = {}  # dir name -> doc
         self.library: dict[str, Doc] = {}  # "<category>/<name>" -> doc
         self.agent_docs: list[Doc] = []
+        self.reference_docs: dict[Path, list[Doc]] = {}  # skill dir -> its references/*.md
 
     def add(
         self, code: str, path: Path | str, line: int | None, message: str, fix: str | None = None
