@@ -87,14 +87,17 @@ def resolve_layout(target: Path, *, source: bool) -> Layout:
     return Layout(root, source=False)
 
 
-def run_audit(target: Path, *, source: bool = False) -> Audit:
-    a = Audit(resolve_layout(target, source=source))
+def run_audit(target: Path, *, source: bool = False, commands: click.Command | None = None) -> Audit:
+    """Audit `target`; `claude-kit` command lines in the texts are checked when `commands` (the CLI's
+    root command) is given, as `claude-kit audit` does."""
+    a = Audit(resolve_layout(target, source=source), commands)
     run_checks(a)
     return a
 
 
 def audit(target: Path, *, source: bool = False, fmt: str = "text", strict: bool = False) -> int:
-    a = run_audit(target, source=source)
+    ctx = click.get_current_context(silent=True)
+    a = run_audit(target, source=source, commands=ctx.find_root().command if ctx else None)
     errors = sum(f.severity == ERROR for f in a.findings)
     warnings = len(a.findings) - errors
     data = {

@@ -7,9 +7,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from claude_kit.audit_codes import CODES, Finding
+
+if TYPE_CHECKING:
+    import click
 
 NAME_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SCAFFOLD_MARK = "claude-kit:scaffold"
@@ -117,8 +120,11 @@ class Doc:
 class Audit:
     """One audit run: the findings, and what the checks read that later checks use."""
 
-    def __init__(self, layout: Layout) -> None:
+    def __init__(self, layout: Layout, commands: click.Command | None = None) -> None:
         self.layout = layout
+        # The CLI's root command, to check `claude-kit` command lines in the texts against (the
+        # caller passes it: the CLI imports the audit, so the audit cannot import the CLI).
+        self.commands = commands
         self.findings: list[Finding] = []
         self.files_checked = 0
         self.tier1_chars = 0

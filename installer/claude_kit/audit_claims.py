@@ -10,10 +10,12 @@ agents), where a dotted name such as `logging.keep` means the team config and no
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 from collections.abc import Iterator
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import yaml
@@ -21,6 +23,7 @@ import yaml
 from claude_kit.audit_base import Audit, Doc
 from claude_kit.config import domain_agents, error_key_path, schema, yaml_line_of
 from claude_kit.payload import payload_root
+from claude_kit_hooks.contract.layout import CONFIG_YAML
 
 if TYPE_CHECKING:
     import click
@@ -65,6 +68,7 @@ def check_claims(a: Audit) -> None:
             _check_agent_names(a, doc, agents)
             _check_output_names(a, doc, domains)
             _check_commands(a, doc, snippets)
+            _check_block_examples(a, doc, agents)
             if kit_text:
                 _check_config_spans(a, doc, snippets)
                 _check_config_blocks(a, doc)
@@ -72,11 +76,36 @@ def check_claims(a: Audit) -> None:
 
 def _agent_names(a: Audit) -> set[str]:
     """Agents that exist: the layout's own and, installed, every agent the kit ships (a repository
-    without a frontend may drop the frontend agents; the kit's texts still name them truly)."""
+    without a frontend may drop the frontend agents; the kit's texts still name them truly) and
+    every agent the team config names for its domains (the hooks name those to spawn)."""
     names = {d.path.stem for d in a.agent_docs}
     if not a.layout.source:
         names |= {p.stem for p in (payload_root() / "agents").glob("*.md")}
+        names |= _configured_agents(a.layout.root / CONFIG_YAML)
     return names
+
+
+def _configured_agents(path: Path) -> set[str]:
+    """The agents the team config's domains name; none when it is missing or broken (the config
+    check reports that)."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return set()
+    return _domain_agents(data.get("domains") if isinstance(data, dict) else None)
+
+
+def _domain_agents(domains: object) -> set[str]:
+    """The agents a config's `domains` mapping names (configured or by the `<domain>-<role>` default)."""
+    if not isinstance(domains, dict):
+        return set()
+    return {
+        agent
+        for name, dom in domains.items()
+        if isinstance(dom, dict)
+        for agent in domain_agents(str(name), dom).values()
+        if isinstance(agent, str)
+    }
 
 
 def _doc_groups(a: Audit) -> Iterator[tuple[list[Doc], bool]]:
@@ -96,11 +125,7 @@ def _agents_defined_in(text: str) -> set[str]:
     names = set(_NAME_LINE_RE.findall(text))
     names |= {f"{name}-{role}" for name, role in _NEW_AGENT_RE.findall(text)}
     for _, block in _config_blocks(text.splitlines()):
-        domains = block.get("domains")
-        if isinstance(domains, dict):
-            for dom_name, dom in domains.items():
-                if isinstance(dom, dict):
-                    names |= set(domain_agents(str(dom_name), dom).values())
+        names |= _domain_agents(block.get("domains"))
     return names
 
 
@@ -188,10 +213,12 @@ def _check_output_names(a: Audit, doc: Doc, domains: set[str]) -> None:
 
 
 def _check_commands(a: Audit, doc: Doc, snippets: list[Snippet]) -> None:
+    if a.commands is None:
+        return
     for snip in snippets:
         for m in _COMMAND_RE.finditer(snip.text):
             rest = _COMMAND_END_RE.split(snip.text[m.end() :], maxsplit=1)[0]
-            problem = command_problem(_words(rest))
+            problem = command_problem(a.commands, _words(rest))
             if problem:
                 a.add("COMMAND_UNKNOWN", doc.path, snip.line, problem)
 
@@ -204,14 +231,12 @@ def _words(text: str) -> list[str]:
     return [w.strip("[]") for w in words]
 
 
-def command_problem(words: list[str]) -> str | None:
-    """What is wrong with `claude-kit <words>` as a command line of the kit's CLI, if anything.
-    Words that are placeholders (`<file>`, `...`) end the check: nothing after them is known."""
+def command_problem(root: click.Command, words: list[str]) -> str | None:
+    """What is wrong with `claude-kit <words>` as a command line of the CLI whose root is `root`, if
+    anything. A placeholder word (`<file>`, `...`) ends the check: nothing after it is known."""
     import click
 
-    from claude_kit.cli import cli
-
-    cmd: click.Command = cli
+    cmd = root
     path = ["claude-kit"]
     rest = list(words)
     while isinstance(cmd, click.Group) and rest and not rest[0].startswith("-"):
@@ -240,6 +265,40 @@ def _options(cmd: click.Command) -> set[str]:
     for param in cmd.params:
         names.update(param.opts, param.secondary_opts)
     return names
+
+
+def _check_block_examples(a: Audit, doc: Doc, agents: set[str]) -> None:
+    """A plan or verdict block shown as an example is copied by the model: it must pass the checks
+    the kit applies to the real one. Templates with placeholders are no JSON and are skipped."""
+    from jsonschema import Draft202012Validator
+
+    from claude_kit import lead_plan
+
+    blocks: dict[int, list[tuple[int, str]]] = {}
+    for lineno, line, block, lang in _fenced(doc.lines):
+        if lang is not None:
+            blocks.setdefault(block, []).append((lineno, line))
+    for body in blocks.values():
+        try:
+            data = json.loads("\n".join(line for _, line in body))
+        except json.JSONDecodeError:
+            continue
+        kind = data.get("claude_kit") if isinstance(data, dict) else None
+        if kind == "plan":
+            problems = lead_plan.check_plan(data, agents).problems
+        elif kind == "verdict":
+            validator = Draft202012Validator(_verdict_schema())
+            problems = [f"{e.json_path}: {e.message}" for e in validator.iter_errors(data)]
+        else:
+            continue
+        for problem in problems[:3]:
+            a.add("BLOCK_EXAMPLE_INVALID", doc.path, body[0][0], f"the {kind} block shown here: {problem}")
+
+
+@cache
+def _verdict_schema() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((Path(__file__).parent / "schemas" / "verdict.schema.json").read_text())
+    return data
 
 
 def _check_config_spans(a: Audit, doc: Doc, snippets: list[Snippet]) -> None:

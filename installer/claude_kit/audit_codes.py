@@ -167,6 +167,11 @@ CODES: dict[str, tuple[str, str, str]] = {
         "a skill or agent names a feature-folder file the orchestration never writes",
         "use the file name the feature playbook gives (`claude-kit feature status <id>` shows it per phase)",
     ),
+    "BLOCK_EXAMPLE_INVALID": (
+        ERROR,
+        "a plan or verdict block shown in a skill or agent fails the check the kit applies to real ones",
+        "fix the example: verdict fields per schemas/verdict.schema.json, plan fields per writing-plans",
+    ),
     "LIBRARY_ORPHAN": (
         WARNING,
         "file under skill-library that belongs to no skill",

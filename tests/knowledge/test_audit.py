@@ -32,6 +32,7 @@ EXPECTED: dict[str, tuple[str, str, int | None]] = {
     "agent-tools": ("AGENT_TOOLS", "agents/demo-developer.md", 4),
     "agent-unknown-key": ("AGENT_UNKNOWN_KEY", "agents/demo-developer.md", 7),
     "agent-worker-spawns": ("AGENT_WORKER_SPAWNS", "agents/demo-developer.md", 4),
+    "block-example-invalid": ("BLOCK_EXAMPLE_INVALID", "skills/gateway-demo/SKILL.md", 13),
     "command-option-unknown": ("COMMAND_UNKNOWN", "skill-library/demo/demo-skill/SKILL.md", 8),
     "command-unknown": ("COMMAND_UNKNOWN", "skill-library/demo/demo-skill/SKILL.md", 8),
     "config-block-unknown": ("CONFIG_KEY_UNKNOWN", "skills/gateway-demo/SKILL.md", 14),
@@ -82,8 +83,10 @@ ALSO = {"tier1-budget": {"SKILL_DESCRIPTION_CORE_LONG"}}
 
 
 def run(name: str) -> audit.Audit:
+    from claude_kit.cli import cli
+
     tree = FIXTURES / name
-    return audit.run_audit(tree, source=not (tree / ".claude").is_dir())
+    return audit.run_audit(tree, source=not (tree / ".claude").is_dir(), commands=cli)
 
 
 def test_every_fixture_is_covered_and_every_code_has_a_fixture() -> None:
@@ -243,6 +246,7 @@ def test_an_installed_skill_that_says_what_is_not_true_fails_the_audit(
 )
 def test_commands_are_checked_against_the_cli(words: list[str], problem: str | None) -> None:
     from claude_kit.audit_claims import command_problem
+    from claude_kit.cli import cli
 
-    found = command_problem(words)
+    found = command_problem(cli, words)
     assert (found or "").startswith(problem or "") and (found is None) == (problem is None), found
