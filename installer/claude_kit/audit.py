@@ -12,7 +12,8 @@ Every finding has a severity, a code (see CODES and docs/knowledge.md), the file
 is known, what is wrong and how to fix it.
 
 The checks live in one module per thing audited: audit_skills, audit_library (orphans, index,
-routing tables), audit_links, audit_agents and audit_hooks (settings.json and the team config);
+routing tables), audit_links, audit_claims (what the texts say about the kit), audit_agents and
+audit_hooks (settings.json and the team config);
 audit_codes holds the code table and audit_base what they share. This module runs them and
 renders the report.
 """
@@ -24,7 +25,15 @@ from pathlib import Path
 
 import click
 
-from claude_kit import audit_agents, audit_context, audit_hooks, audit_library, audit_links, audit_skills
+from claude_kit import (
+    audit_agents,
+    audit_claims,
+    audit_context,
+    audit_hooks,
+    audit_library,
+    audit_links,
+    audit_skills,
+)
 from claude_kit.audit_base import Audit, Doc, Layout
 from claude_kit.audit_codes import CODES, ERROR, TIER1_BUDGET, WARNING, Finding
 from claude_kit.errors import KitError
@@ -45,6 +54,7 @@ def run_checks(a: Audit) -> list[Finding]:
     audit_skills.check_skills(a)
     a.context = audit_context.check_context(a)
     audit_links.check_links(a)
+    audit_claims.check_claims(a)
     audit_library.check_orphans(a)
     if not lay.source:
         from claude_kit import manifest
@@ -86,14 +96,17 @@ def resolve_layout(target: Path, *, source: bool) -> Layout:
     return Layout(root, source=False)
 
 
-def run_audit(target: Path, *, source: bool = False) -> Audit:
-    a = Audit(resolve_layout(target, source=source))
+def run_audit(target: Path, *, source: bool = False, commands: click.Command | None = None) -> Audit:
+    """Audit `target`; `claude-kit` command lines in the texts are checked when `commands` (the CLI's
+    root command) is given, as `claude-kit audit` does."""
+    a = Audit(resolve_layout(target, source=source), commands)
     run_checks(a)
     return a
 
 
 def audit(target: Path, *, source: bool = False, fmt: str = "text", strict: bool = False) -> int:
-    a = run_audit(target, source=source)
+    ctx = click.get_current_context(silent=True)
+    a = run_audit(target, source=source, commands=ctx.find_root().command if ctx else None)
     errors = sum(f.severity == ERROR for f in a.findings)
     warnings = len(a.findings) - errors
     data = {

@@ -110,7 +110,7 @@ PLAYBOOK: dict[str, tuple[str, str, str]] = {
         "spawn test-lead to judge whether the tests would catch a regression",
         "test-lead-<domain>-test-quality.md",
     ),
-    "completion": ("you", "run the full checks, summarise, tell the user", "summary.md"),
+    "completion": ("you", "run the full checks, summarise, tell the user", "completion.md"),
 }
 
 
