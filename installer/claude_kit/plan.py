@@ -155,6 +155,17 @@ def _plan_file(root: Path, d: Desired, old: Manifest, manifest: Manifest, force:
         keep("identical", d.data)
     elif sha256(disk) == base_sha:
         keep("update", d.data, write=d.data)
+    elif _pending_conflict(root, d, rec, plan):
+        manifest["files"][d.path] = {**rec}
+        base = read_bytes(root, base_path(d.path))
+        if base is not None:
+            plan.base_files[base_path(d.path)] = base
+    elif rec.get("pending_sha256") == digest:
+        # The user merged the version the last conflict offered and deleted the new file, as told:
+        # their merge is the edit now, and the version they merged is its base.
+        plan.actions.append(Action("skip", d.path, d.component, note="kept your merge of the kit's version"))
+        manifest["files"][d.path] = new_rec
+        plan.base_files[base_path(d.path)] = d.data
     else:
         base = read_bytes(root, base_path(d.path))
         if base is not None and sha256(base) == new_rec["base_sha256"]:
@@ -178,10 +189,28 @@ def _plan_file(root: Path, d: Desired, old: Manifest, manifest: Manifest, force:
                     note=f"your edit conflicts with the new kit version: see {d.path}{CONFLICT_SUFFIX}",
                 )
             )
-            # Keep the old base so the next update can still merge against it.
-            manifest["files"][d.path] = {**rec}
+            # Keep the old base so the next update can still merge against it, and remember what
+            # was offered: once its file is gone, the user's file is their merge of it.
+            manifest["files"][d.path] = {**rec, "pending_sha256": digest}
             if base is not None:
                 plan.base_files[base_path(d.path)] = base
+
+
+def _pending_conflict(root: Path, d: Desired, rec: ManifestFile, plan: Plan) -> bool:
+    """Whether the kit's version of `d` still waits beside it, unmerged, exactly as offered: then the
+    update names that conflict again and writes nothing (a newer offer goes through the merge)."""
+    beside = read_bytes(root, d.path + CONFLICT_SUFFIX)
+    if beside is None or beside != d.data or rec.get("pending_sha256") != sha256(d.data):
+        return False
+    plan.actions.append(
+        Action(
+            "conflict",
+            d.path,
+            d.component,
+            note=f"not merged yet: merge {d.path}{CONFLICT_SUFFIX} into yours, then delete it",
+        )
+    )
+    return True
 
 
 def _plan_settings(

@@ -33,12 +33,14 @@ from claude_kit_hooks.contract.defaults import (
 from claude_kit_hooks.contract.layout import (
     COMPILED_CONFIG,
     CONFIG_YAML,
+    CONFLICT_SUFFIX,
     HOOKS_DIR,
     LAUNCHER,
     PYTHON_CACHE,
     SETTINGS,
     SETTINGS_LOCAL,
 )
+from claude_kit_hooks.contract.records import Manifest
 
 
 def collect_status(root: Path) -> dict[str, Any]:
@@ -68,9 +70,17 @@ def collect_status(root: Path) -> dict[str, Any]:
         "files": {k: len(v) for k, v in files.items()},
         "modified": files["modified"],
         "missing": files["missing"] + [p for p in rec["deleted"] if not (root / p).exists()],
+        "conflicts": pending_conflicts(root, rec),
         "config_stale": config.compiled_is_stale(root),
         "unfinished": unfinished,
     }
+
+
+def pending_conflicts(root: Path, rec: Manifest) -> list[str]:
+    """The kit's versions an update wrote beside a user's edit (`<file>.claude-kit-new`), not yet merged."""
+    return [
+        rel + CONFLICT_SUFFIX for rel in sorted(rec["files"]) if (root / (rel + CONFLICT_SUFFIX)).exists()
+    ]
 
 
 def status(target: Path, *, fmt: str = "text") -> int:
@@ -92,6 +102,8 @@ def _print_status(st: dict[str, Any]) -> None:
         click.echo(f"  modified  {rel}")
     for rel in st["missing"]:
         click.echo(f"  missing   {rel}")
+    for rel in st["conflicts"]:
+        click.echo(f"  conflict  {rel}: merge it into {rel.removesuffix(CONFLICT_SUFFIX)}, then delete it")
     if st["config_stale"]:
         click.echo(f"config: {st['config_stale']}: run `claude-kit sync`")
     if st["kit_version"] != st["package_version"] and versions.is_newer(str(st["kit_version"])):
@@ -177,6 +189,12 @@ def doctor(target: Path) -> int:
         if installed is not None and versions.is_newer(installed)
         else "run `claude-kit update`",
     )
+    for rel in pending_conflicts(root, rec):
+        report(
+            False,
+            f"{rel}: the kit's new version of {rel.removesuffix(CONFLICT_SUFFIX)} waits to be merged",
+            "merge it into your file, then delete it",
+        )
     try:
         settings = repo.check_settings(root) or {}
         report(True, f"{SETTINGS} is valid JSON")

@@ -191,6 +191,7 @@ class ManifestFile(_ManifestFileKeys, total=False):
 
     preexisting: bool  # there with the kit's bytes before the kit: uninstall keeps it
     user_owned: bool  # created once, then the team's (the config): never updated
+    pending_sha256: str  # the kit's version a conflict wrote beside (`<file>.claude-kit-new`)
 
 
 class HookHandler(TypedDict):
