@@ -109,7 +109,7 @@ def _print_status(st: dict[str, Any]) -> None:
     if st["kit_version"] != st["package_version"] and versions.is_newer(str(st["kit_version"])):
         click.echo(
             f"this package is older than the installed kit ({st['package_version']} < {st['kit_version']}): "
-            "upgrade it with `pip install -U claude-kit`"
+            f"{versions.UPGRADE}"
         )
     elif st["kit_version"] != st["package_version"]:
         click.echo(
@@ -185,7 +185,7 @@ def doctor(target: Path) -> int:
     report(
         installed == __version__,
         f"installed kit version {installed} matches this package ({__version__})",
-        "upgrade this package (`pip install -U claude-kit`)"
+        versions.UPGRADE
         if installed is not None and versions.is_newer(installed)
         else "run `claude-kit update`",
     )
