@@ -98,6 +98,7 @@ class Spawn(TypedDict):
 
 class Orchestration(TypedDict):
     coordinator_mode: bool
+    feature_scope: str  # one of defaults.FEATURE_SCOPES
 
 
 class CompiledConfig(TypedDict):
