@@ -71,6 +71,7 @@ def collect_status(root: Path) -> dict[str, Any]:
         "modified": files["modified"],
         "missing": files["missing"] + [p for p in rec["deleted"] if not (root / p).exists()],
         "conflicts": pending_conflicts(root, rec),
+        "feature": active_feature(root),
         "config_stale": config.compiled_is_stale(root),
         "unfinished": unfinished,
     }
@@ -81,6 +82,18 @@ def pending_conflicts(root: Path, rec: Manifest) -> list[str]:
     return [
         rel + CONFLICT_SUFFIX for rel in sorted(rec["files"]) if (root / (rel + CONFLICT_SUFFIX)).exists()
     ]
+
+
+def active_feature(root: Path) -> dict[str, Any] | None:
+    """The feature in progress as the hooks see it (`features/active.json`), None when there is none
+    or it cannot be read (status reports; it never fails over the feature state)."""
+    from claude_kit.feature_store import Features
+
+    try:
+        data = json.loads(Features(root).active_path.read_text(encoding="utf-8"))
+    except (KitError, OSError, ValueError, RecursionError):
+        return None
+    return data if isinstance(data, dict) and data.get("feature_id") else None
 
 
 def status(target: Path, *, fmt: str = "text") -> int:
@@ -104,6 +117,15 @@ def _print_status(st: dict[str, Any]) -> None:
         click.echo(f"  missing   {rel}")
     for rel in st["conflicts"]:
         click.echo(f"  conflict  {rel}: merge it into {rel.removesuffix(CONFLICT_SUFFIX)}, then delete it")
+    feature = st["feature"]
+    if feature:
+        fid = feature["feature_id"]
+        click.echo(
+            f"feature in progress: {feature.get('name', fid)} ({fid}), phase {feature.get('current_phase')}, "
+            f"last change {feature.get('updated_at')}; while it is open the main thread delegates the "
+            "domains' code in every session"
+        )
+        click.echo(f"  done or dropped? close it: claude-kit feature mark {fid} --status complete|abandoned")
     if st["config_stale"]:
         click.echo(f"config: {st['config_stale']}: run `claude-kit sync`")
     if st["kit_version"] != st["package_version"] and versions.is_newer(str(st["kit_version"])):
