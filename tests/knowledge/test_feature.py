@@ -42,38 +42,15 @@ def active(repo: Path) -> dict | None:
     return json.loads(path.read_text()) if path.exists() else None
 
 
+# Small work runs a handful of phases (find, fix, review, test, done); the rest is skipped.
+BUGFIX_RUNS = {"setup", "codebase-discovery", "implementation", "code-quality", "testing", "completion"}
+
+
 @pytest.mark.parametrize(
     ("work_type", "skipped"),
     [
-        (
-            "bugfix",
-            {
-                "triage",
-                "skill-discovery",
-                "complexity",
-                "brainstorming",
-                "architecture-plan",
-                "design-verification",
-                "domain-compliance",
-                "test-planning",
-                "coverage-verification",
-                "test-quality",
-            },
-        ),
-        (
-            "small",
-            {
-                "triage",
-                "complexity",
-                "brainstorming",
-                "architecture-plan",
-                "design-verification",
-                "domain-compliance",
-                "test-planning",
-                "coverage-verification",
-                "test-quality",
-            },
-        ),
+        ("bugfix", set(feature_manifest.PHASES) - BUGFIX_RUNS),
+        ("small", set(feature_manifest.PHASES) - BUGFIX_RUNS - {"skill-discovery"}),
         ("medium", set()),
         ("large", set()),
     ],
