@@ -87,13 +87,19 @@ def resolve_layout(target: Path, *, source: bool) -> Layout:
         return Layout(target, source=False)
     from claude_kit import repo
 
-    root = repo.find_root(target)
-    if not (root / ".claude").is_dir():
+    return Layout(repo.find_root(target), source=False)
+
+
+def _require_kit(layout: Layout) -> None:
+    """Without the kit, what is left in .claude/ (files uninstall kept, the user's own) links to kit
+    files that are not there: one clear sentence beats a page of broken paths."""
+    from claude_kit import manifest
+
+    if not layout.source and manifest.load(layout.root) is None:
         raise KitError(
-            f"{root}: no .claude/ folder to audit",
-            hint="run `claude-kit install`, or pass `--source` to audit a kit source tree",
+            f"{layout.root}: claude-kit is not installed here",
+            hint=f"run `claude-kit install {layout.root}`, or pass `--source` to audit a kit source tree",
         )
-    return Layout(root, source=False)
 
 
 def run_audit(target: Path, *, source: bool = False, commands: click.Command | None = None) -> Audit:
@@ -105,8 +111,11 @@ def run_audit(target: Path, *, source: bool = False, commands: click.Command | N
 
 
 def audit(target: Path, *, source: bool = False, fmt: str = "text", strict: bool = False) -> int:
+    layout = resolve_layout(target, source=source)
+    _require_kit(layout)
     ctx = click.get_current_context(silent=True)
-    a = run_audit(target, source=source, commands=ctx.find_root().command if ctx else None)
+    a = Audit(layout, ctx.find_root().command if ctx else None)
+    run_checks(a)
     errors = sum(f.severity == ERROR for f in a.findings)
     warnings = len(a.findings) - errors
     data = {

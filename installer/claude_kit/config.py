@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from claude_kit import globs
+from claude_kit import globs, yaml_strict
 from claude_kit._version import __version__
 from claude_kit.errors import KitError
 from claude_kit_hooks.contract.defaults import (
@@ -92,7 +92,7 @@ def parse(text: str, source: str) -> dict[str, Any]:
     from jsonschema import Draft202012Validator
 
     try:
-        data = yaml.safe_load(text)
+        data = yaml_strict.load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source

@@ -266,3 +266,18 @@ def test_commands_are_checked_against_the_cli(words: list[str], problem: str | N
 
     found = command_problem(cli, words)
     assert (found or "").startswith(problem or "") and (found is None) == (problem is None), found
+
+
+def test_a_repo_without_the_kit_is_not_installed(tmp_repo: Path, ck: Callable[..., Result]) -> None:
+    # What uninstall leaves when the user had edited a kit agent: a .claude/ whose links lead nowhere.
+    build_file_tree(tmp_repo, {"go.mod": "module x\n", "main.go": "package main\n"})
+    assert lifecycle.install(tmp_repo) == 0
+    agent = tmp_repo / ".claude/agents/backend-reviewer.md"
+    agent.write_text(agent.read_text() + "Our own rule.\n")
+    assert lifecycle.uninstall(tmp_repo) == 0
+    assert agent.is_file()
+    result = ck("audit", str(tmp_repo))
+    assert result.exit_code == 2, result.output
+    first = result.output.splitlines()[0]
+    assert first == f"Error: {tmp_repo}: claude-kit is not installed here", result.output
+    assert "PATH" not in result.output
