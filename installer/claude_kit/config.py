@@ -53,7 +53,7 @@ def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _line_of(text: str, path: list[str | int]) -> int | None:
+def line_of(text: str, path: list[str | int]) -> int | None:
     """1-based line of the YAML node at `path`, for error messages."""
     try:
         node = yaml.compose(text)
@@ -94,7 +94,7 @@ def schema_problems(text: str, data: Any, json_schema: dict[str, Any], source: s
     problems = []
     errors = Draft202012Validator(json_schema).iter_errors(data)
     for err in sorted(errors, key=lambda e: list(map(str, e.path))):
-        line = _line_of(text, _error_path(err))
+        line = line_of(text, _error_path(err))
         where = f"{source}:{line}" if line else source
         problems.append(f"{where}: {err.json_path} -> {err.message}")
     return problems
@@ -129,7 +129,7 @@ def parse(text: str, source: str) -> dict[str, Any]:
     merged = _deep_merge(DEFAULTS, data)
     comp = merged["compaction"]
     if not comp["warn_percent"] <= comp["must_percent"] <= comp["deny_percent"]:
-        line = _line_of(text, ["compaction"])
+        line = line_of(text, ["compaction"])
         problems.append(
             f"{source}:{line}: $.compaction -> warn_percent <= must_percent <= deny_percent must hold "
             f"(got {comp['warn_percent']}, {comp['must_percent']}, {comp['deny_percent']})"

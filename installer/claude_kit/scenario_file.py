@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from claude_kit.config import load_yaml, schema_problems
+from claude_kit.config import line_of, load_yaml, schema_problems
 from claude_kit.errors import KitError, read_text
 from claude_kit.fakeapi import Block, Script, Text, Turn, Usage, agent_call, tool_use
 
@@ -111,8 +111,22 @@ def _turn(step: dict[str, Any], repo: Path) -> Turn:
     return Turn(blocks, usage)
 
 
-def _problems_beyond_schema(data: dict[str, Any], source: str) -> list[str]:
-    """What the schema cannot say: every agent step's marker has steps of its own, and back."""
+def _problems_beyond_schema(text: str, data: dict[str, Any], source: str) -> list[str]:
+    """What the schema says badly or not at all: a step is one response, so it calls a tool or
+    spawns an agent, not both; every agent step's marker has steps of its own, and back."""
+    problems = []
+    threads: list[tuple[list[str | int], list[dict[str, Any]]]] = [(["main"], data["main"])]
+    threads += [(["agents", m], steps) for m, steps in (data.get("agents") or {}).items()]
+    for path, steps in threads:
+        for i, step in enumerate(steps):
+            if "tool" in step and "agent" in step:
+                where = [*path, i]
+                line = line_of(text, [*where, "agent"])
+                json_path = "$." + ".".join(map(str, path)) + f"[{i}]"
+                problems.append(
+                    f"{source}:{line}: {json_path} -> a step calls a tool or spawns an agent, not both "
+                    "(make them two steps)"
+                )
     markers = {
         step["agent"]
         for steps in [data["main"], *(data.get("agents") or {}).values()]
@@ -120,7 +134,7 @@ def _problems_beyond_schema(data: dict[str, Any], source: str) -> list[str]:
         if "agent" in step
     }
     scripted = set(data.get("agents") or {})
-    problems = [
+    problems += [
         f"{source}: $.agents -> no steps for agent {m!r} (an `agent: {m}` step starts it)"
         for m in sorted(markers - scripted)
     ]
@@ -137,7 +151,7 @@ def parse(text: str, source: Path) -> Scenario:
     problems = schema_problems(text, data, schema(), str(source))
     if problems:
         raise KitError("invalid scenario:\n  " + "\n  ".join(problems), hint=_FIX)
-    problems = _problems_beyond_schema(data, str(source))
+    problems = _problems_beyond_schema(text, data, str(source))
     if problems:
         raise KitError("invalid scenario:\n  " + "\n  ".join(problems), hint=_FIX)
     expect = data["expect"]

@@ -18,6 +18,12 @@ pytestmark = pytest.mark.e2e
 
 FILES = {"cmd/api/main.go": "package main\n\nfunc main() {}\n"}
 PROBE = "cmd/api/claude_kit_probe.go"
+DOC = Path(__file__).resolve().parents[2] / "docs/scenarios.md"
+
+
+def documented_example() -> str:
+    """The scenario that docs/scenarios.md shows under "Writing a scenario"."""
+    return DOC.read_text(encoding="utf-8").split("```yaml\n", 1)[1].split("\n```", 1)[0] + "\n"
 
 
 def _starter(repo: Path) -> dict[str, scenario_file.Scenario]:
@@ -60,3 +66,17 @@ def test_starter_set_passes_and_fails_when_a_rule_is_switched_off(
     assert "Stop was blocked " in out and "(feedback_loop" in out
     assert f"{PROBE} was changed" in out
     assert out.rstrip().endswith("0 passed, 1 failed"), out
+
+
+def test_the_documented_example_scenario_passes(
+    tmp_repo: Path, tmp_path: Path, claude_bin: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    install_kit(tmp_repo, files=FILES)
+    example = tmp_path / "example.yaml"
+    example.write_text(documented_example(), encoding="utf-8")
+
+    code = run_all([scenario_file.load(example)], tmp_repo, claude_bin)
+
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert out.startswith("PASS helper-cannot-edit-backend"), out
