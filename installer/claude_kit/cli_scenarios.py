@@ -1,4 +1,5 @@
-"""`claude-kit scenario run | init`: governance tests a team writes as data and runs against the real CLI."""
+"""`claude-kit scenario run | init`, `replay`: governance tests a team writes as data and runs against the
+real CLI, and recorded sessions replayed through the current hooks."""
 
 from __future__ import annotations
 
@@ -73,4 +74,25 @@ def scenario_init(target: Path) -> None:
     sys.exit(scenario_starter.init(find_root(target)))
 
 
-COMMANDS = (scenario,)
+@click.command()
+@click.argument("transcript", type=click.Path(dir_okay=False, path_type=Path))
+@REPO
+def replay(transcript: Path, target: Path) -> None:
+    """Replay a recorded session's tool calls through the current hooks and config; print what differs.
+
+    \b
+    TRANSCRIPT is a session's `.jsonl` under ~/.claude/projects/; its subagents' transcripts beside
+    it are replayed too. No tool runs: each call goes to the PreToolUse hooks of a copy of the
+    repository, and every call whose allow/deny differs from what happened is printed. Exit code 0
+    when nothing differs, 1 when something does (the red-green step after changing a rule).
+
+    \b
+    Examples:
+      claude-kit replay ~/.claude/projects/-home-me-api/3f2a....jsonl
+    """
+    from claude_kit import replay as replay_mod
+
+    sys.exit(replay_mod.replay_command(transcript, target))
+
+
+COMMANDS = (scenario, replay)
