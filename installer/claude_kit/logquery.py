@@ -313,11 +313,18 @@ def log_command(target: Path, q: Query, *, why: bool = False, fmt: str = "text")
         emit(None if why else [], fmt, lambda: click.echo(msg, err=True))
         return 0
     if why:
-        decisions = _any_of(q.decision) or set(BLOCKING)
-        found = select(read_records(files), q._replace(decision=",".join(sorted(decisions)), limit=1))
+        decisions = _any_of(q.decision) or {*BLOCKING, "escalate"}
+        records = list(read_records(files))
+        found = select(records, q._replace(decision=",".join(sorted(decisions)), limit=1))
         if not found:
-            msg = "no deny or block recorded" + (" matching the filters" if q != Query() else "")
+            msg = "no deny, block or escalation recorded" + (" matching the filters" if q != Query() else "")
             emit(None, fmt, lambda: click.echo(msg))
+            return 0
+        if found[-1].get("decision") == "escalate":
+            from claude_kit import logpath
+
+            path = logpath.escalation_path(records, found[-1])
+            emit(path, fmt, lambda: click.echo(logpath.format_path(path)))
             return 0
         ex = explain(found[-1])
         emit(ex, fmt, lambda: click.echo(format_why(ex)))
