@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from claude_kit.logquery import record_time, who
+from claude_kit.logrecord import record_time, who
 
 # Allows that are part of the story: a spawn (the depth check passes every one), an edit of a domain
 # file, a reviewer's or tester's verdict, the loop letting the session end.
