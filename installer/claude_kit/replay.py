@@ -22,6 +22,7 @@ import click
 
 from claude_kit.errors import KitError
 from claude_kit.repo import find_root
+from claude_kit.scenario_file import replace_in_strings
 from claude_kit.scenario_run import copy_repository
 from claude_kit_hooks.contract.layout import LAUNCHER
 from claude_kit_hooks.spawn.transcripts import session_dir, session_transcripts
@@ -140,17 +141,6 @@ def _recorded_root(transcript: Path) -> str | None:
     return next((str(r["cwd"]) for r in _lines(transcript) if isinstance(r.get("cwd"), str)), None)
 
 
-def _moved(value: Any, old: str, new: str) -> Any:
-    """`value` with the recorded repository path replaced by the copy's, in every string."""
-    if isinstance(value, str):
-        return value.replace(old, new)
-    if isinstance(value, dict):
-        return {k: _moved(v, old, new) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_moved(v, old, new) for v in value]
-    return value
-
-
 def run_installed_hook(repo: Path, module: str, payload: dict[str, Any]) -> subprocess.CompletedProcess[str]:
     """Run the kit's installed dispatcher `module` for `repo` on `payload`, as Claude Code does."""
     env = {**os.environ, "CLAUDE_PROJECT_DIR": str(repo)}
@@ -205,7 +195,9 @@ def replay(transcript: Path, root: Path) -> tuple[list[Call], list[Difference]]:
                 "session_id": staged.stem, "transcript_path": str(staged), "cwd": str(copy),
                 "permission_mode": "bypassPermissions", "hook_event_name": "PreToolUse",
                 "tool_name": call.tool, "tool_use_id": call.tool_use_id,
-                "tool_input": _moved(call.input, recorded_root, str(copy)) if recorded_root else call.input,
+                "tool_input": (
+                    replace_in_strings(call.input, recorded_root, str(copy)) if recorded_root else call.input
+                ),
             }  # fmt: skip
             if call.agent_id is not None:
                 payload.update(agent_id=call.agent_id, agent_type=call.agent_type or "general-purpose")

@@ -83,18 +83,19 @@ class Scenario:
         )
 
 
-def _fill(value: Any, repo: Path) -> Any:
+def replace_in_strings(value: Any, old: str, new: str) -> Any:
+    """`value` (JSON-like data) with `old` replaced by `new` in every string it holds."""
     if isinstance(value, str):
-        return value.replace(REPO_PLACEHOLDER, str(repo))
+        return value.replace(old, new)
     if isinstance(value, dict):
-        return {k: _fill(v, repo) for k, v in value.items()}
+        return {k: replace_in_strings(v, old, new) for k, v in value.items()}
     if isinstance(value, list):
-        return [_fill(v, repo) for v in value]
+        return [replace_in_strings(v, old, new) for v in value]
     return value
 
 
 def _turn(step: dict[str, Any], repo: Path) -> Turn:
-    step = _fill(step, repo)
+    step = replace_in_strings(step, REPO_PLACEHOLDER, str(repo))
     blocks: list[Block] = [Text(step["say"])] if "say" in step else []
     if "tool" in step:
         blocks.append(tool_use(step["tool"], step.get("input") or {}))
