@@ -282,3 +282,35 @@ def test_a_pull_of_teammates_commits_is_not_the_sessions_change(
     assert (tmp_repo / "cmd/api/team.go").is_file()  # the pull ran
     assert decisions(tmp_repo, session_id=result.session_id, event="Stop", decision="block") == []
     assert len(texts(result)) == 2, result.describe()
+
+
+def test_a_tester_deleting_the_failing_test_reopens_review(
+    tmp_repo: Path, isolated_home: Path, claude_bin: Path
+) -> None:
+    import subprocess
+
+    files = {**FILES, "cmd/api/main_test.go": "package main\n\n// TestMain fails: the handler is broken\n"}
+    install_kit(tmp_repo, config=BACKEND_CONFIG + "limits:\n  max_stop_blocks: 1\n", files=files)
+    for args in (["add", "-A"], ["commit", "-qm", "base"]):
+        subprocess.run(["git", *args], cwd=tmp_repo, check=True)
+    dev_edit = {"file_path": str(tmp_repo / "cmd/api/main.go"), "content": MAIN_GO + "// dev\n"}
+    script = Script(
+        main=[
+            spawn("DEV", "backend-developer", "change main.go"),
+            spawn("REVIEW", "backend-reviewer", "review cmd/api/main.go"),
+            spawn("TEST", "backend-tester", "test cmd/api/main.go"),
+            say("Reviewed and tested."),
+            say("Stopping."),
+        ],
+        agents={
+            "DEV": [call("Write", dev_edit), say("done")],
+            "REVIEW": [say(verdict("review"))],
+            "TEST": [call("Bash", {"command": "rm cmd/api/main_test.go"}), say(verdict("testing"))],
+        },
+    )
+
+    result = run(tmp_repo, isolated_home, claude_bin, script)
+
+    assert not (tmp_repo / "cmd/api/main_test.go").exists()  # a tester may change tests
+    blocked = texts(result)[4]
+    assert REVIEW_NEXT in blocked and "cmd/api/main_test.go" in blocked

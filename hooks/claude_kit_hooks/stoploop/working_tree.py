@@ -343,7 +343,10 @@ def _record(h: Hook, found: dict[str, list[str]]) -> None:
             notes = e.setdefault("found", [])
             notes += [{"file": rel, "by": who, "seq": d["seq"], "ts": now} for rel in files]
             del notes[:-FOUND_CAP]
-            if tester and all(h.project.exemption_of(cfg, rel) == "tests" for rel in files):
+            if tester and all(
+                h.project.exemption_of(cfg, rel) == "tests" and os.path.exists(h.project.abspath(rel))
+                for rel in files
+            ):  # a tester's tests reopen nothing; a test it deleted (the failing one?) is reviewed
                 e["verifier_changes"] += len(files)
                 continue
             e["phases"] = {}

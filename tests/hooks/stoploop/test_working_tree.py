@@ -173,6 +173,26 @@ def test_a_testers_test_files_reopen_nothing(committed: Kit) -> None:
     assert committed.state()["domains"]["backend"]["verifier_changes"] == 1
 
 
+def test_a_test_file_a_tester_deleted_reopens_review(kit: Kit) -> None:
+    # The cheapest way to green: remove the failing test. That is a change for the reviewer.
+    kit.install(files={"cmd/api/main.go": GO, "cmd/api/main_test.go": GO})
+    _git(kit.repo, "add", "-A")
+    _git(kit.repo, "commit", "-qm", "base")
+    kit.call(events.record_baseline, "SessionStart", source="startup")
+    kit.edit("cmd/api/main.go", text=GO + "// edit\n")
+    kit.verdict("backend-reviewer", verdict_text("review"))
+    (kit.repo / "cmd/api/main_test.go").unlink()
+    kit.call(
+        events.scan_working_tree, "SubagentStop", agent_type="backend-tester", agent_id="t1",
+        last_assistant_message="done",
+    )  # fmt: skip
+    kit.verdict("backend-tester", verdict_text("testing"))
+
+    reason = blocked(kit.stop())
+
+    assert 'subagent_type "backend-reviewer"' in reason and "cmd/api/main_test.go" in reason
+
+
 def test_committed_and_deleted_files_are_found_and_docs_are_not(committed: Kit) -> None:
     repo = committed.repo
     (repo / "cmd/api/util.go").unlink()
