@@ -16,6 +16,7 @@ import time
 
 from claude_kit_hooks.contract.layout import CHECK_CACHE
 from claude_kit_hooks.stoploop import check_failures, processes, session_state
+from claude_kit_hooks.stoploop.check_runner import run_check
 from claude_kit_hooks.stoploop.decision import REASON_CAP, Decision, cap, kill_switch
 from claude_kit_hooks.stoploop.roles import developer
 from claude_kit_hooks.store.jsonfile import read_json
@@ -28,11 +29,7 @@ if TYPE_CHECKING:
     from claude_kit_hooks.runtime.hook import Hook
     from claude_kit_hooks.runtime.project import Project
     from claude_kit_hooks.stoploop.check_budget import CheckBudget
-    from claude_kit_hooks.stoploop.records import CheckResult, FeedbackState
-
-TAIL_LINES = 40
-TAIL_CHARS = 1500
-_MISSING_TOOL = ("command not found", "is not recognized as an internal")  # POSIX shells, cmd.exe
+    from claude_kit_hooks.stoploop.records import FeedbackState
 
 
 def quality_gate(h: Hook, fb: FeedbackState | None) -> Decision | None:
@@ -49,7 +46,7 @@ def quality_gate(h: Hook, fb: FeedbackState | None) -> Decision | None:
             continue
         content = domain_content_hash(h.project, cfg, name)
         for check in checks:
-            key = f"{name}\0{check['name']}\0{check['run']}\0{check['timeout']}"
+            key = f"{name}\0{check['name']}\0{check['run']}\0{check['timeout']}\0{check.get('cwd') or '.'}"
             if content is not None:
                 if cache is None:
                     cache = read_json(cache_path, {}) or {}
@@ -73,12 +70,13 @@ def quality_gate(h: Hook, fb: FeedbackState | None) -> Decision | None:
                 continue
             if res["status"] == "missing":
                 msg = (
-                    f"claude-kit: {label} could not run (a tool is missing: exit {res['code']}): "
-                    f"`{check['run']}`. That is a configuration problem, not a test failure, so the "
-                    "session is not blocked; install the tool or fix domains."
-                    f"{name}.checks in .claude/claude-kit.yaml. Output: {res['tail'][-300:]}"
+                    f"claude-kit: {label} could not run in {_where(check)}: `{check['run']}` - a setup "
+                    f"problem, not a code failure, so the session is not blocked. To fix: {res['fix']}. "
+                    f"(Or change domains.{name}.checks in .claude/claude-kit.yaml.) "
+                    f"Output: {res['tail'][-300:]}"
                 )
-                h.tell_user(msg)
+                if _first_setup_note(h, key):
+                    h.tell_user(msg)
                 h.log("quality_gate", "warn", msg)
                 continue
             if res["status"] == "timeout" and limit < int(check["timeout"]):
@@ -109,7 +107,7 @@ def quality_gate(h: Hook, fb: FeedbackState | None) -> Decision | None:
             command = str(check["run"])
             command = command if len(command) <= 300 else command[:297] + "..."
             before = (
-                f"claude-kit quality gate: {label} {what}. Command (run from the project root): "
+                f"claude-kit quality gate: {label} {what}. Command (run in {_where(check)}): "
                 f"`{command}`\nLast lines of its output:\n```\n"
             )
             fix = "Fix the cause"
@@ -134,6 +132,24 @@ def quality_gate(h: Hook, fb: FeedbackState | None) -> Decision | None:
                 return Decision("escalate", "quality_gate", dkey, cap(reason), why=why)
             return Decision("block", "quality_gate", dkey, cap(reason))
     return None
+
+
+def _where(check: Check) -> str:
+    cwd = check.get("cwd") or "."
+    return "the project root" if cwd == "." else f"{cwd}/"
+
+
+def _first_setup_note(h: Hook, key: str) -> bool:
+    """A setup problem is told to the user once per session (it is logged at every stop)."""
+    told = False
+
+    def mark(d: dict[str, Any]) -> None:
+        nonlocal told
+        told = isinstance(d.get("setup\0" + key), dict)
+        d["setup\0" + key] = {"told": True}
+
+    session_state.update(h.paths, h.session_id, "quality", mark)
+    return not told
 
 
 def domain_content_hash(project: Project, cfg: CompiledConfig, name: str) -> str | None:
@@ -177,29 +193,3 @@ def _tell_budget(h: Hook, cfg: CompiledConfig, budget: CheckBudget) -> None:
         "renders 30 s more than the checks' timeouts, at most 600 s) or lower "
         "domains.<name>.checks[].timeout in .claude/claude-kit.yaml."
     )
-
-
-def run_check(root: str, check: Check, limit: int | None = None) -> CheckResult:
-    """Run one check command from the project root, for at most `limit` seconds when given (else its
-    own timeout): {status: ok|fail|timeout|missing, code, tail}."""
-    timeout = max(1, int(check["timeout"]) if limit is None else limit)
-    try:
-        code, out, timed_out = processes.run_shell(root, check["run"], timeout, merge_stderr=True)
-    except OSError as exc:
-        return {"status": "missing", "code": None, "tail": f"{type(exc).__name__}: {exc}"}
-    text = out.decode("utf-8", "replace")
-    if timed_out:
-        status = "timeout"
-    elif code == 0:
-        status = "ok"
-    elif code == 127 or any(s in text.lower() for s in _MISSING_TOOL):
-        status = "missing"
-    else:
-        status = "fail"
-    return {"status": status, "code": code, "tail": _tail(text)}
-
-
-def _tail(text: str) -> str:
-    lines = text.rstrip("\n").splitlines()[-TAIL_LINES:]
-    out = "\n".join(lines)
-    return out if len(out) <= TAIL_CHARS else "..." + out[-(TAIL_CHARS - 3) :]

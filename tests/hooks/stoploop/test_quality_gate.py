@@ -85,8 +85,13 @@ def test_a_missing_tool_is_a_configuration_problem_not_a_block(kit: Kit) -> None
 
     allowed(h)
     [note] = h.messages
-    assert 'check "gotest" for backend could not run (a tool is missing: exit 127)' in note
-    assert "configuration problem" in note and "domains.backend.checks" in note
+    assert 'check "gotest" for backend could not run in the project root' in note
+    assert "a setup problem, not a code failure" in note and "domains.backend.checks" in note
+    assert "install `definitely-not-installed-tool-x` (it is not on PATH)" in note
+    kit.edit("cmd/main.go", text="package main // again\n")
+    again = kit.stop()
+    allowed(again)
+    assert again.messages == []  # told once per session; the decision log has every stop
 
 
 def test_a_hanging_check_is_killed_with_its_process_group_and_reported(kit: Kit) -> None:
@@ -123,15 +128,15 @@ def test_content_hash_covers_tracked_and_untracked_files_but_not_ignored_ones(ki
     assert quality_gate.domain_content_hash(h.project, cfg, "backend") != first
 
 
-def check(run: str) -> Check:
-    return {"name": "c", "run": run, "timeout": 300}
+def check(run: str, cwd: str = ".") -> Check:
+    return {"name": "c", "run": run, "timeout": 300, "cwd": cwd}
 
 
 def test_run_check_reports_ok_fail_and_missing(tmp_path: Path) -> None:
     root = str(tmp_path)
     assert quality_gate.run_check(root, check("true"))["status"] == "ok"
     failed = quality_gate.run_check(root, check("echo out; echo err >&2; exit 2"))
-    assert failed == {"status": "fail", "code": 2, "tail": "out\nerr"}
+    assert failed == {"status": "fail", "code": 2, "tail": "out\nerr", "fix": ""}
     assert quality_gate.run_check(root, check("nope-no-such-command-zz"))["status"] == "missing"
 
 
