@@ -66,7 +66,9 @@ def left_out_agents(cfg: dict[str, Any]) -> list[str]:
     out = []
     for path in sorted((payload_root() / "agents").glob("*.md")):
         domain, _, role = path.stem.rpartition("-")
-        if role in AGENT_ROLES and domain and domain not in cfg["domains"] and path.stem not in named:
+        if path.stem == TEST_LEAD or role not in AGENT_ROLES or not domain:
+            continue  # the test lead serves every domain
+        if domain not in cfg["domains"] and path.stem not in named:
             out.append(path.stem)
     return out
 

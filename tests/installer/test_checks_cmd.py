@@ -65,6 +65,13 @@ def test_no_agents_for_a_language_the_repository_does_not_have(tmp_repo: Path, c
     assert "backend-developer" in agents and "frontend-reviewer" in agents
     assert not {a for a in agents if a.startswith("python-")}
     assert "python-developer" not in (repo / "CLAUDE.md").read_text()
+    assert "test-lead" in agents  # it serves every domain
+    # The user adds the domain later: update installs its agents.
+    cfg = repo / ".claude" / "claude-kit.yaml"
+    cfg.write_text(cfg.read_text().replace("domains:\n", 'domains:\n  python:\n    paths: ["tools/**/*.py"]\n', 1))
+    res = ck("update", str(repo))
+    assert res.exit_code == 0, res.output
+    assert (repo / ".claude" / "agents" / "python-developer.md").is_file()
 
 
 def test_checks_lists_each_check_with_its_folder_and_why(tmp_repo: Path, ck: CK) -> None:
