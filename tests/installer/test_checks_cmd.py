@@ -68,7 +68,9 @@ def test_no_agents_for_a_language_the_repository_does_not_have(tmp_repo: Path, c
     assert "test-lead" in agents  # it serves every domain
     # The user adds the domain later: update installs its agents.
     cfg = repo / ".claude" / "claude-kit.yaml"
-    cfg.write_text(cfg.read_text().replace("domains:\n", 'domains:\n  python:\n    paths: ["tools/**/*.py"]\n', 1))
+    cfg.write_text(
+        cfg.read_text().replace("domains:\n", 'domains:\n  python:\n    paths: ["tools/**/*.py"]\n', 1)
+    )
     res = ck("update", str(repo))
     assert res.exit_code == 0, res.output
     assert (repo / ".claude" / "agents" / "python-developer.md").is_file()

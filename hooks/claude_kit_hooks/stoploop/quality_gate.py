@@ -75,7 +75,7 @@ def quality_gate(h: Hook, fb: FeedbackState | None) -> Decision | None:
                     f"(Or change domains.{name}.checks in .claude/claude-kit.yaml.) "
                     f"Output: {res['tail'][-300:]}"
                 )
-                if _first_setup_note(h, key):
+                if _first_setup_note(h, res["fix"]):
                     h.tell_user(msg)
                 h.log("quality_gate", "warn", msg)
                 continue
@@ -139,14 +139,15 @@ def _where(check: Check) -> str:
     return "the project root" if cwd == "." else f"{cwd}/"
 
 
-def _first_setup_note(h: Hook, key: str) -> bool:
-    """A setup problem is told to the user once per session (it is logged at every stop)."""
+def _first_setup_note(h: Hook, fix: str) -> bool:
+    """A setup problem is told to the user once per session, by its fix: `go vet` and `go test`
+    missing Go make one note (every stop logs it)."""
     told = False
 
     def mark(d: dict[str, Any]) -> None:
         nonlocal told
-        told = isinstance(d.get("setup\0" + key), dict)
-        d["setup\0" + key] = {"told": True}
+        told = isinstance(d.get("setup\0" + fix), dict)
+        d["setup\0" + fix] = {"told": True}
 
     session_state.update(h.paths, h.session_id, "quality", mark)
     return not told
