@@ -10,8 +10,10 @@ that keeps coming back the same way is bounded (stoploop/check_failures.py); one
 session (seen by an earlier session, or failing the same way on a copy of the session's starting
 commit: stoploop/baseline_run.py) is reported to the user, not blocking.
 
-Passes are cached by a sha256 over the domain's files and contents, so an unchanged domain does not
-re-run its checks; failures are never cached, because the fix may be outside the domain's files.
+Only the checks of the modules and packages that changed run (stoploop/check_scope.py: a check covers
+the domain's files in its `cwd`, less nested folders with their own check of that name). Passes are
+cached by a sha256 over the files a check covers and their contents, so an unchanged module is not
+re-tested; failures are never cached, because the fix may be outside those files.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import time
 
 from claude_kit_hooks.contract.layout import CHECK_CACHE
 from claude_kit_hooks.runtime.project import split_worktree
-from claude_kit_hooks.stoploop import check_failures, processes, session_state
+from claude_kit_hooks.stoploop import check_failures, check_scope, processes, session_state
 from claude_kit_hooks.stoploop.check_runner import run_check
 from claude_kit_hooks.stoploop.decision import REASON_CAP, Decision, cap, kill_switch
 from claude_kit_hooks.stoploop.roles import developer
@@ -48,12 +50,29 @@ def quality_gate(h: Hook, fb: FeedbackState | None) -> Decision | None:
             continue
         for where in check_roots(h.project, e):
             root = h.project.abspath(where) if where else h.project.root
-            content = domain_content_hash(root, h.project, h.config, name)
-            for check in checks:
+            todo = concerned_checks(checks, e, where)
+            files = domain_files(root, h.project, h.config, name) if todo else None
+            hashes = _FileHashes(root)
+            for check in todo:
+                content = None
+                if files is not None:  # what this check covers, as it is now
+                    content = hashes.of([r for r in files if check_scope.covers(check, checks, r)])
                 decision = run.gate(name, check, where, root, content)
                 if decision is not None:
                     return decision
     return None
+
+
+def concerned_checks(checks: list[Check], e: DomainState, where: str) -> list[Check]:
+    """The checks whose module or package changed in `where` (stoploop/check_scope.py): in a monorepo,
+    one changed package runs its own checks. All of them when the changed files are not all known
+    (the list keeps the most recent FILE_CAP)."""
+    files = e.get("files") or []
+    if len(files) >= session_state.FILE_CAP:
+        return checks
+    changed = [*files, *(str(n.get("file")) for n in e.get("found") or [])]
+    inner = [rel for w, rel in map(split_worktree, changed) if w == where]
+    return check_scope.concerned(checks, inner) if inner else checks
 
 
 def check_roots(project: Project, e: DomainState) -> list[str]:
@@ -218,26 +237,48 @@ def _first_setup_note(h: Hook, fix: str) -> bool:
     return not told
 
 
-def domain_content_hash(root: str, project: Project, cfg: CompiledConfig, name: str) -> str | None:
-    """sha256 of the domain's tracked + untracked (not ignored) files and contents under `root` (the
-    project root or a worktree of it); None without git."""
-    import hashlib
-    import os
-
+def domain_files(root: str, project: Project, cfg: CompiledConfig, name: str) -> list[str] | None:
+    """The domain's tracked + untracked (not ignored) files under `root` (the project root or a
+    worktree of it), sorted; None without git."""
     out = processes.git(root, ["ls-files", "-z", "-c", "-o", "--exclude-standard"], timeout=30)
     if out is None:
         return None
-    digest = hashlib.sha256()
-    for rel in sorted(set(out.decode("utf-8", "replace").split("\0"))):
-        if not rel or project.domain_of(cfg, rel) != name:
-            continue
-        digest.update(rel.encode("utf-8", "replace") + b"\0")
-        try:
-            with open(os.path.join(root, rel), "rb") as f:
-                digest.update(hashlib.sha256(f.read()).digest())
-        except OSError:
-            digest.update(b"<missing>")
-    return digest.hexdigest()
+    rels = sorted(set(out.decode("utf-8", "replace").split("\0")))
+    return [rel for rel in rels if rel and project.domain_of(cfg, rel) == name]
+
+
+class _FileHashes:
+    """sha256 of a set of files' names and contents; each file is read once per Stop (the checks of
+    one module cover the same files)."""
+
+    __slots__ = ("root", "seen")
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self.seen: dict[str, bytes] = {}
+
+    def of(self, rels: list[str]) -> str:
+        import hashlib
+        import os
+
+        digest = hashlib.sha256()
+        for rel in rels:
+            one = self.seen.get(rel)
+            if one is None:
+                try:
+                    with open(os.path.join(self.root, rel), "rb") as f:
+                        one = hashlib.sha256(f.read()).digest()
+                except OSError:
+                    one = b"<missing>"
+                self.seen[rel] = one
+            digest.update(rel.encode("utf-8", "replace") + b"\0" + one)
+        return digest.hexdigest()
+
+
+def domain_content_hash(root: str, project: Project, cfg: CompiledConfig, name: str) -> str | None:
+    """sha256 of all the domain's files and contents under `root`; None without git."""
+    files = domain_files(root, project, cfg, name)
+    return None if files is None else _FileHashes(root).of(files)
 
 
 def _out_of_time(h: Hook, name: str, label: str, budget: CheckBudget) -> Decision:

@@ -155,3 +155,37 @@ def test_long_output_is_cut_from_the_front_so_the_next_step_and_kill_switch_stay
     assert len(reason) <= 1900
     assert " 60\n```\nFix the cause (domain code: delegate to backend-developer)" in reason
     assert reason.endswith("hooks: {quality_gate: {enabled: false}} in .claude/claude-kit.yaml.")
+
+
+MONOREPO = (
+    "version: 1\ndomains:\n  backend:\n    paths: ['**/*.go']\n    checks:\n"
+    + "".join(f"      - {{name: test, run: 'pwd >> {{log}}', cwd: svc{i}}}\n" for i in range(3))
+    + "      - {name: vet, run: 'echo vet >> {log}'}\n"
+    + "hooks:\n  feedback_loop: {enabled: false}\n"
+)
+
+
+def test_only_the_checks_of_the_changed_module_run_and_passes_are_kept_per_module(kit: Kit) -> None:
+    log = kit.repo / "runs.log"
+    files = {f"svc{i}/go.mod": f"module svc{i}\n" for i in range(3)}
+    kit.install(
+        config=MONOREPO.replace("{log}", str(log)),
+        files={**files, **{f"svc{i}/a.go": "package a\n" for i in range(3)}},
+    )
+    kit.edit("svc1/a.go", text="package a // 1\n")
+
+    allowed(kit.stop())
+
+    svc = [str((kit.repo / f"svc{i}").resolve()) for i in range(3)]
+    assert log.read_text().splitlines() == [svc[1], "vet"]  # svc0 and svc2 did not change; vet covers all
+    kit.edit("svc2/a.go", text="package a // 2\n")
+
+    allowed(kit.stop("again"))
+
+    # svc1 is unchanged since its pass (cached); svc2 changed; vet covers svc2 too, so it runs again.
+    assert log.read_text().splitlines() == [svc[1], "vet", svc[2], "vet"]
+    kit.edit("svc1/a.go", text="package a // 1 again\n")
+
+    allowed(kit.stop("third"))
+
+    assert log.read_text().splitlines()[4:] == [svc[1], "vet"]  # svc2's pass still holds
