@@ -20,13 +20,16 @@ TAIL_LINES = 40
 TAIL_CHARS = 1500
 # A shell that cannot find the program: bash/zsh, dash ("sh: 1: x: not found"), cmd.exe.
 _MISSING_TOOL = re.compile(
-    r"command not found|^(?:\S*sh|/bin/sh): (?:\d+: )?(?:line \d+: )?(\S+): (?:command )?not found|"
+    r"command not found|Failed to spawn: `(\S+)`|"
+    r"^(?:\S*sh|/bin/sh): (?:\d+: )?(?:line \d+: )?(\S+): (?:command )?not found|"
     r"is not recognized as an internal",
     re.M | re.I,
 )
 # `python3 -m pytest` without pytest prints "…python3: No module named pytest"; an import in the code
 # under test prints "ModuleNotFoundError: No module named 'x'".
 _NO_MODULE = re.compile(r"No module named '?([A-Za-z_][\w.]*)'?")
+SHORT_OUTPUT = 15  # lines: a check that could not start says so in a few
+RUNNERS = {"pytest", "tox", "nox", "django", "coverage", "unittest"}
 NODE_MANAGERS = ("npm", "pnpm", "yarn", "bun", "npx", "pnpx", "bunx")
 PYTHON_TOOLS = {
     "uv": "uv sync",
@@ -97,15 +100,23 @@ def run_check(root: str, check: Check, limit: int | None = None) -> CheckResult:
 
 
 def setup_fix(root: str, where: str, run: str, code: int, text: str) -> str | None:
-    """How to fix the setup problem this failed run shows, or None when it is a failure of the code."""
-    missing = _MISSING_TOOL.search(text)
+    """How to fix the setup problem this failed run shows, or None when it is a failure of the code.
+
+    A tool that is missing stops a check before it starts: exit 127, or a short output that says so.
+    In a long output (tests ran, then failed) such words are the code's own output, which the model
+    could write to get past the gate, so only the test runner's own module missing counts there."""
+    short = len(text.strip().splitlines()) <= SHORT_OUTPUT
+    missing = _MISSING_TOOL.search(text) if short or code == 127 else None
     if code == 127 or missing:
-        tool = (missing.group(1) if missing and missing.group(1) else "") or run.split()[0]
-        tool = os.path.basename(tool)
+        first = run.split()[0] if run.split() else ""
+        tool = os.path.basename(next((g for g in (missing.groups() if missing else ()) if g), "") or first)
+        if tool != first and first in PYTHON_TOOLS:  # `uv run pytest` without pytest in the environment
+            folder = os.path.relpath(where, root).replace(os.sep, "/")
+            return f"run `{PYTHON_TOOLS[first]}` in {folder} (`{tool}` is not in the project's environment)"
         return TOOL_INSTALL.get(tool, f"install `{tool}` (it is not on PATH)")
     for m in _NO_MODULE.finditer(text):
         module = m.group(1).split(".")[0]
-        if _is_project_module(root, where, module):
+        if (not short and module not in RUNNERS) or _is_project_module(root, where, module):
             continue  # the project's own module: an import the code got wrong
         first = run.split()[0]
         folder = os.path.relpath(where, root).replace(os.sep, "/")
