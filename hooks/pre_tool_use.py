@@ -41,11 +41,13 @@ def route(h: Hook) -> None:
     if h.tool_name in EDIT_TOOLS:
         checks = _edit_checks()
     elif h.tool_name in SPAWN_TOOLS:
+        from claude_kit_hooks.routing.spawn_skills import spawn_skills
         from claude_kit_hooks.spawn.budget import budget
         from claude_kit_hooks.spawn.compaction_gate import compaction_gate
         from claude_kit_hooks.spawn.depth import spawn_depth
 
-        checks = [spawn_depth, compaction_gate, budget]
+        # spawn_skills last: it hands the agent its library paths once the gates let it start.
+        checks = [spawn_depth, compaction_gate, budget, spawn_skills]
     elif h.tool_name in SHELL_TOOLS:
         from claude_kit_hooks.edit.lock_commands import lock_commands
         from claude_kit_hooks.edit.shell_writes import shell_write_warning

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import click
 
-from claude_kit import audit_agents, audit_hooks, audit_library, audit_links, audit_skills
+from claude_kit import audit_agents, audit_context, audit_hooks, audit_library, audit_links, audit_skills
 from claude_kit.audit_base import Audit, Doc, Layout
 from claude_kit.audit_codes import CODES, ERROR, TIER1_BUDGET, WARNING, Finding
 from claude_kit.errors import KitError
@@ -43,6 +43,7 @@ def run_checks(a: Audit) -> list[Finding]:
     audit_skills.load_skills(a)
     audit_agents.check_agents(a)
     audit_skills.check_skills(a)
+    a.context = audit_context.check_context(a)
     audit_links.check_links(a)
     audit_library.check_orphans(a)
     if not lay.source:
@@ -103,6 +104,7 @@ def audit(target: Path, *, source: bool = False, fmt: str = "text", strict: bool
         "files_checked": a.files_checked,
         "tier1_chars": a.tier1_chars,
         "tier1_budget": TIER1_BUDGET,
+        "context": a.context._asdict() if a.context else None,
         "findings": [f._asdict() for f in a.findings],
     }
 
@@ -113,6 +115,17 @@ def audit(target: Path, *, source: bool = False, fmt: str = "text", strict: bool
             click.echo(f"{where}: {click.style(f.severity, fg=color)} {f.code} {f.message}")
             click.echo(f"    fix: {f.fix}")
         click.echo(f"Tier-1 listing: {a.tier1_chars}/{TIER1_BUDGET} characters ({len(a.core)} core skills)")
+        if a.context:
+            c = a.context
+            click.echo(
+                f"Always-on context: main thread {c.main:,}/{c.budget:,} characters (skill listing "
+                f"{c.listing:,}, agents {c.agents:,}, CLAUDE.md block {c.claude_md:,})"
+            )
+            if c.spawns:
+                name, chars = max(c.spawns.items(), key=lambda kv: kv[1])
+                click.echo(
+                    f"  per spawn: up to {chars:,} characters ({name}: body, preloaded skills, CLAUDE.md)"
+                )
         summary = f"audit: {errors} error(s), {warnings} warning(s) in {a.files_checked} files"
         click.echo(click.style(summary, fg="red" if errors else ("yellow" if warnings else "green")))
 

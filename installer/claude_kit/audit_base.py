@@ -7,9 +7,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from claude_kit.audit_codes import CODES, Finding
+
+if TYPE_CHECKING:
+    from claude_kit.audit_context import ContextCost
 
 NAME_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SCAFFOLD_MARK = "claude-kit:scaffold"
@@ -122,6 +125,7 @@ class Audit:
         self.findings: list[Finding] = []
         self.files_checked = 0
         self.tier1_chars = 0
+        self.context: ContextCost | None = None  # the always-on context cost (audit_context)
         self.core: dict[str, Doc] = {}  # dir name -> doc
         self.library: dict[str, Doc] = {}  # "<category>/<name>" -> doc
         self.agent_docs: list[Doc] = []

@@ -178,6 +178,12 @@ CODES: dict[str, tuple[str, str, str]] = {
         "core skill listing over 4,000 characters",
         "shorten core descriptions, or move core skills into the library behind a gateway",
     ),
+    "CONTEXT_BUDGET": (
+        WARNING,
+        "the always-on context (main thread, or one agent's spawn) is over `context.budget_chars`",
+        "shorten CLAUDE.md's kit block, agent descriptions and bodies, or drop preloaded `skills:`; "
+        "or raise `context.budget_chars` in .claude/claude-kit.yaml",
+    ),
     "SCAFFOLD_UNEDITED": (
         WARNING,
         "a scaffold's author instructions are still in the file",

@@ -144,9 +144,8 @@ def new_skill(cwd: Path, name: str, category: str) -> int:
 def render_agent(name: str, domain: str, role: str, root: Path, cfg: dict[str, Any]) -> str:
     spec = ROLE_SPEC[role]
     core = {p.parent.name for p in (root / SKILLS_DIR).glob("*/SKILL.md")}
+    # No gateway is preloaded: the spawn hook appends the library skills routed for each task.
     gateway = f"gateway-{domain}" if f"gateway-{domain}" in core else None
-    extra = {"reviewer": "gateway-security", "tester": "gateway-testing"}.get(role)
-    skills = [s for s in (gateway, extra) if s and s in core]
     paths = ", ".join(cfg["domains"][domain]["paths"])
     return str(
         _env()
@@ -160,7 +159,6 @@ def render_agent(name: str, domain: str, role: str, root: Path, cfg: dict[str, A
             model=spec["model"],
             color=spec["color"],
             tools_rule=spec["tools_rule"],
-            skills=skills,
             gateway=gateway,
             paths=paths,
             output_dir=cfg["output_dir"],

@@ -70,6 +70,8 @@ EXPECTED: dict[str, tuple[str, str, int | None]] = {
     "skill-triggers": ("SKILL_TRIGGERS", "skill-library/demo/demo-skill/SKILL.md", 2),
     "skill-unreachable": ("SKILL_UNREACHABLE", "skill-library/nowhere/lost-skill/SKILL.md", 2),
     "tier1-budget": ("TIER1_BUDGET", "skills", None),
+    # the preloaded gateway makes every spawn of the agent start with ~9,000 characters
+    "context-budget": ("CONTEXT_BUDGET", "agents/demo-developer.md", None),
 }
 # Findings a fixture may produce besides its own: the budget fixture's long descriptions also warn.
 ALSO = {"tier1-budget": {"SKILL_DESCRIPTION_CORE_LONG"}}
@@ -122,6 +124,20 @@ def test_an_installed_repo_passes(tmp_repo: Path, ck: Callable[..., Result]) -> 
     result = ck("audit", str(tmp_repo))
     assert result.exit_code == 0, result.output
     assert "audit: 0 error(s), 0 warning(s)" in result.output
+    assert "Always-on context: main thread " in result.output
+
+
+def test_the_context_budget_is_the_team_config_s(tmp_repo: Path, ck: Callable[..., Result]) -> None:
+    build_file_tree(tmp_repo, {"go.mod": "module x\n", "main.go": "package main\n"})
+    assert lifecycle.install(tmp_repo) == 0
+    config = tmp_repo / ".claude/claude-kit.yaml"
+    config.write_text(config.read_text() + "context:\n  budget_chars: 1000\n")
+    result = ck("audit", str(tmp_repo), "--format", "json")
+    data = json.loads(result.output)
+    assert data["context"]["budget"] == 1000 and data["context"]["claude_md"] > 0
+    budget = {f["file"]: f["message"] for f in data["findings"] if f["code"] == "CONTEXT_BUDGET"}
+    assert "the main thread's always-on context" in budget[".claude/claude-kit.yaml"]
+    assert "a spawn of backend-developer starts with" in budget[".claude/agents/backend-developer.md"]
 
 
 def test_library_drift_is_an_error_until_sync(tmp_repo: Path, ck: Callable[..., Result]) -> None:

@@ -31,6 +31,7 @@ HOOK_NAMES = (
     "coordinator_no_edit",
     "compaction_gate",
     "budget",
+    "spawn_skills",
     "file_locks",
     "track_modifications",
     "verdicts",
@@ -133,6 +134,9 @@ DEFAULTS: dict[str, Any] = {
             "claude-mythos-5-2": {"input": 8.0, "output": 40.0, "cache_write": 10.0, "cache_read": 0.2},
         },
     },
+    # What `claude-kit audit` warns past: characters of kit text always in a main-thread request
+    # (skill and agent listings, CLAUDE.md block) or at the start of a spawn (issue 13's goal).
+    "context": {"budget_chars": 8000},
     "limits": {
         "max_feedback_iterations": 5,
         "max_consecutive_failures": 3,

@@ -1,7 +1,9 @@
 # claude-kit: managed, id=hooks/claude_kit_hooks/edit/shell_writes
-"""shell_write_warning (PreToolUse on Bash/PowerShell): a main-thread command that plainly writes a
-domain's file is denied like an Edit, with the developer agent's spawn call; so is a read-only role's
-(reviewer, lead, test-lead, Explore, Plan) command that writes a domain file.
+"""shell_write_warning (PreToolUse on Bash/PowerShell): a command that plainly writes a domain's file
+is denied like an Edit (agent_first) unless the caller edits that domain (its developer, an editor):
+the main thread gets the developer agent's spawn call, any other subagent (general-purpose, fork,
+another domain's developer, a tester writing production code) hands the change back; a read-only
+role (reviewer, lead, test-lead, Explore, Plan) may not write a domain file at all, tests included.
 
 A shell command can write files in too many ways to recognise them all, so this denies the plain ones
 (shell_lexer splits the command, this module and shell_programs know which files each form writes);
@@ -16,6 +18,7 @@ import os
 
 from claude_kit_hooks.edit.delegation import (
     developer_for,
+    may_edit,
     off_switch,
     read_only_role,
     short_path,
@@ -307,16 +310,13 @@ def _expand(path: str, cwd: str) -> list[str]:
 
 
 def shell_write_warning(h: Hook) -> None:
-    """Deny a main-thread command that plainly writes a domain file whose developer agent exists, and
-    a command of a read-only role (reviewer, lead, test-lead, Explore, Plan) that writes any domain file.
+    """Deny a command that plainly writes a domain file whose developer agent exists, unless the
+    caller edits that domain, and a command of a read-only role (reviewer, lead, test-lead, Explore,
+    Plan) that writes any domain file.
     (The check kept its first name, from when it only warned: configs switch it off by that name.)"""
     if not h.enabled("shell_write_warning"):
         return
-    role = None
-    if h.is_subagent:
-        role = read_only_role(h.config, h.agent_type)
-        if role is None:
-            return  # developers and testers change files: what they change is tracked at their stop
+    role = read_only_role(h.config, h.agent_type) if h.is_subagent else None
     command = h.tool_input.get("command")
     if not isinstance(command, str) or not command:
         return
@@ -330,12 +330,26 @@ def shell_write_warning(h: Hook) -> None:
     given = h.payload.get("cwd")
     cwd = given if isinstance(given, str) and os.path.isabs(given) else h.project.root
     found = _domain_writes(h, command, cwd, need_developer=role is None)
-    if role is None and h.agent_type:  # `claude --agent <developer>`: its own domain is its to change
-        found = {d: v for d, v in found.items() if v[0] != h.agent_type}
+    if role is None and h.agent_type:  # a developer or editor (or `claude --agent` as one) may
+        found = {d: v for d, v in found.items() if not may_edit(h.config, d, h.agent_type)}
     if not found:
         return
     domain, (dev, files) = next(iter(found.items()))
     listed = "; ".join(_listed(d, fs) for d, (_dev, fs) in found.items())
+    if role is None and h.is_subagent:
+        who = h.agent_type or "this agent"
+        reason = (
+            f"claude-kit: this command writes {listed}, and {dev} makes {domain} changes, not {who}. "
+            "It was not run; don't retry it, with this or another tool. Finish your task without it "
+            f"and end your final message with `NEEDS: spawn {dev} for <the change to "
+            f"{short_path(files[0][0])}>`; the main thread spawns it: {spawn_call(dev, files[0][0])}\n"
+            f"(The user can allow {who} with `domains: {{{domain}: {{editors: [...]}}}}` or turn this "
+            f"off with {off_switch('shell_write_warning')}.)"
+        )
+        h.deny(
+            "shell_write_warning", reason, file=files[0][0], domain=domain, agent=dev, command=command[:300]
+        )
+        return
     if role is None:
         head = (
             f"claude-kit: this command writes {listed}. The main thread coordinates; {dev} makes "

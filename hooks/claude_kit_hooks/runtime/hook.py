@@ -62,6 +62,7 @@ class Hook:
         self.contexts: list[str] = []
         self.context_fields: list[dict[str, Any]] = []  # each context's logged fields (file, agent...)
         self.messages: list[str] = []
+        self.updated_input: dict[str, Any] | None = None  # PreToolUse: the tool input to run instead
         self.logged = False
         self.spawn_depth: int | None = None  # set by SubagentStart's registration for the briefing
         self._edit_rel: str | None = None
@@ -133,6 +134,10 @@ class Hook:
         self.contexts.append(text)
         self.context_fields.append(extra)
         self.log(hook, decision, text, **extra)
+
+    def update_input(self, tool_input: dict[str, Any]) -> None:
+        """Run the tool with `tool_input` (the whole input: the runtime replaces, never merges)."""
+        self.updated_input = tool_input
 
     def tell_user(self, text: str) -> None:
         self.messages.append(text)

@@ -176,7 +176,7 @@ def test_prompt_reminder_is_one_short_line_without_state(kit: Path) -> None:
 
     assert_clean(result)
     assert result.json["hookSpecificOutput"]["hookEventName"] == "UserPromptSubmit"
-    assert "gateway-*" in result.context and "developer agents" in result.context
+    assert "delegate" in result.context and "developer agents" in result.context
     assert "\n" not in result.context and len(result.context) < 200
 
 

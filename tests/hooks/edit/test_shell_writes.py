@@ -196,11 +196,32 @@ def test_not_denied(repo: Path, command: str) -> None:
     assert (result.returncode, result.stdout) == (0, "")
 
 
-def test_a_developer_or_tester_subagent_may_write_through_the_shell(repo: Path) -> None:
-    for agent in ("general-purpose", "backend-developer", "backend-tester"):
-        payload = fixture("PreToolUse-subagent-bash", repo, command="sed -i s/a/b/ cmd/api/main.go")
+def test_the_domains_developer_writes_its_code_and_a_tester_its_tests_through_the_shell(repo: Path) -> None:
+    for agent, command in [
+        ("backend-developer", "sed -i s/a/b/ cmd/api/main.go"),
+        ("backend-tester", "cat > cmd/api/main_test.go <<'EOF'\npackage main\nEOF"),
+        ("general-purpose", "sed -i s/a/b/ README.md"),  # outside every domain
+    ]:
+        payload = fixture("PreToolUse-subagent-bash", repo, command=command)
         payload["agent_type"] = agent
-        assert run_hook(repo, "pre_tool_use", payload).stdout == ""
+        assert run_hook(repo, "pre_tool_use", payload).stdout == "", agent
+
+
+@pytest.mark.parametrize(
+    "agent", ["general-purpose", "fork", "claude", "frontend-developer", "backend-tester"]
+)
+def test_any_other_subagent_writing_domain_code_through_the_shell_hands_it_back(
+    repo: Path, agent: str
+) -> None:
+    # As agent_first denies their Edit: `sed -i` is the form the runtime's own prompt recommends.
+    payload = fixture("PreToolUse-subagent-bash", repo, command="sed -i s/a/b/ cmd/api/main.go")
+    payload["agent_type"] = agent
+
+    result = run_hook(repo, "pre_tool_use", payload)
+
+    assert result.permission == "deny"
+    assert f"backend-developer makes backend changes, not {agent}" in result.reason
+    assert "`NEEDS: spawn backend-developer for <the change to cmd/api/main.go>`" in result.reason
 
 
 @pytest.mark.parametrize(
