@@ -49,10 +49,9 @@ def route(h: Hook) -> None:
         # spawn_skills last: it hands the agent its library paths once the gates let it start.
         checks = [spawn_depth, compaction_gate, budget, spawn_skills]
     elif h.tool_name in SHELL_TOOLS:
-        from claude_kit_hooks.edit.lock_commands import lock_commands
-        from claude_kit_hooks.edit.shell_writes import shell_write_warning
+        from claude_kit_hooks.edit.shell_route import shell_checks
 
-        checks = [lock_commands, shell_write_warning]
+        checks = shell_checks()
     else:
         return
     for check in checks:

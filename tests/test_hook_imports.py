@@ -59,7 +59,14 @@ RUNTIME = _kit(
     "decisionlog.redact", "decisionlog.writer",
 )  # fmt: skip
 EDIT = _kit("edit.agent_first", "edit.coordinator", "edit.delegation", "edit.file_locks")
-SHELL_WRITES = _kit("edit.shell_writes", "edit.shell_lexer", "edit.shell_programs", "edit.lock_commands")
+SHELL_WRITES = _kit(
+    "edit.shell_writes",
+    "edit.shell_lexer",
+    "edit.shell_programs",
+    "edit.shell_paths",
+    "edit.lock_commands",
+    "edit.shell_route",
+)
 SPAWN_DEPTH = _kit("spawn.depth", "spawn.transcripts", "spawn.values")
 SPAWN_GATES = SPAWN_DEPTH | _kit(
     "spawn.budget", "spawn.compaction_gate", "spawn.context_window", "spawn.usage", "transcript.reader",

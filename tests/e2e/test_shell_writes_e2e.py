@@ -237,3 +237,48 @@ def test_a_general_purpose_agent_sed_on_a_backend_file_is_denied_and_handed_back
     assert "`NEEDS: spawn backend-developer for <the change to cmd/api/main.go>`" in agent
     [deny] = decisions(tmp_repo, session_id=result.session_id, hook="shell_write_warning")
     assert (deny["decision"], deny["agent_type"]) == ("deny", "general-purpose")
+
+
+def test_the_routine_prefixes_and_wrappers_do_not_hide_a_main_thread_write(
+    tmp_repo: Path, isolated_home: Path, claude_bin: Path
+) -> None:
+    install_kit(tmp_repo, config=BACKEND_CONFIG, files=FILES)
+    commands = [
+        'cd "$(git rev-parse --show-toplevel)" && sed -i "s/main/app/" cmd/api/main.go',
+        "bash -c \"echo '// x' >> cmd/api/main.go\"",
+        "rm -rf cmd/api",
+    ]
+    script = Script(main=[*(call("Bash", {"command": c}) for c in commands), say("I will delegate")])
+
+    result = run(tmp_repo, isolated_home, claude_bin, script)
+
+    assert (tmp_repo / "cmd/api/main.go").read_text() == MAIN_GO  # none of them ran
+    assert [e.tool for e in result.tool_errors()] == ["Bash"] * 3
+    denies = decisions(tmp_repo, session_id=result.session_id, hook="shell_write_warning", decision="deny")
+    assert [d["file"] for d in denies] == ["cmd/api/main.go"] * 3
+
+
+def test_a_pull_of_teammates_commits_is_not_the_sessions_change(
+    tmp_repo: Path, isolated_home: Path, claude_bin: Path
+) -> None:
+    import os
+    import subprocess
+
+    install_kit(tmp_repo, config=BACKEND_CONFIG, files=FILES)
+    old = {
+        **os.environ,
+        "GIT_COMMITTER_DATE": "2020-01-01T00:00:00Z",
+        "GIT_AUTHOR_DATE": "2020-01-01T00:00:00Z",
+    }
+    for args in (["add", "-A"], ["commit", "-qm", "base"], ["checkout", "-qb", "upstream"]):
+        subprocess.run(["git", *args], cwd=tmp_repo, check=True)
+    (tmp_repo / "cmd/api/team.go").write_text(MAIN_GO)  # a teammate's reviewed work, from before
+    for args in (["add", "-A"], ["commit", "-qm", "team"], ["checkout", "-q", "-"]):
+        subprocess.run(["git", *args], cwd=tmp_repo, check=True, env=old)
+    script = Script(main=[call("Bash", {"command": "git merge --ff-only upstream"}), say("Pulled.")])
+
+    result = run(tmp_repo, isolated_home, claude_bin, script)
+
+    assert (tmp_repo / "cmd/api/team.go").is_file()  # the pull ran
+    assert decisions(tmp_repo, session_id=result.session_id, event="Stop", decision="block") == []
+    assert len(texts(result)) == 2, result.describe()

@@ -107,7 +107,7 @@ DEFAULTS: dict[str, Any] = {
     "exemptions": {"tests": True, "docs": True, "globs": []},
     "hooks": {},
     "spawn": {"max_depth": 1},
-    "orchestration": {"coordinator_mode": False},
+    "orchestration": {"coordinator_mode": False, "feature_scope": "code"},
     "compaction": {"context_window": "auto", "warn_percent": 75, "must_percent": 80, "deny_percent": 85},
     "budget": {
         "session_tokens": None,
@@ -148,6 +148,10 @@ DEFAULTS: dict[str, Any] = {
     "advisor": {"command": None, "timeout": 20},
     "logging": {"max_bytes": 2_000_000, "keep": 3},
 }
+
+# What the main thread may not edit while a feature is in progress (orchestration.feature_scope):
+# `code`, the files of a domain but its docs; `everything` outside the output folder.
+FEATURE_SCOPES = ("code", "everything")
 
 # Test and doc files the main thread may edit itself (exemptions.tests / exemptions.docs): each regex
 # with its hints, texts of which every path it matches contains at least one, so that a hook runs (and

@@ -59,6 +59,7 @@ class Hook:
         self.decision: str | None = None  # "deny" | "block" once a check decided
         self.reason = ""
         self.decision_fields: dict[str, Any] = {}  # the logged fields of the deny or block that won
+        self.decision_by = ""  # the check whose deny or block won
         self.contexts: list[str] = []
         self.context_fields: list[dict[str, Any]] = []  # each context's logged fields (file, agent...)
         self.messages: list[str] = []
@@ -122,7 +123,7 @@ class Hook:
     def deny(self, hook: str, reason: str, **extra: Any) -> None:
         if self.decision is None:
             self.decision, self.reason = "deny", reason + self._stale_note()
-            self.decision_fields = extra
+            self.decision_fields, self.decision_by = extra, hook
         self.log(hook, "deny", reason, **extra)
 
     def block(self, hook: str, reason: str, **extra: Any) -> None:

@@ -4,7 +4,9 @@ on captured payloads. The SubagentStart briefing: test_subagent.py."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -108,6 +110,22 @@ def test_after_compaction_the_session_is_told_to_resume(kit: Path) -> None:
     assert "just compacted: run `claude-kit feature resume`" in result.context
     [record] = log_records(kit, hook="session_context")
     assert record["source"] == "compact" and record["decision"] == "allow"
+
+
+def test_a_feature_left_untouched_for_days_is_called_possibly_abandoned(kit: Path) -> None:
+    write_feature(kit)
+    active = kit / ".claude/.output/features/active.json"
+    assert "may be abandoned" not in run_hook(kit, "session_start", payload(kit, "SessionStart")).context
+    three_days_ago = time.time() - 3 * 86400 - 60
+    os.utime(active, (three_days_ago, three_days_ago))
+
+    text = run_hook(kit, "session_start", payload(kit, "SessionStart")).context
+
+    line = next(line for line in text.splitlines() if line.startswith("Active feature:"))
+    assert line.endswith(
+        "No change for 3 days: it may be abandoned; ask the user whether to continue it or close it."
+    ), line
+    assert "feature mark" not in text  # closing it is the user's call, not a command for the model
 
 
 @pytest.mark.parametrize("status", ["done", "cancelled"])
