@@ -52,7 +52,11 @@ def demo(directory: Path | None, install_runtime: bool, replay: bool) -> None:
 @click.option("--file", "file_part", help="Only records whose file contains this text.")
 @click.option("--since", help="ISO date/time (UTC unless it has an offset) or an age: 30m, 2h, 1d.")
 @click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True, help="Last N; 0 = all.")
-@click.option("--why", is_flag=True, help="Explain the most recent deny/block and how to get past it.")
+@click.option(
+    "--why",
+    is_flag=True,
+    help="Explain the most recent deny/block and how to get past it; after an escalation, the path there.",
+)
 @FORMAT
 def log(
     target: Path, session: str | None, agent: str | None, decision: str | None, hook_name: str | None,

@@ -87,32 +87,40 @@ def error_key_path(err: Any) -> list[str | int]:
     return path
 
 
-def parse(text: str, source: str) -> dict[str, Any]:
-    """Parse and validate config text; every problem is reported with its path and line."""
+def schema_problems(text: str, data: Any, json_schema: dict[str, Any], source: str) -> list[str]:
+    """Every way the YAML `text` (parsed as `data`) breaks `json_schema`: `source:line: $.path -> why`."""
     from jsonschema import Draft202012Validator
 
+    problems = []
+    errors = Draft202012Validator(json_schema).iter_errors(data)
+    for err in sorted(errors, key=lambda e: list(map(str, e.path))):
+        line = yaml_line_of(text, error_key_path(err))
+        where = f"{source}:{line}" if line else source
+        problems.append(f"{where}: {err.json_path} -> {err.message}")
+    return problems
+
+
+def load_yaml(text: str, source: str, *, then: str) -> Any:
+    """`text` as YAML; a syntax error is a KitError at `source:line:column` whose hint ends in `then`."""
     try:
-        data = yaml_strict.load(text)
+        return yaml_strict.load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
         problem = getattr(exc, "problem", None) or str(exc)
-        raise KitError(
-            f"{where}: invalid YAML: {problem}", hint="fix the syntax, then run `claude-kit sync`"
-        ) from None
+        raise KitError(f"{where}: invalid YAML: {problem}", hint=f"fix the syntax, then {then}") from None
     except RecursionError:
-        raise KitError(
-            f"{source}: invalid YAML: nested too deeply", hint="fix it, then run `claude-kit sync`"
-        ) from None
+        raise KitError(f"{source}: invalid YAML: nested too deeply", hint=f"fix it, then {then}") from None
+
+
+def parse(text: str, source: str) -> dict[str, Any]:
+    """Parse and validate config text; every problem is reported with its path and line."""
+    data = load_yaml(text, source, then="run `claude-kit sync`")
     if data is None:
         data = {}
     if not isinstance(data, dict):
         raise KitError(f"{source}: the config must be a mapping (got {type(data).__name__})")
-    problems = []
-    for err in sorted(Draft202012Validator(schema()).iter_errors(data), key=lambda e: list(map(str, e.path))):
-        line = yaml_line_of(text, error_key_path(err))
-        where = f"{source}:{line}" if line else source
-        problems.append(f"{where}: {err.json_path} -> {err.message}")
+    problems = schema_problems(text, data, schema(), source)
     if problems:
         raise KitError(
             "invalid config:\n  " + "\n  ".join(problems),

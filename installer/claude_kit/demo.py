@@ -8,7 +8,6 @@ replays the same tool calls through the installed hooks directly and says how to
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -21,7 +20,7 @@ import click
 
 from claude_kit import lifecycle
 from claude_kit.claude_runtime import PINNED_VERSION, ClaudeRuntimeError, find_claude, install_claude
-from claude_kit_hooks.contract.layout import CLAUDE_DIR, CONFIG_YAML, DECISION_LOG, LAUNCHER
+from claude_kit_hooks.contract.layout import CLAUDE_DIR, CONFIG_YAML, DECISION_LOG
 
 MAIN_GO = """\
 package main
@@ -230,9 +229,9 @@ def _print_task() -> None:
 
 def replay(repo: Path) -> int:
     """No CLI: send the same tool calls through the installed hooks, as the runtime would."""
+    from claude_kit.replay import run_installed_hook
+
     _print_task()
-    hook = repo / LAUNCHER
-    env = {**os.environ, "CLAUDE_PROJECT_DIR": str(repo)}
     base = {"session_id": "demo-replay", "transcript_path": "", "cwd": str(repo)}
     calls: list[tuple[str, dict[str, Any]]] = [
         (
@@ -284,14 +283,7 @@ def replay(repo: Path) -> int:
         ),
     ]
     for module, payload in calls:
-        proc = subprocess.run(
-            ["sh", str(hook), module],
-            input=json.dumps(payload),
-            capture_output=True,
-            text=True,
-            env=env,
-            check=False,
-        )
+        proc = run_installed_hook(repo, module, payload)
         who = payload.get("agent_type", "main thread")
         answer = proc.stdout.strip() or "(allowed: no output)"
         click.echo(

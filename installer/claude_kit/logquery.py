@@ -18,6 +18,7 @@ import click
 
 from claude_kit import repo
 from claude_kit.errors import KitError
+from claude_kit.logrecord import record_time, who
 from claude_kit.output import emit
 from claude_kit_hooks.contract.defaults import KILL_SWITCH
 from claude_kit_hooks.contract.layout import CONFIG_YAML, DECISION_LOG, ERROR_LOG
@@ -185,16 +186,6 @@ def parse_since(value: str, now: datetime | None = None) -> datetime:
     return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
 
 
-def record_time(rec: dict[str, Any]) -> datetime | None:
-    ts = rec.get("ts")
-    if not isinstance(ts, str):
-        return None
-    try:
-        return datetime.fromisoformat(ts[:-1] + "+00:00" if ts.endswith("Z") else ts)
-    except ValueError:
-        return None
-
-
 def _any_of(value: str | None) -> set[str]:
     return {v.strip() for v in (value or "").split(",") if v.strip()}
 
@@ -228,10 +219,6 @@ def select(records: Iterable[dict[str, Any]], q: Query) -> list[dict[str, Any]]:
 
 
 # -- output -------------------------------------------------------------------------------------------
-def who(rec: dict[str, Any]) -> str:
-    if not rec.get("agent_id"):
-        return f"main ({rec['agent_type']})" if rec.get("agent_type") else "main"
-    return f"{rec.get('agent_type') or 'agent'}:{str(rec['agent_id'])[:8]}"
 
 
 def format_line(rec: dict[str, Any]) -> str:
@@ -313,11 +300,18 @@ def log_command(target: Path, q: Query, *, why: bool = False, fmt: str = "text")
         emit(None if why else [], fmt, lambda: click.echo(msg, err=True))
         return 0
     if why:
-        decisions = _any_of(q.decision) or set(BLOCKING)
-        found = select(read_records(files), q._replace(decision=",".join(sorted(decisions)), limit=1))
+        decisions = _any_of(q.decision) or {*BLOCKING, "escalate"}
+        records = list(read_records(files))
+        found = select(records, q._replace(decision=",".join(sorted(decisions)), limit=1))
         if not found:
-            msg = "no deny or block recorded" + (" matching the filters" if q != Query() else "")
+            msg = "no deny, block or escalation recorded" + (" matching the filters" if q != Query() else "")
             emit(None, fmt, lambda: click.echo(msg))
+            return 0
+        if found[-1].get("decision") == "escalate":
+            from claude_kit import logpath
+
+            path = logpath.escalation_path(records, found[-1])
+            emit(path, fmt, lambda: click.echo(logpath.format_path(path)))
             return 0
         ex = explain(found[-1])
         emit(ex, fmt, lambda: click.echo(format_why(ex)))

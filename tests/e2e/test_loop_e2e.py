@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+from claude_kit.cli import cli
 from claude_kit.fakeapi import Script, Turn, agent_call, call, say
 from claude_kit.session_runner import SessionResult, run_session
 from tests.e2e.kitrepo import BACKEND_CONFIG, decisions, install_kit, verdict
@@ -175,6 +177,19 @@ def test_failing_tester_resets_counts_and_escalates_to_the_user(
     context = (tmp_repo / esc["file"]).read_text()
     assert "TestHello: want hi, got empty" in context and "The tests failed again." in context
     assert len(decisions(tmp_repo, session_id=sid, event="Stop", decision="block")) == 5
+    # `log --why` shows the path that led there: spawns, edits, verdicts and blocks, then what repeated.
+    why = CliRunner().invoke(cli, ["log", str(tmp_repo), "--why"])
+    assert why.exit_code == 0, why.output
+    assert f"Session {sid} escalated to the user at " in why.output
+    assert "(feedback_loop): testing failed 2 times in a row" in why.output and esc["file"] in why.output
+    assert why.output.count("main thread spawns backend-developer") == 2
+    assert "Write cmd/api/hello_fix.go" in why.output
+    assert "5 x block by feedback_loop" in why.output
+    failed = "backend-tester -> backend testing FAIL via SubagentStop: TestHello fails"
+    assert f"2 x warn by verdicts: {failed}" in why.output
+    path = json.loads(CliRunner().invoke(cli, ["log", str(tmp_repo), "--why", "--format", "json"]).output)
+    steps = [(s["hook"], s["decision"]) for s in path["path"]]
+    assert steps.count(("feedback_loop", "block")) == 5 and steps[-1] == ("verdicts", "warn")
 
 
 def test_quality_gate_failure_blocks_with_the_commands_output(

@@ -149,7 +149,7 @@ def test_why_as_json(ck: CK, logged: Path) -> None:
 
 def test_why_with_nothing_blocked(ck: CK, logged: Path) -> None:
     res = ck("log", str(logged), "--why", "--session", S2)
-    assert (res.exit_code, res.output) == (0, "no deny or block recorded matching the filters\n")
+    assert (res.exit_code, res.output) == (0, "no deny, block or escalation recorded matching the filters\n")
     assert _json(ck, logged, "--why", "--session", S2) is None
 
 
