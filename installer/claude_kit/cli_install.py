@@ -180,4 +180,46 @@ def user_hooks_uninstall() -> None:
     click.echo("\n".join(done) if done else "user hooks not installed")
 
 
-COMMANDS = (install, update, sync, uninstall, status, doctor, user_hooks)
+@click.group(invoke_without_command=True)
+@click.option("--target", "target", type=click.Path(file_okay=False, path_type=Path), default=".",
+              help="The repository (default: the current one).")  # fmt: skip
+@FORMAT
+@click.pass_context
+def checks(ctx: click.Context, target: Path, fmt: str) -> None:
+    """List each domain's checks: the command, the folder it runs in and why it was chosen.
+
+    \b
+    The quality gate runs them at Stop for the modules and packages that changed.
+    Examples:
+      claude-kit checks
+      claude-kit checks run            # the checks of what changed, as Stop would
+      claude-kit checks run --all      # every check
+    """
+    ctx.obj = target
+    if ctx.invoked_subcommand is None:
+        from claude_kit import checks as checks_mod
+
+        sys.exit(checks_mod.list_checks(target, fmt=fmt))
+
+
+@checks.command("run")
+@click.option("--domain", help="Only this domain's checks.")
+@click.option("--all", "run_all", is_flag=True, help="Every check, not only those of changed files.")
+@click.pass_obj
+def checks_run(target: Path, domain: str | None, run_all: bool) -> None:
+    """Run the checks now exactly as the Stop gate would: same folders, timeouts and verdicts.
+
+    \b
+    Without --all, only the checks that a file changed since HEAD concerns. A missing tool,
+    module or node_modules is reported as a setup problem with the command that fixes it.
+    Exit 1 when a check fails or times out.
+    Examples:
+      claude-kit checks run --domain backend
+      claude-kit checks run --all
+    """
+    from claude_kit import checks as checks_mod
+
+    sys.exit(checks_mod.run_checks(target, domain=domain, run_all=run_all))
+
+
+COMMANDS = (install, update, sync, uninstall, status, doctor, user_hooks, checks)

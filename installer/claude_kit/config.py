@@ -185,6 +185,13 @@ def _glob_regex(pattern: str) -> str:
     return rx
 
 
+def check_dir(check: dict[str, Any]) -> str:
+    """A check's folder relative to the project root, `/`-separated, "." for the root (the schema has
+    already refused absolute paths and `..`)."""
+    parts = [p for p in str(check.get("cwd", ".")).split("/") if p not in ("", ".")]
+    return "/".join(parts) or "."
+
+
 def compile_config(cfg: dict[str, Any], source_bytes: bytes) -> CompiledConfig:
     """The runtime view the hooks read: regexes precompiled as strings, defaults filled in."""
     rules: list[tuple[tuple[int, int], str, str, str]] = []
@@ -197,7 +204,12 @@ def compile_config(cfg: dict[str, Any], source_bytes: bytes) -> CompiledConfig:
             "editors": list(dom.get("editors", [])),
             "test_planning": bool(dom.get("test_planning", False)),
             "checks": [
-                {"name": c["name"], "run": c["run"], "timeout": int(c.get("timeout", CHECK_TIMEOUT_DEFAULT))}
+                {
+                    "name": c["name"],
+                    "run": c["run"],
+                    "timeout": int(c.get("timeout", CHECK_TIMEOUT_DEFAULT)),
+                    "cwd": check_dir(c),
+                }
                 for c in dom.get("checks", [])
             ],
         }

@@ -16,9 +16,11 @@ from pathlib import Path
 
 import click
 
-from claude_kit import apply, claude_link, config, detect, manifest, render, repo, versions
+from claude_kit import apply, claude_link, config, detect, detect_report, manifest, render, repo, versions
 from claude_kit._version import __version__
+from claude_kit.detect import Detection
 from claude_kit.errors import KitError
+from claude_kit.payload import payload_root
 from claude_kit.plan import Plan, plan_install, plan_sync
 from claude_kit.plan_uninstall import plan_uninstall
 from claude_kit_hooks.contract.layout import (
@@ -71,20 +73,23 @@ def print_plan(plan: Plan, *, verbose: bool) -> None:
     click.echo(counts or "nothing to do")
 
 
-def _prepare(root: Path, *, allow_detect: bool) -> tuple[dict[str, object], str]:
+def _prepare(root: Path, *, allow_detect: bool) -> tuple[dict[str, object], str, Detection | None]:
+    """The team config (parsed and as text), and what was detected when there was none to read."""
     repo.check_settings(root)
     repo.check_claude_md(root)
     path = root / CONFIG_YAML
+    found = None
     if path.is_file():
         text = config.load_text(root)
     elif allow_detect:
-        text = render.initial_config_text(root, detect.detect_domains(root))
+        found = detect.detect(root)
+        text = render.initial_config_text(found)
     else:
         raise KitError(
             f"{path}: team config is missing",
             hint="restore it from git, or run `claude-kit install` to recreate it",
         )
-    return config.parse(text, CONFIG_YAML), text
+    return config.parse(text, CONFIG_YAML), text, found
 
 
 def _installed(root: Path, target: Path) -> Manifest:
@@ -118,7 +123,11 @@ def install(
         versions.check(
             root, old, "update" if require_installed else "install", allow_downgrade=allow_downgrade
         )
-        cfg, text = _prepare(root, allow_detect=not require_installed)
+        cfg, text, found = _prepare(root, allow_detect=not require_installed)
+        if found is not None:
+            skipped = render.left_out_agents(cfg)
+            agents = sorted({p.stem for p in (payload_root() / "agents").glob("*.md")} - set(skipped))
+            click.echo("\n".join(detect_report.lines(found, agents, skipped)) + "\n")
         plan = plan_install(
             root,
             render.desired_files(root, cfg, text, old),
@@ -150,7 +159,7 @@ def sync(target: Path, *, dry_run: bool = False) -> int:
     with _exclusive(target, dry_run=dry_run) as root:
         old = _installed(root, target)
         versions.check(root, old, "sync")
-        cfg, text = _prepare(root, allow_detect=False)
+        cfg, text, _ = _prepare(root, allow_detect=False)
         plan = plan_sync(
             root,
             render.generated_files(root, cfg, text, old),

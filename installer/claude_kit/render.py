@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -10,9 +11,12 @@ import jinja2
 from claude_kit import config as config_mod
 from claude_kit import knowledge, settings_merge
 from claude_kit._version import __version__
+from claude_kit.detect import Detection
+from claude_kit.detect_checks import DetectedCheck
 from claude_kit.payload import TEMPLATE, payload_root
 from claude_kit.plan import Desired
 from claude_kit_hooks.contract.defaults import (
+    AGENT_ROLES,
     CHECK_TIMEOUT_DEFAULT,
     DEFAULTS,
     HOOK_EVENTS,
@@ -60,6 +64,25 @@ def payload_files() -> list[tuple[str, Path, str]]:
     return out
 
 
+def left_out_agents(cfg: dict[str, Any]) -> list[str]:
+    """The kit's agents for a kind of code the repository does not have: `<domain>-<role>` where the
+    config has no such domain and names none of them (as an editor or a domain's agent). Adding the
+    domain to the config and running `claude-kit update` installs them."""
+    named = {
+        a
+        for dom in cfg["domains"].values()
+        for a in [*dom.get("editors", []), *(dom.get("agents") or {}).values()]
+    }
+    out = []
+    for path in sorted((payload_root() / "agents").glob("*.md")):
+        domain, _, role = path.stem.rpartition("-")
+        if path.stem == TEST_LEAD or role not in AGENT_ROLES or not domain:
+            continue  # the test lead serves every domain
+        if domain not in cfg["domains"] and path.stem not in named:
+            out.append(path.stem)
+    return out
+
+
 def settings_entries(cfg: dict[str, Any] | None = None) -> list[SettingsEntry]:
     """One entry per event dispatcher in the payload; the Stop timeout leaves room for `cfg`'s checks."""
     hooks_dir = payload_root() / "hooks"
@@ -90,7 +113,7 @@ def claude_md_body(cfg: dict[str, Any], root: Path) -> str:
         undefined=jinja2.StrictUndefined, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True
     )
     template = env.from_string((payload_root() / TEMPLATE).read_text(encoding="utf-8"))
-    agent_names = {p.stem for p in (payload_root() / "agents").glob("*.md")}
+    agent_names = {p.stem for p in (payload_root() / "agents").glob("*.md")} - set(left_out_agents(cfg))
     agent_names |= {p.stem for p in (root / AGENTS_DIR).glob("*.md")}
     domains = []
     for name, dom in cfg["domains"].items():
@@ -110,21 +133,8 @@ def claude_md_body(cfg: dict[str, Any], root: Path) -> str:
     )
 
 
-def default_checks(root: Path, domains: dict[str, list[str]]) -> dict[str, list[dict[str, Any]]]:
-    checks: dict[str, list[dict[str, Any]]] = {}
-    if "backend" in domains:
-        checks["backend"] = [
-            {"name": "go vet", "run": "go vet ./...", "timeout": 300},
-            {"name": "go test", "run": "go test ./...", "timeout": 600},
-        ]
-    if "frontend" in domains and (root / "tsconfig.json").is_file():
-        checks["frontend"] = [{"name": "typecheck", "run": "npx --no-install tsc --noEmit", "timeout": 300}]
-    if "python" in domains and any((root / p).exists() for p in ("tests", "pytest.ini", "conftest.py")):
-        checks["python"] = [{"name": "pytest", "run": "python3 -m pytest -q -x", "timeout": 600}]
-    return checks
-
-
-def initial_config_text(root: Path, domains: dict[str, list[str]]) -> str:
+def initial_config_text(found: Detection) -> str:
+    """The team config a first install writes: the detected domains, their exclusions and checks."""
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("claude_kit", "templates"),
         undefined=jinja2.StrictUndefined,
@@ -132,8 +142,12 @@ def initial_config_text(root: Path, domains: dict[str, list[str]]) -> str:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["yaml_str"] = lambda v: json.dumps(str(v), ensure_ascii=False)  # a JSON string is YAML
+    checks: dict[str, list[DetectedCheck]] = {}
+    for c in found.checks:
+        checks.setdefault(c.domain, []).append(c)
     text = env.get_template("claude-kit.yaml.j2").render(
-        output_dir=DEFAULTS["output_dir"], domains=domains, checks=default_checks(root, domains)
+        output_dir=DEFAULTS["output_dir"], domains=found.domains, excludes=found.excludes, checks=checks
     )
     config_mod.parse(text, CONFIG_YAML)  # a kit bug must never write an invalid config
     return text
@@ -149,7 +163,10 @@ def desired_files(
     """Every file an install or update wants: the payload, the generated files, the config."""
     files: list[Desired] = []
     generated = knowledge.generated(payload_root(), root, manifest)
+    skipped = {f"{AGENTS_DIR}/{name}.md" for name in left_out_agents(cfg)}
     for rel, src, component in payload_files():
+        if rel in skipped:
+            continue
         data = generated.get(rel, src.read_bytes())
         files.append(Desired(rel, data, component, mode=0o755 if rel in EXECUTABLE else 0o644))
     known = {d.path for d in files}

@@ -225,7 +225,8 @@ def test_quality_gate_failure_blocks_with_the_commands_output(
     assert "test -f fixed.flag" in texts[2]
     assert 'check "slow" for backend timed out after 2 s and was killed' in texts[4]
     notes = user_notes(result)
-    assert 'check "vet" for backend could not run (a tool is missing: exit 127)' in notes
+    assert 'check "vet" for backend could not run in the project root' in notes
+    assert "a setup problem, not a code failure" in notes and "install `no-such-tool-zz`" in notes
     assert "vet" not in " ".join(
         b["reason"] for b in decisions(tmp_repo, hook="quality_gate", decision="block")
     )

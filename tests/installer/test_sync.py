@@ -36,6 +36,7 @@ def _one_backend_check(repo: Path, timeout: int) -> None:
 
 
 def test_sync_recompiles_the_config_and_touches_no_kit_file(ck: CK, sample_repo: Path, new_kit: Path) -> None:
+    (sample_repo / "go.mod").write_text("module example.com/sample\n")  # a Go module gets go vet + go test
     assert ck("install", str(sample_repo)).exit_code == 0
     assert _stop_timeout(sample_repo) == 600  # go vet 300 + go test 600, capped
     (new_kit / AGENT).write_text((new_kit / AGENT).read_text() + "Next release's guidance.\n")
@@ -53,7 +54,7 @@ def test_sync_recompiles_the_config_and_touches_no_kit_file(ck: CK, sample_repo:
     }, changed
     assert COMPILED in changed and _stop_timeout(sample_repo) == 130  # 30 s + the one check
     checks = json.loads((sample_repo / COMPILED).read_text())["domains"]["backend"]["checks"]
-    assert checks == [{"name": "unit", "run": "go test ./...", "timeout": 100}]
+    assert checks == [{"name": "unit", "run": "go test ./...", "timeout": 100, "cwd": "."}]
     assert "Next release's guidance." not in (sample_repo / ".claude" / AGENT).read_text()
     res = ck("update", str(sample_repo))
     assert res.exit_code == 0, res.output

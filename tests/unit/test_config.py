@@ -165,7 +165,7 @@ def test_domain_agents_checks_and_flags() -> None:
         "reviewer": "api-reviewer",
         "tester": "api-tester",
     }
-    assert domains["api"]["checks"] == [{"name": "vet", "run": "go vet ./...", "timeout": 300}]
+    assert domains["api"]["checks"] == [{"name": "vet", "run": "go vet ./...", "timeout": 300, "cwd": "."}]
     assert domains["frontend"]["test_planning"] is True
     assert domains["backend"]["test_planning"] is False
 

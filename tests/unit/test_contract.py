@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from jsonschema import Draft202012Validator
 
-from claude_kit import config, feature, locks, loop, manifest, payload, render, settings_merge
+from claude_kit import config, detect, feature, locks, loop, manifest, payload, render, settings_merge
 from claude_kit_hooks.contract import defaults, layout, records
 from tests.conftest import build_file_tree
 
@@ -71,7 +71,7 @@ def test_the_defaults_are_a_valid_config() -> None:
 
 
 def test_the_starter_config_spells_out_the_defaults(tmp_repo: Path) -> None:
-    text = render.initial_config_text(tmp_repo, {})
+    text = render.initial_config_text(detect.detect(tmp_repo))
     written: dict[str, Any] = yaml.safe_load(text)
     assert written["output_dir"] == layout.DEFAULT_OUTPUT_DIR == defaults.DEFAULTS["output_dir"]
     for section, value in written.items():

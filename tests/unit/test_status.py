@@ -16,6 +16,7 @@ AGENT = ".claude/agents/backend-developer.md"
 
 @pytest.fixture
 def installed(tmp_repo: Path) -> Path:
+    (tmp_repo / "main.go").write_text("package main\n")  # Go code: the backend agents are installed
     assert lifecycle.install(tmp_repo) == 0
     return tmp_repo
 

@@ -42,6 +42,7 @@ class Check(TypedDict):
     name: str
     run: str
     timeout: int
+    cwd: str  # where it runs, relative to the project root ("." for the root)
 
 
 class Domain(TypedDict):

@@ -105,7 +105,8 @@ def _check(check: dict[str, Any]) -> dict[str, Any]:
     timeout = check.get("timeout")
     if not isinstance(timeout, int) or isinstance(timeout, bool) or timeout <= 0:
         timeout = CHECK_TIMEOUT_DEFAULT
-    return {**check, "timeout": timeout}
+    cwd = check.get("cwd")
+    return {**check, "timeout": timeout, "cwd": cwd if isinstance(cwd, str) and cwd else "."}
 
 
 def stale_reason(paths: KitPaths, cfg: CompiledConfig) -> str | None:

@@ -1,16 +1,19 @@
 # claude-kit: managed, id=hooks/claude_kit_hooks/stoploop/quality_gate
 """The quality gate at Stop (docs/loop.md, "Quality gate"): each changed domain's configured checks run
 in order from the project root, and from each git worktree (`.claude/worktrees/<name>`) where the
-domain changed; a failure or a timeout blocks with the output's tail, a missing tool
-only tells the user (a configuration problem is not a test failure). The checks of one Stop share
+domain changed, each in its folder (`cwd`); a failure or a timeout blocks with the output's tail, a
+setup problem (stoploop/check_runner.py: a missing tool, module or node_modules) is told to the user
+once, with its fix, and never blocks. The checks of one Stop share
 the Stop hook's own timeout (stoploop/check_budget.py): a check is cut at what is left of it, and a
 check cut short or not reached blocks with a message that says so, never a silent pass. A failure
 that keeps coming back the same way is bounded (stoploop/check_failures.py); one that predates the
 session (seen by an earlier session, or failing the same way on a copy of the session's starting
 commit: stoploop/baseline_run.py) is reported to the user, not blocking.
 
-Passes are cached by a sha256 over the domain's files and contents, so an unchanged domain does not
-re-run its checks; failures are never cached, because the fix may be outside the domain's files.
+Only the checks of the modules and packages that changed run (stoploop/check_scope.py: a check covers
+the domain's files in its `cwd`, less nested folders with their own check of that name). Passes are
+cached by a sha256 over the files a check covers and their contents, so an unchanged module is not
+re-tested; failures are never cached, because the fix may be outside those files.
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ import time
 
 from claude_kit_hooks.contract.layout import CHECK_CACHE
 from claude_kit_hooks.runtime.project import split_worktree
-from claude_kit_hooks.stoploop import check_failures, processes, session_state
+from claude_kit_hooks.stoploop import check_failures, check_scope, processes, session_state
+from claude_kit_hooks.stoploop.check_runner import run_check
 from claude_kit_hooks.stoploop.decision import REASON_CAP, Decision, cap, kill_switch
 from claude_kit_hooks.stoploop.roles import developer
 from claude_kit_hooks.store.jsonfile import read_json
@@ -32,11 +36,7 @@ if TYPE_CHECKING:
     from claude_kit_hooks.runtime.hook import Hook
     from claude_kit_hooks.runtime.project import Project
     from claude_kit_hooks.stoploop.check_budget import CheckBudget
-    from claude_kit_hooks.stoploop.records import CheckResult, DomainState, FeedbackState
-
-TAIL_LINES = 40
-TAIL_CHARS = 1500
-_MISSING_TOOL = ("command not found", "is not recognized as an internal")  # POSIX shells, cmd.exe
+    from claude_kit_hooks.stoploop.records import DomainState, FeedbackState
 
 
 def quality_gate(h: Hook, fb: FeedbackState | None) -> Decision | None:
@@ -50,12 +50,29 @@ def quality_gate(h: Hook, fb: FeedbackState | None) -> Decision | None:
             continue
         for where in check_roots(h.project, e):
             root = h.project.abspath(where) if where else h.project.root
-            content = domain_content_hash(root, h.project, h.config, name)
-            for check in checks:
+            todo = concerned_checks(checks, e, where)
+            files = domain_files(root, h.project, h.config, name) if todo else None
+            hashes = _FileHashes(root)
+            for check in todo:
+                content = None
+                if files is not None:  # what this check covers, as it is now
+                    content = hashes.of([r for r in files if check_scope.covers(check, checks, r)])
                 decision = run.gate(name, check, where, root, content)
                 if decision is not None:
                     return decision
     return None
+
+
+def concerned_checks(checks: list[Check], e: DomainState, where: str) -> list[Check]:
+    """The checks whose module or package changed in `where` (stoploop/check_scope.py): in a monorepo,
+    one changed package runs its own checks. All of them when the changed files are not all known
+    (the list keeps the most recent FILE_CAP)."""
+    files = e.get("files") or []
+    if len(files) >= session_state.FILE_CAP:
+        return checks
+    changed = [*files, *(str(n.get("file")) for n in e.get("found") or [])]
+    inner = [rel for w, rel in map(split_worktree, changed) if w == where]
+    return check_scope.concerned(checks, inner) if inner else checks
 
 
 def check_roots(project: Project, e: DomainState) -> list[str]:
@@ -110,12 +127,13 @@ class _Run:
             return None
         if res["status"] == "missing":
             msg = (
-                f"claude-kit: {label} could not run (a tool is missing: exit {res['code']}): "
-                f"`{check['run']}`. That is a configuration problem, not a test failure, so the "
-                "session is not blocked; install the tool or fix domains."
-                f"{name}.checks in .claude/claude-kit.yaml. Output: {res['tail'][-300:]}"
+                f"claude-kit: {label} could not run in {_where(check, where)}: `{check['run']}` - a setup "
+                f"problem, not a code failure, so the session is not blocked. To fix: {res['fix']}. "
+                f"(Or change domains.{name}.checks in .claude/claude-kit.yaml.) "
+                f"Output: {res['tail'][-300:]}"
             )
-            h.tell_user(msg)
+            if _first_setup_note(h, res["fix"]):
+                h.tell_user(msg)
             h.log("quality_gate", "warn", msg)
             return None
         if res["status"] == "timeout" and limit < int(check["timeout"]):
@@ -161,6 +179,8 @@ class _Run:
 def check_key(name: str, check: Check, where: str) -> str:
     """The check cache's key of one check of domain `name` run at `where` ("" at the project root)."""
     key = f"{name}\0{check['name']}\0{check['run']}\0{check['timeout']}"
+    cwd = check.get("cwd") or "."
+    key += f"\0{cwd}" if cwd != "." else ""  # a check at the root keeps the key it had before `cwd`
     return key + f"\0{where}" if where else key
 
 
@@ -173,7 +193,7 @@ def _failure(
     command = str(check["run"])
     command = command if len(command) <= 300 else command[:297] + "..."
     before = (
-        f"claude-kit quality gate: {label} {what}. Command (run from {where or 'the project root'}): "
+        f"claude-kit quality gate: {label} {what}. Command (run in {_where(check, where)}): "
         f"`{command}`\nLast lines of its output:\n```\n"
     )
     fix = "Find what it waits for or loops on and fix it" if "timed out" in what else "Fix the cause"
@@ -199,26 +219,70 @@ def _failure(
     return Decision("escalate", "quality_gate", dkey, cap(reason), why=why)
 
 
-def domain_content_hash(root: str, project: Project, cfg: CompiledConfig, name: str) -> str | None:
-    """sha256 of the domain's tracked + untracked (not ignored) files and contents under `root` (the
-    project root or a worktree of it); None without git."""
-    import hashlib
-    import os
+def _where(check: Check, where: str) -> str:
+    """The folder a check ran in, for the messages: its `cwd`, in the worktree `where` if any."""
+    cwd = check.get("cwd") or "."
+    if cwd == ".":
+        return f"{where}/" if where else "the project root"
+    return f"{where}/{cwd}/" if where else f"{cwd}/"
 
+
+def _first_setup_note(h: Hook, fix: str) -> bool:
+    """A setup problem is told to the user once per session, by its fix: `go vet` and `go test`
+    missing Go make one note (every stop logs it)."""
+    told = False
+
+    def mark(d: dict[str, Any]) -> None:
+        nonlocal told
+        told = isinstance(d.get("setup\0" + fix), dict)
+        d["setup\0" + fix] = {"told": True}
+
+    session_state.update(h.paths, h.session_id, "quality", mark)
+    return not told
+
+
+def domain_files(root: str, project: Project, cfg: CompiledConfig, name: str) -> list[str] | None:
+    """The domain's tracked + untracked (not ignored) files under `root` (the project root or a
+    worktree of it), sorted; None without git."""
     out = processes.git(root, ["ls-files", "-z", "-c", "-o", "--exclude-standard"], timeout=30)
     if out is None:
         return None
-    digest = hashlib.sha256()
-    for rel in sorted(set(out.decode("utf-8", "replace").split("\0"))):
-        if not rel or project.domain_of(cfg, rel) != name:
-            continue
-        digest.update(rel.encode("utf-8", "replace") + b"\0")
-        try:
-            with open(os.path.join(root, rel), "rb") as f:
-                digest.update(hashlib.sha256(f.read()).digest())
-        except OSError:
-            digest.update(b"<missing>")
-    return digest.hexdigest()
+    rels = sorted(set(out.decode("utf-8", "replace").split("\0")))
+    return [rel for rel in rels if rel and project.domain_of(cfg, rel) == name]
+
+
+class _FileHashes:
+    """sha256 of a set of files' names and contents; each file is read once per Stop (the checks of
+    one module cover the same files)."""
+
+    __slots__ = ("root", "seen")
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self.seen: dict[str, bytes] = {}
+
+    def of(self, rels: list[str]) -> str:
+        import hashlib
+        import os
+
+        digest = hashlib.sha256()
+        for rel in rels:
+            one = self.seen.get(rel)
+            if one is None:
+                try:
+                    with open(os.path.join(self.root, rel), "rb") as f:
+                        one = hashlib.sha256(f.read()).digest()
+                except OSError:
+                    one = b"<missing>"
+                self.seen[rel] = one
+            digest.update(rel.encode("utf-8", "replace") + b"\0" + one)
+        return digest.hexdigest()
+
+
+def domain_content_hash(root: str, project: Project, cfg: CompiledConfig, name: str) -> str | None:
+    """sha256 of all the domain's files and contents under `root`; None without git."""
+    files = domain_files(root, project, cfg, name)
+    return None if files is None else _FileHashes(root).of(files)
 
 
 def _out_of_time(h: Hook, name: str, label: str, budget: CheckBudget) -> Decision:
@@ -242,29 +306,3 @@ def _tell_budget(h: Hook, cfg: CompiledConfig, budget: CheckBudget) -> None:
         "renders 30 s more than the checks' timeouts, at most 600 s) or lower "
         "domains.<name>.checks[].timeout in .claude/claude-kit.yaml."
     )
-
-
-def run_check(root: str, check: Check, limit: int | None = None) -> CheckResult:
-    """Run one check command from the project root, for at most `limit` seconds when given (else its
-    own timeout): {status: ok|fail|timeout|missing, code, tail}."""
-    timeout = max(1, int(check["timeout"]) if limit is None else limit)
-    try:
-        code, out, timed_out = processes.run_shell(root, check["run"], timeout, merge_stderr=True)
-    except OSError as exc:
-        return {"status": "missing", "code": None, "tail": f"{type(exc).__name__}: {exc}"}
-    text = out.decode("utf-8", "replace")
-    if timed_out:
-        status = "timeout"
-    elif code == 0:
-        status = "ok"
-    elif code == 127 or any(s in text.lower() for s in _MISSING_TOOL):
-        status = "missing"
-    else:
-        status = "fail"
-    return {"status": status, "code": code, "tail": _tail(text)}
-
-
-def _tail(text: str) -> str:
-    lines = text.rstrip("\n").splitlines()[-TAIL_LINES:]
-    out = "\n".join(lines)
-    return out if len(out) <= TAIL_CHARS else "..." + out[-(TAIL_CHARS - 3) :]

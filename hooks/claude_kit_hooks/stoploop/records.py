@@ -143,6 +143,7 @@ class Step(TypedDict, total=False):
 
 
 class CheckResult(TypedDict):
-    status: str  # ok | fail | timeout | missing
+    status: str  # ok | fail | timeout | missing (a setup problem, not the code's)
     code: int | None
     tail: str
+    fix: str  # for `missing`: what to run or install

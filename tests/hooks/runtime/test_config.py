@@ -109,9 +109,9 @@ def test_a_domain_keeps_only_what_fits_its_shape() -> None:
     assert b["agents"] == {"developer": "go-dev"} and b["test_planning"] is True
     assert b["editors"] == ["go-fixer"]
     assert b["checks"] == [
-        {"name": "vet", "run": "go vet ./...", "timeout": 60},
-        {"name": "lint", "run": "golangci-lint run", "timeout": CHECK_TIMEOUT_DEFAULT},
-        {"name": "odd", "run": "x", "timeout": CHECK_TIMEOUT_DEFAULT},
+        {"name": "vet", "run": "go vet ./...", "timeout": 60, "cwd": "."},
+        {"name": "lint", "run": "golangci-lint run", "timeout": CHECK_TIMEOUT_DEFAULT, "cwd": "."},
+        {"name": "odd", "run": "x", "timeout": CHECK_TIMEOUT_DEFAULT, "cwd": "."},
     ]
 
 

@@ -85,8 +85,13 @@ def test_a_missing_tool_is_a_configuration_problem_not_a_block(kit: Kit) -> None
 
     allowed(h)
     [note] = h.messages
-    assert 'check "gotest" for backend could not run (a tool is missing: exit 127)' in note
-    assert "configuration problem" in note and "domains.backend.checks" in note
+    assert 'check "gotest" for backend could not run in the project root' in note
+    assert "a setup problem, not a code failure" in note and "domains.backend.checks" in note
+    assert "install `definitely-not-installed-tool-x` (it is not on PATH)" in note
+    kit.edit("cmd/main.go", text="package main // again\n")
+    again = kit.stop()
+    allowed(again)
+    assert again.messages == []  # told once per session; the decision log has every stop
 
 
 def test_a_hanging_check_is_killed_with_its_process_group_and_reported(kit: Kit) -> None:
@@ -123,15 +128,15 @@ def test_content_hash_covers_tracked_and_untracked_files_but_not_ignored_ones(ki
     assert quality_gate.domain_content_hash(h.project.root, h.project, cfg, "backend") != first
 
 
-def check(run: str) -> Check:
-    return {"name": "c", "run": run, "timeout": 300}
+def check(run: str, cwd: str = ".") -> Check:
+    return {"name": "c", "run": run, "timeout": 300, "cwd": cwd}
 
 
 def test_run_check_reports_ok_fail_and_missing(tmp_path: Path) -> None:
     root = str(tmp_path)
     assert quality_gate.run_check(root, check("true"))["status"] == "ok"
     failed = quality_gate.run_check(root, check("echo out; echo err >&2; exit 2"))
-    assert failed == {"status": "fail", "code": 2, "tail": "out\nerr"}
+    assert failed == {"status": "fail", "code": 2, "tail": "out\nerr", "fix": ""}
     assert quality_gate.run_check(root, check("nope-no-such-command-zz"))["status"] == "missing"
 
 
@@ -150,3 +155,37 @@ def test_long_output_is_cut_from_the_front_so_the_next_step_and_kill_switch_stay
     assert len(reason) <= 1900
     assert " 60\n```\nFix the cause (domain code: delegate to backend-developer)" in reason
     assert reason.endswith("hooks: {quality_gate: {enabled: false}} in .claude/claude-kit.yaml.")
+
+
+MONOREPO = (
+    "version: 1\ndomains:\n  backend:\n    paths: ['**/*.go']\n    checks:\n"
+    + "".join(f"      - {{name: test, run: 'pwd >> {{log}}', cwd: svc{i}}}\n" for i in range(3))
+    + "      - {name: vet, run: 'echo vet >> {log}'}\n"
+    + "hooks:\n  feedback_loop: {enabled: false}\n"
+)
+
+
+def test_only_the_checks_of_the_changed_module_run_and_passes_are_kept_per_module(kit: Kit) -> None:
+    log = kit.repo / "runs.log"
+    files = {f"svc{i}/go.mod": f"module svc{i}\n" for i in range(3)}
+    kit.install(
+        config=MONOREPO.replace("{log}", str(log)),
+        files={**files, **{f"svc{i}/a.go": "package a\n" for i in range(3)}},
+    )
+    kit.edit("svc1/a.go", text="package a // 1\n")
+
+    allowed(kit.stop())
+
+    svc = [str((kit.repo / f"svc{i}").resolve()) for i in range(3)]
+    assert log.read_text().splitlines() == [svc[1], "vet"]  # svc0 and svc2 did not change; vet covers all
+    kit.edit("svc2/a.go", text="package a // 2\n")
+
+    allowed(kit.stop("again"))
+
+    # svc1 is unchanged since its pass (cached); svc2 changed; vet covers svc2 too, so it runs again.
+    assert log.read_text().splitlines() == [svc[1], "vet", svc[2], "vet"]
+    kit.edit("svc1/a.go", text="package a // 1 again\n")
+
+    allowed(kit.stop("third"))
+
+    assert log.read_text().splitlines()[4:] == [svc[1], "vet"]  # svc2's pass still holds
