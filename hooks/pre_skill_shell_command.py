@@ -36,6 +36,11 @@ SKILL_LINE_WARNED = (
 def shell_line(h: Hook) -> None:
     if h.tool_name not in SHELL_TOOLS:
         return
+    from claude_kit_hooks.edit.kit_files import kit_shell
+
+    kit_shell(h)  # the kit's own files and the user's commands: the Bash deny as it is (it is short)
+    if h.decision is not None:
+        return
     from claude_kit_hooks.edit.shell_writes import shell_write_warning
 
     shell_write_warning(h)  # the PreToolUse(Bash) check itself: one definition of what it catches

@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 def _edit_checks() -> Iterator[Check]:
     # One import per check, when it is reached: a denied edit never loads the checks after the denial
     # (each module import costs about 1% of the hook's run).
+    from claude_kit_hooks.edit.kit_files import kit_files
+
+    yield kit_files
     from claude_kit_hooks.edit.agent_first import agent_first
 
     yield agent_first
@@ -47,10 +50,11 @@ def route(h: Hook) -> None:
 
         checks = [spawn_depth, compaction_gate, budget]
     elif h.tool_name in SHELL_TOOLS:
+        from claude_kit_hooks.edit.kit_files import kit_shell
         from claude_kit_hooks.edit.lock_commands import lock_commands
         from claude_kit_hooks.edit.shell_writes import shell_write_warning
 
-        checks = [lock_commands, shell_write_warning]
+        checks = [kit_shell, lock_commands, shell_write_warning]
     else:
         return
     for check in checks:

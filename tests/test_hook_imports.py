@@ -56,8 +56,14 @@ RUNTIME = _kit(
     "runtime.failure", "contract.defaults", "contract.layout", "contract.naming", "store.jsonfile",
     "decisionlog.redact", "decisionlog.writer",
 )  # fmt: skip
-EDIT = _kit("edit.agent_first", "edit.coordinator", "edit.delegation", "edit.file_locks")
-SHELL_WRITES = _kit("edit.shell_writes", "edit.shell_lexer", "edit.shell_programs", "edit.lock_commands")
+EDIT = _kit(
+    "edit.kit_files", "contract.protected", "edit.agent_first", "edit.coordinator", "edit.delegation",
+    "edit.file_locks",
+)  # fmt: skip
+SHELL_WRITES = _kit(
+    "edit.kit_files", "contract.protected", "edit.shell_writes", "edit.shell_lexer", "edit.shell_programs",
+    "edit.lock_commands",
+)  # fmt: skip
 SPAWN_DEPTH = _kit("spawn.depth", "spawn.transcripts", "spawn.values")
 SPAWN_GATES = SPAWN_DEPTH | _kit(
     "spawn.budget", "spawn.compaction_gate", "spawn.context_window", "spawn.usage", "transcript.reader"

@@ -60,7 +60,9 @@ def update(target: Path, dry_run: bool, allow_downgrade: bool) -> None:
       claude-kit update
     """
     from claude_kit import lifecycle
+    from claude_kit.session_guard import refuse_in_tool_call
 
+    refuse_in_tool_call("update", "replaces the kit's hooks")
     sys.exit(lifecycle.update(target, dry_run=dry_run, allow_downgrade=allow_downgrade))
 
 
@@ -104,7 +106,9 @@ def uninstall(target: Path, dry_run: bool, allow_downgrade: bool) -> None:
       claude-kit uninstall
     """
     from claude_kit import lifecycle
+    from claude_kit.session_guard import refuse_in_tool_call
 
+    refuse_in_tool_call("uninstall", "removes the kit's governance")
     sys.exit(lifecycle.uninstall(target, dry_run=dry_run, allow_downgrade=allow_downgrade))
 
 
@@ -175,7 +179,9 @@ def user_hooks_uninstall() -> None:
       claude-kit user-hooks uninstall
     """
     from claude_kit import user_hooks as mod
+    from claude_kit.session_guard import refuse_in_tool_call
 
+    refuse_in_tool_call("user-hooks uninstall", "ungoverns sessions started in a subdirectory")
     done = mod.uninstall(Path.home())
     click.echo("\n".join(done) if done else "user hooks not installed")
 

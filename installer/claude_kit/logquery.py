@@ -62,8 +62,16 @@ EXPLANATIONS: dict[str, Explanation] = {
         "or orchestration.coordinator_mode: true), so the main thread may write only under the "
         "kit's output folder.",
         "Delegate the edit to a developer agent, or write plans and notes under the output folder. "
-        "The main thread may edit again once the feature is ended (`claude-kit feature mark <id> "
-        "--status complete`) or orchestration.coordinator_mode is false.",
+        "The main thread may edit again once the user ends the feature (`claude-kit feature mark <id> "
+        "--status complete` from their terminal) or orchestration.coordinator_mode is false.",
+    ),
+    "kit_files": Explanation(
+        "The model tried to change the kit that governs the session: its hooks, settings, team "
+        "config, agents or control files (contract/protected.py), or to run one of the user's own "
+        "commands (uninstall, feature mark, loop cancel ...), set the kill switch or start a nested "
+        "claude session from a tool call. Nothing was changed.",
+        "The user makes such a change from their own terminal (the CLI refuses these commands inside "
+        "a Claude Code tool call); then `claude-kit doctor` checks the wiring.",
     ),
     "shell_write_warning": Explanation(
         "A shell command plainly writes a domain's files (sed -i, redirection, tee, cp/mv, gofmt -w, "

@@ -25,6 +25,7 @@ HOOK_NAMES = (
     "prompt_reminder",
     "precompact_context",
     "subagent_context",
+    "kit_files",
     "agent_first",
     "shell_write_warning",
     "spawn_depth",

@@ -31,8 +31,8 @@ if TYPE_CHECKING:
 
 MAX_SHELL_COMMAND = 64 * 1024  # longer commands are not parsed (logged); lexing is linear but pure Python
 # A cheap first look: most commands have no redirection and no writing command at all.
-_HINT = (
-    r">|\b(?:sed|perl|tee|cp|mv|install|dd|truncate|rm|git|go|find|python[\d.]*|node|ruby|gofmt|goimports"
+HINT = (
+    r">|\b(?:sed|perl|tee|cp|mv|ln|install|dd|truncate|rm|git|go|find|python[\d.]*|node|ruby|gofmt|goimports"
     r"|gofumpt|shfmt|clang-format|prettier|eslint|black|isort|autopep8|rustfmt|ruff|set-content"
     r"|add-content|clear-content|out-file|tee-object|copy-item|move-item|copy|move)\b"
 )
@@ -230,7 +230,7 @@ def command_targets(name: str, args: list[str], cwd: str) -> list[Target]:
         return [(f, "perl -i") for f in _perl_files(args)]
     if name == "tee":
         return [(a, "tee") for a in args if not a.startswith("-")]
-    if name in ("cp", "mv", "install"):
+    if name in ("cp", "mv", "install", "ln"):
         return _copy_dests(name, args, cwd)
     if name == "rm":
         return [(a, "rm") for a in args if not a.startswith("-")]
@@ -293,7 +293,7 @@ def _find_exec(args: list[str], cwd: str) -> list[Target]:
     return shell_programs.find_exec_targets(args, cwd, command_targets)
 
 
-def _expand(path: str, cwd: str) -> list[str]:
+def expand_written(path: str, cwd: str) -> list[str]:
     """Absolute paths for one written path: `~` expanded, globs expanded (or kept when they match nothing)."""
     if "$" in path or "`" in path:
         return []  # a variable or command substitution: unknown until the shell runs
@@ -322,7 +322,7 @@ def shell_write_warning(h: Hook) -> None:
         return
     import re
 
-    if not re.search(_HINT, command, re.IGNORECASE):
+    if not re.search(HINT, command, re.IGNORECASE):
         return  # the common case: no redirection and no writing command at all
     if len(command) > MAX_SHELL_COMMAND:
         h.allow("shell_write_warning", f"command longer than {MAX_SHELL_COMMAND} characters; not inspected")
@@ -371,7 +371,7 @@ def _domain_writes(
     cfg = h.config
     found: dict[str, tuple[str, list[Target]]] = {}
     for written, how in shell_write_targets(command, cwd, powershell=h.tool_name == "PowerShell"):
-        for full in _expand(written, cwd):
+        for full in expand_written(written, cwd):
             rel = h.project.relpath(full)
             if rel is None:
                 continue
