@@ -130,15 +130,27 @@ def status(target: Path, fmt: str) -> None:
 
 @click.command()
 @TARGET
-def doctor(target: Path) -> None:
-    """Check the wiring: hook entries, hook files, interpreter, config, compiled rules.
+@click.option(
+    "--fix",
+    is_flag=True,
+    help="First restore the kit's hooks and agents as installed (an edited agent is kept beside it), "
+    "drop the interpreter cache and re-run sync.",
+)
+def doctor(target: Path, fix: bool) -> None:
+    """Check the wiring: hook entries, hook files, interpreter, config, compiled rules, kill switches.
 
     \b
     Examples:
       claude-kit doctor && echo healthy
+      claude-kit doctor --fix         # the Stop hook said the kit's files changed in a session
     """
+    from claude_kit import repo
     from claude_kit import status as status_mod
 
+    if fix:
+        from claude_kit import repair
+
+        repair.repair(repo.find_root(target))
     sys.exit(status_mod.doctor(target))
 
 

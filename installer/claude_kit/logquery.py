@@ -73,6 +73,13 @@ EXPLANATIONS: dict[str, Explanation] = {
         "The user makes such a change from their own terminal (the CLI refuses these commands inside "
         "a Claude Code tool call); then `claude-kit doctor` checks the wiring.",
     ),
+    "kit_integrity": Explanation(
+        "The kit's own files or wiring (hooks, agents, settings, team config, interpreter cache) changed "
+        "during the session, in a way the PreToolUse checks did not stop (a script, or the user). The "
+        "stop was blocked once so that the user is told.",
+        "If the user did not make the changes, `claude-kit doctor --fix` from their terminal restores "
+        "the installed kit. The same changes never block again.",
+    ),
     "shell_write_warning": Explanation(
         "A shell command plainly writes a domain's files (sed -i, redirection, tee, cp/mv, gofmt -w, "
         "git checkout -- ...) from the main thread, or from a read-only role (reviewer, lead, "

@@ -16,6 +16,8 @@ from claude_kit_hooks.contract.layout import (
     HOOKS_DIR,
     KIT_DIR,
     LOCKS_FILE,
+    MANIFEST,
+    PYTHON_CACHE,
     SETTINGS,
     SETTINGS_LOCAL,
     in_output,
@@ -30,6 +32,11 @@ _KIT_PATHS = (
     (CONFIG_YAML, "the team config"),
     (f"{AGENTS_DIR}/", "the team's agent definitions"),
 )
+
+# What the Stop integrity check fingerprints (stoploop.integrity) and doctor compares with the manifest:
+# the protected files that stay put while the kit works (its state, logs and byte code change).
+INTEGRITY_FILES = (SETTINGS, SETTINGS_LOCAL, CONFIG_YAML, MANIFEST, PYTHON_CACHE)
+INTEGRITY_TREES = (HOOKS_DIR, AGENTS_DIR)
 
 
 def _output_paths(output_dir: str) -> tuple[tuple[str, str], ...]:

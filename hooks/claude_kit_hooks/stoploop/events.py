@@ -6,14 +6,15 @@ runs one `git status` (working_tree: changes made outside Edit/Write); in a sess
 recorded it then reads three small state files and returns without loading the gates, the verdict
 validator or the similarity code.
 
-- record_baseline      SessionStart: the working tree the session starts from (working_tree)
+- record_baseline      SessionStart: the working tree the session starts from (working_tree) and the
+                       kit's own files (integrity)
 - track_modification   PostToolUse Edit|Write|NotebookEdit, main thread and subagents (tracking)
 - scan_working_tree    SubagentStop: changes made outside Edit/Write, e.g. by Bash (working_tree)
 - capture_agent_result PostToolUse Agent|Task: spawns, foreground verdicts (verdicts)
 - subagent_verdict     SubagentStop: verdicts of reviewers, testers, test-lead (verdicts)
 - output_location      SubagentStop: reports written outside the output folder (output_location)
-- stop_gate            Stop, main thread: the working-tree scan, then the gates, bounds, escalation
-                       and advisor (stop_gate)
+- stop_gate            Stop, main thread: the kit's integrity (integrity), the working-tree scan, then
+                       the gates, bounds, escalation and advisor (stop_gate)
 - active_summary       one line about the open loops, for the context hooks (briefings)
 
 The other modules, all standard library only: roles (who verifies which domain), session_state (the
@@ -42,6 +43,13 @@ def record_baseline(h: Hook) -> None:
         working_tree.record_baseline(h)
     except Exception as exc:  # the briefing after it must still reach the session
         h.log("track_modifications", "error", f"baseline not recorded: {type(exc).__name__}: {exc}")
+    if h.enabled("kit_files"):
+        from claude_kit_hooks.stoploop import integrity
+
+        try:
+            integrity.record(h)
+        except Exception as exc:
+            h.log(integrity.NAME, "error", f"fingerprint not recorded: {type(exc).__name__}: {exc}")
 
 
 def track_modification(h: Hook) -> None:
@@ -83,6 +91,12 @@ def stop_gate(h: Hook) -> None:
 
     sid = h.session_id
     session_state.maybe_cleanup(h.paths, sid)
+    if h.enabled("kit_files"):  # the kit's own files first: the gates below trust them
+        from claude_kit_hooks.stoploop import integrity
+
+        integrity.check(h)
+        if h.decision is not None:
+            return
     if h.enabled("track_modifications"):  # changes made outside Edit/Write: one `git status`
         from claude_kit_hooks.stoploop import working_tree
 
