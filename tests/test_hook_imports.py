@@ -96,13 +96,13 @@ KIT_MODULES: dict[str, frozenset[str]] = {
     "post_tool_use": RUNTIME | SPAWN_DEPTH | _kit("spawn.usage") | LOOP_TRACKING,
     "session_start": RUNTIME
     | SESSION_BRIEFINGS
-    | _kit("stoploop.working_tree", "stoploop.processes", "stoploop.integrity"),
+    | _kit("stoploop.working_tree", "stoploop.processes", "stoploop.integrity", "contract.protected"),
     "user_prompt_submit": RUNTIME | SESSION_BRIEFINGS,
     "pre_compact": RUNTIME | SESSION_BRIEFINGS,
     "pre_skill_shell_command": RUNTIME | SHELL_WRITES | _kit("edit.delegation"),
     "subagent_start": RUNTIME | SPAWN_DEPTH | _kit("briefings.subagent", "briefings.rules"),
     "subagent_stop": RUNTIME | LOOP_SUBAGENT_STOP | _kit("edit.file_locks"),
-    "stop": RUNTIME | LOOP_STOP | _kit("stoploop.integrity"),
+    "stop": RUNTIME | LOOP_STOP | _kit("stoploop.integrity", "contract.protected"),
 }
 
 # What each dispatcher is run with: (fixture, tool_input overrides). /REPO is the test repository.
