@@ -89,14 +89,25 @@ def stop_gate(h: Hook) -> None:
         return
     from claude_kit_hooks.stoploop import session_state
 
-    sid = h.session_id
-    session_state.maybe_cleanup(h.paths, sid)
-    if h.enabled("kit_files"):  # the kit's own files first: the gates below trust them
-        from claude_kit_hooks.stoploop import integrity
+    session_state.maybe_cleanup(h.paths, h.session_id)
+    from claude_kit_hooks.store.jsonfile import StateWriteError
 
-        integrity.check(h)
-        if h.decision is not None:
-            return
+    try:
+        if h.enabled("kit_files"):  # the kit's own files first: the gates below trust them
+            from claude_kit_hooks.stoploop import integrity
+
+            integrity.check(h)
+            if h.decision is not None:
+                return
+        _stop_gates(h)
+    except StateWriteError as exc:
+        _state_unavailable(h, exc)
+
+
+def _stop_gates(h: Hook) -> None:
+    from claude_kit_hooks.stoploop import session_state
+
+    sid = h.session_id
     if h.enabled("track_modifications"):  # changes made outside Edit/Write: one `git status`
         from claude_kit_hooks.stoploop import working_tree
 
@@ -109,6 +120,33 @@ def stop_gate(h: Hook) -> None:
     from claude_kit_hooks.stoploop import stop_gate as gates
 
     gates.run(h, fb, loop, st)
+
+
+def _state_unavailable(h: Hook, exc: Exception) -> None:
+    """The session's state cannot be written (locked by another process, disk full): that never means
+    "nothing to review". The stop is blocked once with what git says changed in the domains."""
+    from claude_kit_hooks.stoploop import working_tree
+
+    why = getattr(exc, "reason", str(exc))
+    where = h.project.relpath(str(getattr(exc, "filename", "") or "")) or "its state folder"
+    status = working_tree.git_status(h.project.root, specs=working_tree.pathspecs(h.config))
+    changed = sorted(
+        r for r in (status[1] if status else ()) if working_tree.domain_of(h.project, h.config, r)
+    )
+    note = f"claude-kit could not record this session's state ({why}: {where})"
+    if h.payload.get("stop_hook_active") or not changed:
+        h.tell_user(f"{note}; the review loop could not check this stop.")
+        h.log("stop_gate", "error", note, changed=changed[:50])
+        return
+    shown = ", ".join(changed[:10]) + (f" and {len(changed) - 10} more" if len(changed) > 10 else "")
+    h.tell_user(f"{note}. If a process of yours holds that lock, stop it.")
+    h.block(
+        "stop_gate",
+        f"{note}, so it cannot tell what was reviewed. Domain files that differ from git HEAD: {shown}. "
+        "Have each changed domain reviewed and tested by its agents before you stop, and tell the user "
+        "that the kit's state was unavailable. This stop is blocked once.",
+        changed=changed[:50],
+    )
 
 
 def active_summary(project: Project, session_id: str, cfg: CompiledConfig) -> str:
