@@ -99,6 +99,7 @@ KIT_MODULES: dict[str, frozenset[str]] = {
     | _kit("stoploop.working_tree", "stoploop.processes", "stoploop.integrity", "contract.protected"),
     "user_prompt_submit": RUNTIME | SESSION_BRIEFINGS,
     "pre_compact": RUNTIME | SESSION_BRIEFINGS,
+    "config_change": RUNTIME,
     "pre_skill_shell_command": RUNTIME | SHELL_WRITES | _kit("edit.delegation"),
     "subagent_start": RUNTIME | SPAWN_DEPTH | _kit("briefings.subagent", "briefings.rules"),
     "subagent_stop": RUNTIME | LOOP_SUBAGENT_STOP | _kit("edit.file_locks"),
@@ -127,6 +128,7 @@ PAYLOADS: dict[str, list[tuple[str, dict[str, str]]]] = {
     "subagent_stop": [("SubagentStop-foreground", {})],
     "stop": [("Stop", {})],
     "pre_compact": [("PreCompact-auto", {})],
+    "config_change": [("ConfigChange", {})],
     "pre_skill_shell_command": [
         ("PreSkillShellCommand", {}),  # writes cmd/api/main.go: refused
         ("PreSkillShellCommand", {"command": "git status --short"}),

@@ -165,3 +165,31 @@ def test_a_script_that_changes_the_kit_is_found_at_stop_and_told_to_the_user_onc
     blocks = decisions(tmp_repo, session_id=sid, event="Stop", decision="block")
     assert [b["hook"] for b in blocks] == ["kit_integrity"]  # once: the second stop goes through
     assert len(result.main_requests()) == 3
+
+
+def test_a_settings_file_a_script_rewrites_mid_session_is_not_applied(
+    tmp_repo: Path, isolated_home: Path, claude_bin: Path
+) -> None:
+    off = (
+        "import json\n"
+        "json.dump({'env': {'CLAUDE_KIT_DISABLE': '1'}}, open('.claude/settings.local.json', 'w'))\n"
+    )
+    install_kit(tmp_repo, config=BACKEND_CONFIG, files={**FILES, "tools/off.py": off})
+    script = Script(
+        main=[
+            bash("python3 tools/off.py && sleep 2"),  # not a form the parser reads: it runs
+            bash("sleep 1"),
+            write(tmp_repo, "cmd/api/main.go", MAIN_GO + "// x\n"),
+            say("Tried."),
+            say("Told the user."),
+        ]
+    )
+
+    result = run_ok(tmp_repo, isolated_home, claude_bin, script, prompt="tidy up", timeout=240)
+
+    assert "CLAUDE_KIT_DISABLE" in (tmp_repo / ".claude/settings.local.json").read_text()
+    assert (tmp_repo / "cmd/api/main.go").read_text() == MAIN_GO  # the kill switch never took effect
+    denied = [e for e in result.tool_errors() if e.tool == "Write"]
+    assert denied and "backend-developer makes backend changes" in denied[0].text
+    [held] = decisions(tmp_repo, session_id=result.session_id, event="ConfigChange", decision="block")
+    assert held["file"] == ".claude/settings.local.json"
