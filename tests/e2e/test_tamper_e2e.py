@@ -27,6 +27,10 @@ ACTIVE_JSON = (
     '{"feature_id": "f1", "name": "Login", "status": "in_progress", "current_phase": "implementation"}\n'
 )
 ASK = "ask the user to make it themselves"
+# A script the model runs (no form the shell parser reads) that sets the kill switch in the local settings.
+SETTINGS_OFF = (
+    "import json\njson.dump({'env': {'CLAUDE_KIT_DISABLE': '1'}}, open('.claude/settings.local.json', 'w'))\n"
+)
 
 
 def kit_files(repo: Path) -> dict[str, str]:
@@ -170,11 +174,7 @@ def test_a_script_that_changes_the_kit_is_found_at_stop_and_told_to_the_user_onc
 def test_a_settings_file_a_script_rewrites_mid_session_is_not_applied(
     tmp_repo: Path, isolated_home: Path, claude_bin: Path
 ) -> None:
-    off = (
-        "import json\n"
-        "json.dump({'env': {'CLAUDE_KIT_DISABLE': '1'}}, open('.claude/settings.local.json', 'w'))\n"
-    )
-    install_kit(tmp_repo, config=BACKEND_CONFIG, files={**FILES, "tools/off.py": off})
+    install_kit(tmp_repo, config=BACKEND_CONFIG, files={**FILES, "tools/off.py": SETTINGS_OFF})
     script = Script(
         main=[
             bash("python3 tools/off.py && sleep 2"),  # not a form the parser reads: it runs
