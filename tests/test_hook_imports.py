@@ -88,6 +88,7 @@ LOOP_STOP = _kit(
     "stoploop.decision", "stoploop.roles", "stoploop.reports", "stoploop.output_location",
     "stoploop.processes", "stoploop.quality_gate", "stoploop.check_budget", "stoploop.check_failures",
     "stoploop.completion", "transcript.reader", "stoploop.working_tree", "edit.delegation",
+    "stoploop.baseline_run",
 )  # fmt: skip
 # The kit modules each dispatcher may import: the runtime plus what its event's checks need, nothing
 # of the other subsystems (a Stop never loads the edit checks, an edit never loads the Stop loop).

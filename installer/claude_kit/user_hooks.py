@@ -81,6 +81,7 @@ def _read_json(path: Path, what: str) -> dict[str, Any]:
 
 
 def installed(home: Path) -> bool:
+    """Installed, or partly (a command killed midway): `install` completes it, `uninstall` undoes it."""
     return (home / RECORD).is_file() and (home / DISPATCHER).is_file()
 
 
@@ -92,18 +93,29 @@ def install(home: Path) -> list[str]:
         record = _read_json(home / RECORD, "the claude-kit user-hooks record")
         merged, created = settings_merge.merge_hooks(settings, entries())
         done = []
-        if merged != settings:
-            like = settings_path.read_text(encoding="utf-8") if settings_path.exists() else None
-            atomic_write(settings_path, settings_merge.dumps(merged, like).encode("utf-8"))
-            done.append(f"{settings_path}: {len(entries())} claude-kit hook entries")
+        # The record first, the settings last: a command killed between two writes leaves entries
+        # only once the record that uninstall reads to take them out exists, and never an entry
+        # that points at a missing dispatcher.
+        kept = [c for c in record.get("created", []) if isinstance(c, str)]
+        new_record: dict[str, Any] = {"entries": entries(), "created": sorted(set(kept) | set(created))}
+        # The settings file as it was before the first install, so uninstall can give back its bytes.
+        new_record["original"] = (
+            record["original"]
+            if "original" in record
+            else _text(settings_path)
+            if merged != settings
+            else None
+        )
+        if new_record != record:
+            atomic_write(home / RECORD, (json.dumps(new_record, indent=2) + "\n").encode("utf-8"))
         dispatcher = home / DISPATCHER
         if not dispatcher.is_file() or dispatcher.read_text(encoding="utf-8") != DISPATCH_SCRIPT:
             atomic_write(dispatcher, DISPATCH_SCRIPT.encode("utf-8"), mode=0o755)
             done.append(f"{dispatcher}")
-        kept = [c for c in record.get("created", []) if isinstance(c, str)]
-        new_record = {"entries": entries(), "created": sorted(set(kept) | set(created))}
-        if new_record != record:
-            atomic_write(home / RECORD, (json.dumps(new_record, indent=2) + "\n").encode("utf-8"))
+        if merged != settings:
+            like = settings_path.read_text(encoding="utf-8") if settings_path.exists() else None
+            atomic_write(settings_path, settings_merge.dumps(merged, like).encode("utf-8"))
+            done.append(f"{settings_path}: {len(entries())} claude-kit hook entries")
     return done
 
 
@@ -111,6 +123,7 @@ def uninstall(home: Path) -> list[str]:
     """Take out exactly the recorded entries and the dispatcher; a no-op when not installed."""
     settings_path = home / SETTINGS
     if not (home / RECORD).is_file():
+        _drop_kit_dir(home)  # an install killed before its first write leaves only its lock
         return []
     with exclusive_lock(home / KIT_DIR / ".lock"):
         record = _read_json(home / RECORD, "the claude-kit user-hooks record")
@@ -119,15 +132,38 @@ def uninstall(home: Path) -> list[str]:
         created = [c for c in record.get("created", []) if isinstance(c, str)]
         out = settings_merge.unmerge_hooks(settings, recorded, created)  # type: ignore[arg-type]
         done = []
+        original = record.get("original")
         if out != settings:
             like = settings_path.read_text(encoding="utf-8")
-            atomic_write(settings_path, settings_merge.dumps(out, like).encode("utf-8"))
+            text = settings_merge.dumps(out, like)
+            if isinstance(original, str) and _same_json(original, out):
+                text = original  # nothing else changed since: exactly the bytes that were there
+            atomic_write(settings_path, text.encode("utf-8"))
             done.append(f"{settings_path}: claude-kit hook entries removed")
         for path in (home / DISPATCHER, home / RECORD):
             if path.exists():
                 path.unlink()
                 done.append(f"{path} removed")
+    _drop_kit_dir(home)
+    return done
+
+
+def _drop_kit_dir(home: Path) -> None:
     (home / KIT_DIR / ".lock").unlink(missing_ok=True)
     with contextlib.suppress(OSError):  # not empty: something of the user's is in it
         (home / KIT_DIR).rmdir()
-    return done
+
+
+def _text(path: Path) -> str | None:
+    """The file's text, None when it does not exist."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+
+
+def _same_json(text: str, data: dict[str, Any]) -> bool:
+    try:
+        return bool(json.loads(text) == data)
+    except ValueError:
+        return False

@@ -22,6 +22,8 @@ pytestmark = pytest.mark.e2e
 
 FILES = {"cmd/api/main.go": "package main\n\nfunc main() {}\n"}
 FEEDBACK_OFF = "hooks:\n  feedback_loop: {enabled: false}\n"
+# A missing service: the check fails the same way whatever the model changes ($$ differs per run).
+REFUSED = "sh -c 'echo \"FAIL TestOrders (pid $$): dial tcp 127.0.0.1:5432: connection refused\"; exit 1'"
 
 
 def write_go(repo: Path, name: str, body: str = "func Hello() {}") -> Turn:
@@ -216,9 +218,7 @@ def test_a_review_fail_stands_until_the_code_changes_and_a_testers_code_change_r
 def test_a_check_that_cannot_pass_escalates_and_is_only_reported_in_the_next_session(
     tmp_repo: Path, isolated_home: Path, claude_bin: Path
 ) -> None:
-    # A missing service: the check fails the same way whatever the model changes ($$ differs per run).
-    check = "sh -c 'echo \"FAIL TestOrders (pid $$): dial tcp 127.0.0.1:5432: connection refused\"; exit 1'"
-    config = BACKEND_CONFIG + f"    checks:\n      - {{name: go test, run: {json.dumps(check)}}}\n"
+    config = BACKEND_CONFIG + f"    checks:\n      - {{name: go test, run: {json.dumps(REFUSED)}}}\n"
     install_kit(tmp_repo, config=config + FEEDBACK_OFF, files=FILES)
     first = Script(
         main=[
@@ -269,3 +269,93 @@ def test_a_check_that_cannot_pass_escalates_and_is_only_reported_in_the_next_ses
     assert 'check "go test" for backend failed (exit 1), the same way as before this session changed' in notes
     assert "so it is reported, not blocking" in notes and "connection refused" in notes
     assert not decisions(tmp_repo, session_id=result.session_id, event="Stop", decision="block")
+
+
+def test_a_check_failing_at_the_sessions_starting_commit_is_reported_from_the_first_stop(
+    tmp_repo: Path, isolated_home: Path, claude_bin: Path
+) -> None:
+    # The same missing service, in a repository the kit has never seen fail: the check runs once more
+    # on a copy of the commit the session started from, fails there the same way, so it was not this
+    # session's change.
+    with_history(tmp_repo, REFUSED)
+    script = Script(
+        main=[
+            spawn("DEV", "backend-developer", "add Hello"),
+            say("Implemented."),
+            say("unreachable: a failure the session did not cause does not block"),
+        ],
+        agents={"DEV": [write_go(tmp_repo, "hello.go"), say("Added Hello.")]},
+    )
+
+    result = run_ok(tmp_repo, isolated_home, claude_bin, script, timeout=180)
+
+    assert len(main_texts(result)) == 2, result.describe()
+    notes = user_notes(result)
+    assert 'check "go test" for backend failed (exit 1), the same way on the commit this session' in notes
+    assert "reported, not blocking" in notes and "connection refused" in notes
+    assert not decisions(tmp_repo, session_id=result.session_id, event="Stop", decision="block")
+
+
+def test_a_check_the_session_broke_still_blocks_with_a_starting_commit(
+    tmp_repo: Path, isolated_home: Path, claude_bin: Path
+) -> None:
+    # Passes on the starting commit, fails once hello.go exists: the session's change, so it blocks.
+    with_history(tmp_repo, "sh -c 'test ! -f cmd/api/hello.go || { echo FAIL TestHello: got 3; exit 1; }'")
+    script = Script(
+        main=[
+            spawn("DEV", "backend-developer", "add Hello"),
+            say("Implemented."),
+            say("The test fails; handing back."),
+            say("Still failing; handing back."),
+        ],
+        agents={"DEV": [write_go(tmp_repo, "hello.go"), say("Added Hello.")]},
+    )
+
+    result = run_ok(tmp_repo, isolated_home, claude_bin, script, timeout=180)
+
+    texts = main_texts(result)
+    assert len(texts) == 4, result.describe()
+    assert 'check "go test" for backend failed (exit 1)' in texts[2] and "FAIL TestHello" in texts[2]
+    sid = result.session_id
+    blocks = decisions(tmp_repo, session_id=sid, event="Stop", decision="block")
+    assert [b["hook"] for b in blocks] == ["quality_gate"] * 2
+    [esc] = decisions(tmp_repo, session_id=sid, decision="escalate")  # bounded: handed to the user
+    assert esc["hook"] == "quality_gate"
+
+
+def with_history(repo: Path, check: str) -> None:
+    """The kit with one backend check, all committed: the session's baseline has a commit to copy."""
+    import subprocess
+
+    config = BACKEND_CONFIG + f"    checks:\n      - {{name: go test, run: {json.dumps(check)}}}\n"
+    install_kit(repo, config=config + FEEDBACK_OFF, files=FILES)
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
+    subprocess.run(["git", "commit", "-qm", "start"], cwd=repo, check=True)
+
+
+def test_stopping_again_without_working_is_not_escalated_as_stuck(
+    tmp_repo: Path, isolated_home: Path, claude_bin: Path
+) -> None:
+    # A lazy model answers every feedback-loop block with "Done." and no tool call. Loop detection
+    # (3 alike stops) is for an agent that tries and is stuck; this one is bounded by
+    # limits.max_stop_blocks only, and each block says the step still stands.
+    install_kit(tmp_repo, config=BACKEND_CONFIG + "limits:\n  max_stop_blocks: 4\n", files=FILES)
+    script = Script(
+        main=[
+            spawn("DEV", "backend-developer", "add Hello"),
+            *(say("Done.") for _ in range(5)),
+            say("unreachable: the bound must have handed it to the user"),
+        ],
+        agents={"DEV": [write_go(tmp_repo, "hello.go"), say("Added Hello.")]},
+    )
+
+    result = run_ok(tmp_repo, isolated_home, claude_bin, script, timeout=180)
+
+    texts = main_texts(result)
+    assert len(texts) == 6, result.describe()
+    assert "no tool was used since the last block: the step below still stands" in texts[3]
+    sid = result.session_id
+    blocks = decisions(tmp_repo, session_id=sid, event="Stop", decision="block")
+    assert [b["hook"] for b in blocks] == ["feedback_loop"] * 4
+    [esc] = decisions(tmp_repo, session_id=sid, decision="escalate")
+    assert esc["hook"] == "stop_bound"

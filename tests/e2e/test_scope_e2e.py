@@ -138,6 +138,20 @@ def test_a_workflow_goes_through_the_spawn_gates_and_its_agents_usage_counts(
 CMD_DOMAIN = 'version: 1\ndomains:\n  backend:\n    paths: ["cmd/**"]\n'
 
 
+# A backend-developer in its own worktree; a relative path resolves against its cwd, the worktree.
+ISOLATED = tool_use(
+    "Agent",
+    {
+        "description": "Add iso.go",
+        "prompt": "ISO: add cmd/api/iso.go",
+        "subagent_type": "backend-developer",
+        "run_in_background": False,
+        "isolation": "worktree",
+    },
+)
+ISO_WRITES = [call("Write", {"file_path": "cmd/api/iso.go", "content": "package main\n"}), say("ok")]
+
+
 def _committed(repo: Path) -> None:
     """Claude Code makes a worktree from HEAD: the installed kit and the files must be committed."""
     subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
@@ -178,22 +192,9 @@ def test_a_change_in_an_agents_worktree_is_reviewed_for_the_session(
         files={"cmd/api/main.go": MAIN_GO},
     )
     _committed(tmp_repo)
-    isolated = tool_use(
-        "Agent",
-        {
-            "description": "Add iso.go",
-            "prompt": "ISO: add cmd/api/iso.go",
-            "subagent_type": "backend-developer",
-            "run_in_background": False,
-            "isolation": "worktree",
-        },
-    )
     script = Script(
-        main=[Turn([isolated]), *(say(f"done {i}") for i in range(4))],
-        # A relative path: the runtime resolves it against the agent's cwd, its worktree.
-        agents={
-            "ISO": [call("Write", {"file_path": "cmd/api/iso.go", "content": "package main\n"}), say("ok")]
-        },
+        main=[Turn([ISOLATED]), *(say(f"done {i}") for i in range(4))],
+        agents={"ISO": ISO_WRITES},
     )
 
     result = _run(tmp_repo, isolated_home, claude_bin, script)
@@ -207,3 +208,60 @@ def test_a_change_in_an_agents_worktree_is_reviewed_for_the_session(
     blocks = decisions(tmp_repo, event="Stop", decision="block", session_id=result.session_id)
     assert blocks and blocks[0]["hook"] == "feedback_loop"
     assert "backend" in result.main_requests()[2].text() and "review" in result.main_requests()[2].text()
+
+
+def test_the_quality_gate_runs_the_checks_in_the_agents_worktree(
+    tmp_repo: Path, isolated_home: Path, claude_bin: Path
+) -> None:
+    # The check sees the worktree's files: it fails on the agent's new file, wherever it runs from.
+    log = tmp_repo.parent / "where.log"
+    check = f"pwd >> {log}; test ! -f cmd/api/iso.go || {{ echo FAIL TestIso; exit 1; }}"
+    checks = f"    checks:\n      - {{name: go test, run: {json.dumps(check)}}}\n"
+    install_kit(
+        tmp_repo,
+        config=CMD_DOMAIN + checks + "hooks:\n  feedback_loop: {enabled: false}\n",
+        files={"cmd/api/main.go": MAIN_GO},
+    )
+    _committed(tmp_repo)
+    script = Script(
+        main=[Turn([ISOLATED]), say("done"), say("blocked: stopping anyway")],
+        agents={"ISO": ISO_WRITES},
+    )
+
+    result = _run(tmp_repo, isolated_home, claude_bin, script)
+
+    [worktree] = [p for p in (tmp_repo / ".claude/worktrees").iterdir() if p.name.startswith("agent-")]
+    where = log.read_text().split()
+    assert str(worktree) in where, where  # the check ran in the worktree (the root is clean: not needed)
+    reason = result.main_requests()[2].text()
+    assert f'check "go test" for backend in .claude/worktrees/{worktree.name} failed (exit 1)' in reason
+    assert "FAIL TestIso" in reason
+    blocks = decisions(tmp_repo, event="Stop", decision="block", session_id=result.session_id)
+    assert blocks and {b["hook"] for b in blocks} == {"quality_gate"}
+
+
+def test_a_shell_change_in_an_agents_worktree_is_found_and_reviewed(
+    tmp_repo: Path, isolated_home: Path, claude_bin: Path
+) -> None:
+    install_kit(
+        tmp_repo, config=CMD_DOMAIN + "limits:\n  max_stop_blocks: 1\n", files={"cmd/api/main.go": MAIN_GO}
+    )
+    _committed(tmp_repo)
+    # A relative path in the agent's cwd, its worktree; no Edit/Write hook sees a heredoc.
+    heredoc = "cat > cmd/api/iso.go <<'EOF'\npackage main\nEOF"
+    script = Script(
+        main=[Turn([ISOLATED]), *(say(f"done {i}") for i in range(4))],
+        agents={"ISO": [call("Bash", {"command": heredoc}), say("ok")]},
+    )
+
+    result = _run(tmp_repo, isolated_home, claude_bin, script)
+
+    [written] = list((tmp_repo / ".claude/worktrees").glob("agent-*/cmd/api/iso.go"))
+    rel = written.relative_to(tmp_repo).as_posix()
+    state = json.loads(
+        (tmp_repo / f".claude/.claude-kit/local/state/{result.session_id}/feedback.json").read_text()
+    )
+    assert [n["file"] for n in state["domains"]["backend"]["found"]] == [rel]
+    blocks = decisions(tmp_repo, event="Stop", decision="block", session_id=result.session_id)
+    assert blocks and blocks[0]["hook"] == "feedback_loop"
+    assert rel in result.main_requests()[2].text()

@@ -123,3 +123,33 @@ def test_the_cli_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     assert runner.invoke(cli, ["user-hooks", "install"]).output == "user hooks already installed\n"
     assert "claude-kit hook entries removed" in runner.invoke(cli, ["user-hooks", "uninstall"]).output
     assert runner.invoke(cli, ["user-hooks", "uninstall"]).output == "user hooks not installed\n"
+
+
+@pytest.mark.parametrize(
+    ("command", "crash_at"), [("install", 1), ("install", 2), ("install", 3), ("uninstall", 1)]
+)
+def test_a_command_killed_between_its_writes_is_completed_or_undone_by_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, crash_at: int, command: str
+) -> None:
+    home = tmp_path / "home"
+    (home / ".claude").mkdir(parents=True)
+    original = json.dumps(OWN, indent=4).encode()
+    (home / ".claude/settings.json").write_bytes(original)
+    if command == "uninstall":
+        user_hooks.install(home)
+    real, writes = user_hooks.atomic_write, [0]
+
+    def dies(path: Path, data: bytes, **kw: object) -> None:
+        writes[0] += 1
+        if writes[0] == crash_at:
+            raise KeyboardInterrupt  # the process ends here: nothing after this write happens
+        real(path, data, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(user_hooks, "atomic_write", dies)
+    with pytest.raises(KeyboardInterrupt):
+        getattr(user_hooks, command)(home)
+    monkeypatch.setattr(user_hooks, "atomic_write", real)
+
+    user_hooks.uninstall(home)  # undoes whatever the killed command left
+    assert (home / ".claude/settings.json").read_bytes() == original
+    assert not (home / ".claude/claude-kit").exists()

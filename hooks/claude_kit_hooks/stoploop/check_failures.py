@@ -6,8 +6,9 @@ numbers and temp names do not make a new failure).
 - The same failure at `limits.max_same_check_failures` Stops in a row of one session escalates to the
   user, even when the model changes code between them (the runtime's own cap never fires then).
 - A failure the kit recorded before this session started changing code (an earlier session's Stop
-  saw the same signature first) was there at the session's starting point: it is reported to the
-  user, and does not block.
+  saw the same signature first), or that fails the same way on a copy of the session's starting
+  commit (stoploop/baseline_run.py), was there at the session's starting point: it is reported to
+  the user, and does not block.
 
 Per session: state/<session>/quality.json `{check key: {"sig", "count"}}`; across sessions: the check
 cache (cache/checks.json) keeps `fail\\0<check key>: {"sig", "since"}`, the first time a signature was
@@ -87,6 +88,13 @@ def note_failure(h: Hook, fb: FeedbackState, key: str, sig: str) -> Seen:
     if since is None:
         remember(cache_path, fail_key, {"sig": sig, "since": time.time()})
     return Seen(count, isinstance(since, (int, float)) and since < started)
+
+
+def predates(h: Hook, fb: FeedbackState, key: str, sig: str) -> None:
+    """The failure was there at the session's start: recorded as first seen before it, so later
+    stops (and later sessions) report it without running it on the baseline again."""
+    started = float(fb.get("created") or time.time())
+    remember(h.paths.abs(CHECK_CACHE), f"fail\0{key}", {"sig": sig, "since": started - 1})
 
 
 def reset(h: Hook, key: str) -> None:

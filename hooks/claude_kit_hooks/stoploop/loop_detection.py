@@ -46,3 +46,22 @@ def stuck(history: list[StopAttempt], threshold: float) -> bool:
         return False
     msgs = [str(item.get("msg") or "") for item in last]
     return all(similarity(msgs[i], msgs[j]) > threshold for i in range(3) for j in range(i + 1, 3))
+
+
+IDLE_LOOKBACK = 1024 * 1024  # bytes of the transcript read back to the previous block at most
+
+
+def worked_since_block(transcript_path: str) -> bool:
+    """Did the main thread call any tool since the Stop hook last blocked it? Read from the
+    transcript's end back to the runtime's record of that block (a `stop_hook_summary` line, or the
+    "Stop hook feedback" message it shows the model). A stuck agent tries things between stops; one
+    that only says "Done." again is not stuck and is not escalated as if it were. Unknown (no
+    transcript, no block record within IDLE_LOOKBACK) counts as work, as before."""
+    from claude_kit_hooks.transcript.reader import tail_lines
+
+    for line in tail_lines(transcript_path, IDLE_LOOKBACK):
+        if b'"stop_hook_summary"' in line or b"Stop hook feedback" in line:
+            return False
+        if b'"type":"assistant"' in line.replace(b" ", b"") and b'"tool_use"' in line.replace(b" ", b""):
+            return True
+    return True

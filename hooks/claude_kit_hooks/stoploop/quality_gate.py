@@ -1,10 +1,13 @@
 # claude-kit: managed, id=hooks/claude_kit_hooks/stoploop/quality_gate
 """The quality gate at Stop (docs/loop.md, "Quality gate"): each changed domain's configured checks run
-in order from the project root; a failure or a timeout blocks with the output's tail, a missing tool
+in order from the project root, and from each git worktree (`.claude/worktrees/<name>`) where the
+domain changed; a failure or a timeout blocks with the output's tail, a missing tool
 only tells the user (a configuration problem is not a test failure). The checks of one Stop share
 the Stop hook's own timeout (stoploop/check_budget.py): a check is cut at what is left of it, and a
 check cut short or not reached blocks with a message that says so, never a silent pass. A failure
-that keeps coming back the same way, or that predates the session, is bounded (stoploop/check_failures.py).
+that keeps coming back the same way is bounded (stoploop/check_failures.py); one that predates the
+session (seen by an earlier session, or failing the same way on a copy of the session's starting
+commit: stoploop/baseline_run.py) is reported to the user, not blocking.
 
 Passes are cached by a sha256 over the domain's files and contents, so an unchanged domain does not
 re-run its checks; failures are never cached, because the fix may be outside the domain's files.
@@ -15,6 +18,7 @@ from __future__ import annotations
 import time
 
 from claude_kit_hooks.contract.layout import CHECK_CACHE
+from claude_kit_hooks.runtime.project import split_worktree
 from claude_kit_hooks.stoploop import check_failures, processes, session_state
 from claude_kit_hooks.stoploop.decision import REASON_CAP, Decision, cap, kill_switch
 from claude_kit_hooks.stoploop.roles import developer
@@ -28,7 +32,7 @@ if TYPE_CHECKING:
     from claude_kit_hooks.runtime.hook import Hook
     from claude_kit_hooks.runtime.project import Project
     from claude_kit_hooks.stoploop.check_budget import CheckBudget
-    from claude_kit_hooks.stoploop.records import CheckResult, FeedbackState
+    from claude_kit_hooks.stoploop.records import CheckResult, DomainState, FeedbackState
 
 TAIL_LINES = 40
 TAIL_CHARS = 1500
@@ -39,108 +43,165 @@ def quality_gate(h: Hook, fb: FeedbackState | None) -> Decision | None:
     """Block on the first failing check of a changed domain; None when all pass (or are cached)."""
     if not fb or not h.enabled("quality_gate"):
         return None
-    cfg = h.config
-    cache_path = h.paths.abs(CHECK_CACHE)
-    cache: dict[str, Any] | None = None
-    budget: CheckBudget | None = None
-    for name, _e in session_state.changed_domains(cfg, fb):
-        checks = cfg["domains"][name]["checks"]
+    run = _Run(h, fb)
+    for name, e in session_state.changed_domains(h.config, fb):
+        checks = h.config["domains"][name]["checks"]
         if not checks:
             continue
-        content = domain_content_hash(h.project, cfg, name)
-        for check in checks:
-            key = f"{name}\0{check['name']}\0{check['run']}\0{check['timeout']}"
-            if content is not None:
-                if cache is None:
-                    cache = read_json(cache_path, {}) or {}
-                if (cache.get(key) or {}).get("content") == content:
-                    continue  # passed on exactly these files already
-            label = f'check "{check["name"]}" for {name}'
-            if budget is None:
-                from claude_kit_hooks.stoploop import check_budget
-
-                budget = check_budget.for_hook(h)
-            limit = budget.limit(check["timeout"])
-            if limit < 1:
-                return _out_of_time(h, name, label, budget)
-            res = run_check(h.project.root, check, limit)
-            if res["status"] == "ok":
-                if content is not None:
-                    check_failures.remember(cache_path, key, {"content": content, "ts": time.time()})
-                check_failures.reset(h, key)
-                check_failures.forget_failure(h, key)
-                h.log("quality_gate", "allow", f"{label} passed")
-                continue
-            if res["status"] == "missing":
-                msg = (
-                    f"claude-kit: {label} could not run (a tool is missing: exit {res['code']}): "
-                    f"`{check['run']}`. That is a configuration problem, not a test failure, so the "
-                    "session is not blocked; install the tool or fix domains."
-                    f"{name}.checks in .claude/claude-kit.yaml. Output: {res['tail'][-300:]}"
-                )
-                h.tell_user(msg)
-                h.log("quality_gate", "warn", msg)
-                continue
-            if res["status"] == "timeout" and limit < int(check["timeout"]):
-                what = (
-                    f"timed out after {limit} s and was killed (with its process group): its own timeout "
-                    f"is {check['timeout']} s, but the Stop hook has {budget.hook_timeout} s in all "
-                    f"({budget.source}) for its checks and gates"
-                )
-                _tell_budget(h, cfg, budget)
-            elif res["status"] == "timeout":
-                what = f"timed out after {check['timeout']} s and was killed (with its process group)"
-            else:
-                what = f"failed (exit {res['code']})"
-            tail = res["tail"] or "(no output)"
-            seen = check_failures.note_failure(
-                h, fb, key, check_failures.signature(key, res["status"], res["tail"])
-            )
-            if seen.preexisting:
-                msg = (
-                    f"claude-kit quality gate: {label} {what}, the same way as before this session changed "
-                    f"{name} code (an earlier session saw this failure first), so it is reported, not "
-                    f"blocking. Command: `{check['run']}`. Last lines: {tail[-300:]}"
-                )
-                h.tell_user(cap(msg, 1200))
-                h.log("quality_gate", "warn", msg)
-                continue
-            dev = developer(cfg, name) or f"{name}-developer"
-            command = str(check["run"])
-            command = command if len(command) <= 300 else command[:297] + "..."
-            before = (
-                f"claude-kit quality gate: {label} {what}. Command (run from the project root): "
-                f"`{command}`\nLast lines of its output:\n```\n"
-            )
-            fix = "Fix the cause"
-            if res["status"] == "timeout":
-                fix = "Find what it waits for or loops on and fix it"
-            after = (
-                f"\n```\n{fix} (domain code: delegate to {dev}), then stop again; the check re-runs "
-                f"when the {name} files change. " + kill_switch("quality_gate")
-            )
-            room = max(200, REASON_CAP - len(before) - len(after))
-            if len(tail) > room:  # keep the end of the output, where the error usually is
-                tail = "..." + tail[-(room - 3) :]
-            reason = before + tail + after
-            dkey = f"quality:{name}:{check['name']}"
-            same = int(cfg["limits"]["max_same_check_failures"])
-            if seen.count >= same:
-                check_failures.reset(h, key)
-                why = (
-                    f"{label} failed the same way at {seen.count} stops in a row "
-                    f"(limits.max_same_check_failures = {same})"
-                )
-                return Decision("escalate", "quality_gate", dkey, cap(reason), why=why)
-            return Decision("block", "quality_gate", dkey, cap(reason))
+        for where in check_roots(h.project, e):
+            root = h.project.abspath(where) if where else h.project.root
+            content = domain_content_hash(root, h.project, h.config, name)
+            for check in checks:
+                decision = run.gate(name, check, where, root, content)
+                if decision is not None:
+                    return decision
     return None
 
 
-def domain_content_hash(project: Project, cfg: CompiledConfig, name: str) -> str | None:
-    """sha256 of the domain's tracked + untracked (not ignored) files and contents; None without git."""
-    import hashlib
+def check_roots(project: Project, e: DomainState) -> list[str]:
+    """Where the domain's changes are: "" for the project root, `.claude/worktrees/<name>` for each
+    git worktree (an `isolation: "worktree"` agent's, EnterWorktree's) that still exists. A worktree
+    is a checkout of the whole project, so the domain's checks run there as they would at the root."""
+    import os
 
-    out = processes.git(project.root, ["ls-files", "-z", "-c", "-o", "--exclude-standard"], timeout=30)
+    files = [*(e.get("files") or []), *(str(n.get("file")) for n in e.get("found") or [])]
+    wheres = {split_worktree(rel)[0] for rel in files}
+    return sorted(w for w in wheres if not w or os.path.isdir(project.abspath(w))) or [""]
+
+
+class _Run:
+    """One Stop's pass over the checks: the check cache and the time budget, read when first needed."""
+
+    __slots__ = ("h", "fb", "cache_path", "cache", "budget")
+
+    def __init__(self, h: Hook, fb: FeedbackState) -> None:
+        self.h = h
+        self.fb = fb
+        self.cache_path = h.paths.abs(CHECK_CACHE)
+        self.cache: dict[str, Any] | None = None
+        self.budget: CheckBudget | None = None
+
+    def gate(self, name: str, check: Check, where: str, root: str, content: str | None) -> Decision | None:
+        """Run one check of domain `name` in `root` (`where` it is, for the messages) unless it
+        passed on exactly these files before; the decision when it fails."""
+        h = self.h
+        key = check_key(name, check, where)
+        if content is not None:
+            if self.cache is None:
+                self.cache = read_json(self.cache_path, {}) or {}
+            if (self.cache.get(key) or {}).get("content") == content:
+                return None  # passed on exactly these files already
+        label = f'check "{check["name"]}" for {name}' + (f" in {where}" if where else "")
+        if self.budget is None:
+            from claude_kit_hooks.stoploop import check_budget
+
+            self.budget = check_budget.for_hook(h)
+        budget = self.budget
+        limit = budget.limit(check["timeout"])
+        if limit < 1:
+            return _out_of_time(h, name, label, budget)
+        res = run_check(root, check, limit)
+        if res["status"] == "ok":
+            if content is not None:
+                check_failures.remember(self.cache_path, key, {"content": content, "ts": time.time()})
+            check_failures.reset(h, key)
+            check_failures.forget_failure(h, key)
+            h.log("quality_gate", "allow", f"{label} passed")
+            return None
+        if res["status"] == "missing":
+            msg = (
+                f"claude-kit: {label} could not run (a tool is missing: exit {res['code']}): "
+                f"`{check['run']}`. That is a configuration problem, not a test failure, so the "
+                "session is not blocked; install the tool or fix domains."
+                f"{name}.checks in .claude/claude-kit.yaml. Output: {res['tail'][-300:]}"
+            )
+            h.tell_user(msg)
+            h.log("quality_gate", "warn", msg)
+            return None
+        if res["status"] == "timeout" and limit < int(check["timeout"]):
+            what = (
+                f"timed out after {limit} s and was killed (with its process group): its own timeout "
+                f"is {check['timeout']} s, but the Stop hook has {budget.hook_timeout} s in all "
+                f"({budget.source}) for its checks and gates"
+            )
+            _tell_budget(h, h.config, budget)
+        elif res["status"] == "timeout":
+            what = f"timed out after {check['timeout']} s and was killed (with its process group)"
+        else:
+            what = f"failed (exit {res['code']})"
+        tail = res["tail"] or "(no output)"
+        sig = check_failures.signature(key, res["status"], res["tail"])
+        seen = check_failures.note_failure(h, self.fb, key, sig)
+        if seen.preexisting:
+            since = f"the same way as before this session changed {name} code (an earlier session saw it)"
+        elif self._failed_at_start(key, check, root, sig):
+            since = "the same way on the commit this session started from (the check ran on a copy of it)"
+        else:
+            return _failure(h, name, check, where, label, what, tail, seen.count)
+        msg = (
+            f"claude-kit quality gate: {label} {what}, {since}, so it is reported, not blocking. "
+            f"Command: `{check['run']}`. Last lines: {tail[-300:]}"
+        )
+        h.tell_user(cap(msg, 1200))
+        h.log("quality_gate", "warn", msg)
+        return None
+
+    def _failed_at_start(self, key: str, check: Check, root: str, sig: str) -> bool:
+        """The failure is new to the kit: does it fail the same way on the session's starting commit?"""
+        from claude_kit_hooks.stoploop import baseline_run
+
+        assert self.budget is not None
+        left = self.budget.limit(check["timeout"])
+        if not baseline_run.failed_before(self.h, key, check, root, sig, left, run_check):
+            return False
+        check_failures.predates(self.h, self.fb, key, sig)
+        return True
+
+
+def check_key(name: str, check: Check, where: str) -> str:
+    """The check cache's key of one check of domain `name` run at `where` ("" at the project root)."""
+    key = f"{name}\0{check['name']}\0{check['run']}\0{check['timeout']}"
+    return key + f"\0{where}" if where else key
+
+
+def _failure(
+    h: Hook, name: str, check: Check, where: str, label: str, what: str, tail: str, count: int
+) -> Decision:
+    """Block on a failing check, or escalate once it failed the same way at the limit's Stops."""
+    cfg = h.config
+    dev = developer(cfg, name) or f"{name}-developer"
+    command = str(check["run"])
+    command = command if len(command) <= 300 else command[:297] + "..."
+    before = (
+        f"claude-kit quality gate: {label} {what}. Command (run from {where or 'the project root'}): "
+        f"`{command}`\nLast lines of its output:\n```\n"
+    )
+    fix = "Find what it waits for or loops on and fix it" if "timed out" in what else "Fix the cause"
+    after = (
+        f"\n```\n{fix} (domain code: delegate to {dev}), then stop again; the check re-runs "
+        f"when the {name} files change. " + kill_switch("quality_gate")
+    )
+    room = max(200, REASON_CAP - len(before) - len(after))
+    if len(tail) > room:  # keep the end of the output, where the error usually is
+        tail = "..." + tail[-(room - 3) :]
+    reason = before + tail + after
+    dkey = f"quality:{name}:{check['name']}"
+    same = int(cfg["limits"]["max_same_check_failures"])
+    if count >= same:
+        check_failures.reset(h, check_key(name, check, where))
+        why = f"{label} failed the same way at {count} stops in a row "
+        why += f"(limits.max_same_check_failures = {same})"
+        return Decision("escalate", "quality_gate", dkey, cap(reason), why=why)
+    return Decision("block", "quality_gate", dkey, cap(reason))
+
+
+def domain_content_hash(root: str, project: Project, cfg: CompiledConfig, name: str) -> str | None:
+    """sha256 of the domain's tracked + untracked (not ignored) files and contents under `root` (the
+    project root or a worktree of it); None without git."""
+    import hashlib
+    import os
+
+    out = processes.git(root, ["ls-files", "-z", "-c", "-o", "--exclude-standard"], timeout=30)
     if out is None:
         return None
     digest = hashlib.sha256()
@@ -149,7 +210,7 @@ def domain_content_hash(project: Project, cfg: CompiledConfig, name: str) -> str
             continue
         digest.update(rel.encode("utf-8", "replace") + b"\0")
         try:
-            with open(project.abspath(rel), "rb") as f:
+            with open(os.path.join(root, rel), "rb") as f:
                 digest.update(hashlib.sha256(f.read()).digest())
         except OSError:
             digest.update(b"<missing>")

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from claude_kit_hooks.stoploop.records import FeedbackState, StopAttempt, StopState
 
 MSG_CAP = 4000  # characters of each stop message kept for loop detection
+IDLE_NOTE = "claude-kit: no tool was used since the last block: the step below still stands.\n"
 
 
 def run(
@@ -62,9 +63,16 @@ def run(
         return
     lim = cfg["limits"]
     attempt: StopAttempt = {"key": decision.key, "msg": msg[:MSG_CAP]}
-    history = ([] if fresh else list(st.get("history", []))) + [attempt]
+    # The completion loop re-feeds a task the user armed: an agent that answers it without working is
+    # stuck, and loop detection hands it back. The other gates ask for a step the model can take.
+    idle = not fresh and decision.gate != "completion_loop" and not _worked(h)
+    history = ([] if fresh else list(st.get("history", []))) + ([] if idle else [attempt])
     history = history[-3:]
-    if h.enabled("loop_detection") and _stuck(history, float(lim["loop_similarity_percent"])):
+    if idle:
+        # Stopping again without doing anything is not being stuck: only the bound on blocks without
+        # progress (limits.max_stop_blocks) ends it, and the model is told the step still stands.
+        decision.reason = IDLE_NOTE + decision.reason
+    elif h.enabled("loop_detection") and _stuck(history, float(lim["loop_similarity_percent"])):
         decision.why = (
             f"the last 3 stop attempts answered the same {decision.gate} instruction with messages "
             f"more than {lim['loop_similarity_percent']}% alike, so the agent is stuck"
@@ -120,6 +128,12 @@ def _escalate(
     from claude_kit_hooks.stoploop import escalation  # only when a bound is reached
 
     escalation.escalate(h, decision, fb, st, loop, msg)
+
+
+def _worked(h: Hook) -> bool:
+    from claude_kit_hooks.stoploop import loop_detection
+
+    return loop_detection.worked_since_block(str(h.payload.get("transcript_path") or ""))
 
 
 def _stuck(history: list[StopAttempt], threshold: float) -> bool:

@@ -10,7 +10,8 @@ generators change files without any hook seeing which. So:
   session's change. A session without one gets it at its first scan (changes before then are unseen).
 - PostToolUse Edit|Write|NotebookEdit notes the fingerprint the tracked tool left (worktree.json).
 - SubagentStop and the main thread's Stop scan: one `git status` limited to pathspecs made from the
-  domains' globs (plus one `git diff --name-only` when HEAD moved); a domain file whose content
+  domains' globs (plus one `git diff --name-only` when HEAD moved), and the same in each worktree
+  under `.claude/worktrees/` the session made or edited in; a domain file whose content
   differs from what was last seen (or from the baseline) changed outside the tracked tools. It is
   recorded under its domain like a tracked change (it reopens review and testing and feeds the
   quality gate), with who was found to change it and which agent should have: found_note words it
@@ -25,6 +26,8 @@ from __future__ import annotations
 import os
 import time
 
+from claude_kit_hooks.contract.layout import WORKTREES_DIR
+from claude_kit_hooks.runtime.project import split_worktree
 from claude_kit_hooks.stoploop import processes, session_state
 
 TYPE_CHECKING = False  # typing costs ~14 ms at a hook's start-up; mypy still reads the branch
@@ -259,13 +262,20 @@ def scan(h: Hook) -> dict[str, list[str]]:
     differs = set(now_dirty)
     if base.get("head") and head and head != base["head"]:
         differs |= _committed(h.project.root, str(base["head"]), head, specs)
+    for where in worktrees(h, base):
+        differs |= _worktree_changes(h.project.abspath(where), where, str(base.get("head") or ""), specs)
     base_dirty: dict[str, str] = base.get("dirty") or {}
     found: dict[str, list[str]] = {}
+    gone_trees: dict[str, bool] = {}
 
     def apply(seen: dict[str, Any]) -> None:
         for rel in sorted(differs | set(base_dirty) | set(seen)):
             domain = domain_of(h.project, cfg, rel)
             if domain is None:
+                continue
+            tree = split_worktree(rel)[0]
+            if tree and gone_trees.setdefault(tree, not os.path.isdir(h.project.abspath(tree))):
+                seen.pop(rel, None)  # a removed worktree: merged (the root shows it) or thrown away
                 continue
             fp = fingerprint(h.project.abspath(rel))
             ref = seen.get(rel, base_dirty.get(rel, CLEAN))
@@ -277,6 +287,41 @@ def scan(h: Hook) -> dict[str, list[str]]:
     if found:
         _record(h, found)
     return found
+
+
+def worktrees(h: Hook, base: dict[str, Any]) -> list[str]:
+    """The git worktrees (`.claude/worktrees/<name>`) this session may have changed: those made since
+    it started (an `isolation: "worktree"` agent's, EnterWorktree's) and those it already edited in."""
+    top = h.project.abspath(WORKTREES_DIR)
+    try:
+        names = os.listdir(top)
+    except OSError:
+        return []
+    seen = session_state.read(h.paths, h.session_id, SEEN) or {}
+    touched = {split_worktree(rel)[0] for rel in seen}
+    since = float(base.get("ts") or 0)
+    out = []
+    for name in sorted(names):
+        where = f"{WORKTREES_DIR}/{name}"
+        try:
+            made = os.stat(os.path.join(top, name)).st_mtime
+        except OSError:
+            continue
+        if where in touched or made >= since - 1:
+            out.append(where)
+    return out
+
+
+def _worktree_changes(path: str, where: str, base_head: str, specs: list[str]) -> set[str]:
+    """Domain-candidate paths changed in one worktree (project-relative, under `where`): its dirty and
+    untracked files, and what its commits changed since the session's starting commit."""
+    status = git_status(path, specs=specs)
+    if status is None:
+        return set()
+    head, dirty = status
+    if base_head and head and head != base_head:
+        dirty |= _committed(path, base_head, head, specs)
+    return {f"{where}/{rel}" for rel in dirty}
 
 
 def _record(h: Hook, found: dict[str, list[str]]) -> None:

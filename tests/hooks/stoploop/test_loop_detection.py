@@ -109,3 +109,27 @@ def test_loop_detection_can_be_switched_off(kit: Kit) -> None:
     kit.edit("cmd/main.go")
     for n in range(4):
         blocked(kit.stop("done", active=n > 0))
+
+
+def _line(kind: str, **fields: object) -> str:
+    import json
+
+    return json.dumps({"type": kind, **fields}, separators=(",", ":"))
+
+
+def test_worked_since_block_reads_back_to_the_runtimes_record_of_the_last_block(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    t = tmp_path / "t.jsonl"
+    tool = _line("assistant", message={"content": [{"type": "tool_use", "name": "Bash"}]})
+    text = _line("assistant", message={"content": [{"type": "text", "text": "Done."}]})
+    summary = _line("system", subtype="stop_hook_summary")
+
+    t.write_text("\n".join([tool, summary, text]) + "\n")
+    assert loop_detection.worked_since_block(str(t)) is False  # only words since the block
+    t.write_text("\n".join([summary, text, tool, text]) + "\n")
+    assert loop_detection.worked_since_block(str(t)) is True  # a tool call since it
+    feedback = _line("user", isMeta=True, message={"content": "Stop hook feedback:\nx"})
+    t.write_text("\n".join([tool, feedback, text]))
+    assert loop_detection.worked_since_block(str(t)) is False  # the feedback the model was shown
+    t.write_text(text + "\n")
+    assert loop_detection.worked_since_block(str(t)) is True  # no block on record: as before
+    assert loop_detection.worked_since_block(str(tmp_path / "missing.jsonl")) is True

@@ -115,12 +115,12 @@ def test_content_hash_covers_tracked_and_untracked_files_but_not_ignored_ones(ki
     h = kit.hook("Stop")
     cfg = h.config
     kit.write("a.go", "package a\n")
-    first = quality_gate.domain_content_hash(h.project, cfg, "backend")
+    first = quality_gate.domain_content_hash(h.project.root, h.project, cfg, "backend")
     kit.write(".gitignore", "gen/\n")
     kit.write("gen/z.go", "package gen\n")
-    assert quality_gate.domain_content_hash(h.project, cfg, "backend") == first
+    assert quality_gate.domain_content_hash(h.project.root, h.project, cfg, "backend") == first
     kit.write("a.go", "package a // edit\n")
-    assert quality_gate.domain_content_hash(h.project, cfg, "backend") != first
+    assert quality_gate.domain_content_hash(h.project.root, h.project, cfg, "backend") != first
 
 
 def check(run: str) -> Check:

@@ -267,3 +267,35 @@ def test_a_state_lock_held_by_another_process_does_not_mean_nothing_to_review(
         assert again.decision is None  # bounded: one block
     finally:
         os.close(fd)
+
+
+def test_a_shell_change_in_a_worktree_made_during_the_session_is_found_and_a_removed_one_is_not(
+    committed: Kit,
+) -> None:
+    wt = committed.repo / ".claude/worktrees/agent-1"
+    _git(committed.repo, "worktree", "add", "-q", "--detach", str(wt))
+    (wt / "cmd/api/main.go").write_text(GO + "// by sed in the worktree\n")  # no hook saw it
+    (wt / "cmd/api/new.go").write_text(GO)
+
+    assert "backend-reviewer" in blocked(committed.stop())
+
+    found = [n["file"] for n in committed.state()["domains"]["backend"]["found"]]
+    assert found == [".claude/worktrees/agent-1/cmd/api/main.go", ".claude/worktrees/agent-1/cmd/api/new.go"]
+
+    _git(committed.repo, "worktree", "remove", "--force", str(wt))  # thrown away: no deletion to review
+    committed.stop("again", active=True)
+    assert len(committed.state()["domains"]["backend"]["found"]) == 2
+    assert not [k for k in committed.state("worktree") if k.startswith(".claude/worktrees/")]
+
+
+def test_a_commit_made_in_a_worktree_is_found(committed: Kit) -> None:
+    wt = committed.repo / ".claude/worktrees/wt1"
+    _git(committed.repo, "worktree", "add", "-q", "-b", "feature", str(wt))
+    (wt / "cmd/api/util.go").write_text(GO + "// committed in the worktree\n")
+    _git(wt, "commit", "-qam", "change")
+
+    blocked(committed.stop())
+
+    assert [n["file"] for n in committed.state()["domains"]["backend"]["found"]] == [
+        ".claude/worktrees/wt1/cmd/api/util.go"
+    ]
