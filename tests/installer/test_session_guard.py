@@ -39,15 +39,12 @@ def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
     ],
 )
 def test_inside_a_tool_call_the_users_commands_refuse_and_change_nothing(
-    kit: Path, args: tuple[str, ...]
+    kit: Path, args: tuple[str, ...], named: str
 ) -> None:
     before = snapshot(kit)
     code, out = run(*args, env=IN_SESSION)
     assert code == 2
-    assert (
-        f"`claude-kit {' '.join(args[:2]) if args[0] in ('feature', 'loop', 'user-hooks') else args[0]}`"
-        in out
-    )
+    assert f"`claude-kit {named}`" in out
     assert "is the user's command and does not run inside a Claude Code session (CLAUDECODE=1)" in out
     assert "ask the user to run it from their own terminal" in out
     assert snapshot(kit) == before

@@ -27,7 +27,7 @@ def read_json(path: str, default: Any = None) -> Any:
         return default
 
 
-LOCK_WAIT = 5.0  # seconds: a writer waits this long, then fails (a hook's own timeout is 10 s or more)
+LOCK_WAIT = 20.0  # seconds a writer waits, then fails: well inside the Stop hook's timeout (60 s or more)
 
 
 class Locked:
