@@ -12,17 +12,28 @@ median of N each:
 
 Target: command (warm) 2,000 / 50 <= 2x. Also prints the import time of `claude_kit.route`.
 
-Usage: python bench/bench_route.py [--runs 15]
+Accuracy, before and after side by side: top-1 / top-3 on the labelled sets in tests/knowledge/
+(symptom_intents.yaml: symptoms as agents meet them; routing_labels.yaml: tasks as developers ask),
+in three columns: the router and library of git revision --baseline (before), that router over this
+checkout's library (what the library's symptom triggers alone change), and this checkout (after).
+The baseline's installer/claude_kit and hooks/ run in a child process.
+Goal (issue 13) on symptom-phrased intents: top-1 >= 80%, top-3 >= 95%.
+
+Usage: python bench/bench_route.py [--runs 15] [--baseline REV] [--accuracy-only]
 """
 
 from __future__ import annotations
 
 import argparse
+import io
+import json
 import os
 import random
 import shutil
 import statistics
+import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from pathlib import Path
@@ -65,10 +76,75 @@ def generate(n: int, seed: int = 7) -> list[dict[str, Any]]:
     return out
 
 
+LABELS = ("symptom_intents.yaml", "routing_labels.yaml")
+BASELINE = "286b3ed"  # main before issue 13's routing work
+# Run by both routers: top-1 / top-3 of each labelled set, over the library given as argv[1].
+ACCURACY = """
+import json, sys, yaml
+from pathlib import Path
+from claude_kit import knowledge, route_scoring
+entries = knowledge.library_entries(Path(sys.argv[1]))
+router = route_scoring.Router(entries)
+out = {}
+for f in sys.argv[2:]:
+    data = yaml.safe_load(Path(f).read_text(encoding="utf-8"))
+    labels = [(i["intent"], i["expect"]) for items in data.values() for i in items]
+    names = [[h.name for h in router.rank(intent, limit=3)] for intent, _ in labels]
+    top1 = sum(n[:1] == [e] for n, (_, e) in zip(names, labels))
+    top3 = sum(e in n for n, (_, e) in zip(names, labels))
+    out[Path(f).name] = [len(labels), top1, top3]
+print(json.dumps(out))
+"""
+
+
+def accuracy(source: Path, library: Path, label_files: list[Path]) -> dict[str, list[int]]:
+    """{label file: [intents, top-1 hits, top-3 hits]} with the router of the code under `source`."""
+    env = {**os.environ, "PYTHONPATH": f"{source / 'installer'}{os.pathsep}{source / 'hooks'}"}
+    cmd = [sys.executable, "-c", ACCURACY, str(library), *map(str, label_files)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+    if proc.returncode != 0:
+        raise SystemExit(f"accuracy run under {source} failed:\n{proc.stderr}")
+    return dict(json.loads(proc.stdout))
+
+
+def print_accuracy(baseline: str) -> None:
+    checkout = Path(__file__).resolve().parents[1]
+    labels = [checkout / "tests/knowledge" / name for name in LABELS]
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = ["installer/claude_kit", "hooks", "skill-library"]
+        command = ["git", "-C", str(checkout), "archive", "--format=tar", baseline, *paths]
+        archive = subprocess.run(command, capture_output=True, check=False)
+        if archive.returncode != 0:
+            raise SystemExit(f"git archive {baseline} failed: {archive.stderr.decode().strip()}")
+        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+            tar.extractall(tmp, filter="data")
+        before = accuracy(Path(tmp), Path(tmp) / "skill-library", labels)
+        mid = accuracy(Path(tmp), checkout / "skill-library", labels)
+    after = accuracy(checkout, checkout / "skill-library", labels)
+    print(f"routing accuracy: before = router and library of {baseline}; mid = that router over this")
+    print("checkout's library (what the skills' symptom triggers alone change); after = this checkout")
+    print(f"{'labelled set':<22}{'intents':>8}{'top-1: before':>15}{'mid':>7}{'after':>7}", end="")
+    print(f"{'top-3: before':>15}{'mid':>7}{'after':>7}")
+    for name in LABELS:
+        n, b1, b3 = before[name]
+        _, m1, m3 = mid[name]
+        _, a1, a3 = after[name]
+        print(f"{name:<22}{n:>8}{b1 / n:>15.1%}{m1 / n:>7.1%}{a1 / n:>7.1%}", end="")
+        print(f"{b3 / n:>15.1%}{m3 / n:>7.1%}{a3 / n:>7.1%}")
+    print("goal on symptom-phrased intents: top-1 >= 80%, top-3 >= 95%\n")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument(
+        "--baseline", default=BASELINE, help=f"git revision to compare with (default {BASELINE})"
+    )
+    parser.add_argument("--accuracy-only", action="store_true", help="skip the timing rounds")
     args = parser.parse_args()
+    print_accuracy(args.baseline)
+    if args.accuracy_only:
+        return 0
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
         env = {**os.environ, "XDG_CACHE_HOME": str(base / "cache")}

@@ -36,19 +36,25 @@ SKILL_LINE_WARNED = (
 def shell_line(h: Hook) -> None:
     if h.tool_name not in SHELL_TOOLS:
         return
-    from claude_kit_hooks.edit.kit_files import kit_shell
-
-    kit_shell(h)  # the kit's own files and the user's commands: the Bash deny as it is (it is short)
-    if h.decision is not None:
+    if h.payload.get("invoked_by") == "user":
+        # The user typed the command (`/tidy`): its shell lines are the user's own action, as a
+        # command in the user's terminal is.
+        h.allow("skill_shell_line", f"/{h.payload.get('command_name')} invoked by the user")
         return
-    from claude_kit_hooks.edit.shell_writes import shell_write_warning
+    from claude_kit_hooks.edit.shell_route import shell_checks
 
-    shell_write_warning(h)  # the PreToolUse(Bash) check itself: one definition of what it catches
-    if h.decision is not None:
+    for check in shell_checks():  # the PreToolUse(Bash) checks themselves: one list
+        check(h)
+        if h.decision is not None or h.contexts:
+            break
+    if h.decision is not None and h.decision_by != "shell_write_warning":
+        return  # its reason already names the next step, in a few words
+    denied = h.decision is not None
+    if denied:
         # The runtime shows the model only ~500 characters of the reason, inside the skill's text:
-        # the Bash wording is replaced by the compact one below, the next step first.
+        # the Bash wording is replaced by the compact one below, the next step first (the deny is
+        # logged once, by the check that made it).
         fields, said = h.decision_fields, h.reason.split("\n")[0]
-        h.decision = None
     elif h.contexts:
         # What Bash would only warn the model about refuses the line: this event has no context to
         # carry a warning, and the line has run before the model reads anything.
@@ -65,6 +71,9 @@ def shell_line(h: Hook) -> None:
     else:
         reason = SKILL_LINE_WARNED.format(said=said)
     h.contexts, h.context_fields = [], []
+    if denied:
+        h.reason = reason
+        return
     command = str(h.tool_input.get("command") or "")
     h.deny("skill_shell_line", reason, file=file, domain=domain, agent=agent, command=command[:300])
 

@@ -25,9 +25,6 @@ if TYPE_CHECKING:
 def _edit_checks() -> Iterator[Check]:
     # One import per check, when it is reached: a denied edit never loads the checks after the denial
     # (each module import costs about 1% of the hook's run).
-    from claude_kit_hooks.edit.kit_files import kit_files
-
-    yield kit_files
     from claude_kit_hooks.edit.agent_first import agent_first
 
     yield agent_first
@@ -44,17 +41,17 @@ def route(h: Hook) -> None:
     if h.tool_name in EDIT_TOOLS:
         checks = _edit_checks()
     elif h.tool_name in SPAWN_TOOLS:
+        from claude_kit_hooks.routing.spawn_skills import spawn_skills
         from claude_kit_hooks.spawn.budget import budget
         from claude_kit_hooks.spawn.compaction_gate import compaction_gate
         from claude_kit_hooks.spawn.depth import spawn_depth
 
-        checks = [spawn_depth, compaction_gate, budget]
+        # spawn_skills last: it hands the agent its library paths once the gates let it start.
+        checks = [spawn_depth, compaction_gate, budget, spawn_skills]
     elif h.tool_name in SHELL_TOOLS:
-        from claude_kit_hooks.edit.kit_files import kit_shell
-        from claude_kit_hooks.edit.lock_commands import lock_commands
-        from claude_kit_hooks.edit.shell_writes import shell_write_warning
+        from claude_kit_hooks.edit.shell_route import shell_checks
 
-        checks = [kit_shell, lock_commands, shell_write_warning]
+        checks = shell_checks()
     else:
         return
     for check in checks:

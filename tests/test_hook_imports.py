@@ -37,6 +37,8 @@ ALLOWED = {
     "weakref", "_weakrefset", "subprocess", "_posixsubprocess", "signal", "select", "selectors",
     "threading", "_thread", "warnings", "shlex", "io", "_io", "struct", "_struct", "binascii", "base64",
     "random", "_random", "_sha512", "difflib", "heapq", "_heapq", "atexit", "codecs", "encodings",
+    # the spawn hook's routing postings (packed integers)
+    "array",
 }  # fmt: skip
 
 
@@ -62,11 +64,12 @@ EDIT = _kit(
 )  # fmt: skip
 SHELL_WRITES = _kit(
     "edit.kit_files", "contract.protected", "edit.shell_writes", "edit.shell_lexer", "edit.shell_programs",
-    "edit.lock_commands",
+    "edit.shell_paths", "edit.lock_commands", "edit.shell_route",
 )  # fmt: skip
 SPAWN_DEPTH = _kit("spawn.depth", "spawn.transcripts", "spawn.values")
 SPAWN_GATES = SPAWN_DEPTH | _kit(
-    "spawn.budget", "spawn.compaction_gate", "spawn.context_window", "spawn.usage", "transcript.reader"
+    "spawn.budget", "spawn.compaction_gate", "spawn.context_window", "spawn.usage", "transcript.reader",
+    "routing.spawn_skills", "routing.lexical", "routing.terms", "briefings.subagent", "briefings.rules",
 )  # fmt: skip
 # What a briefing reads of the loops (stoploop.events.active_summary and what it needs).
 LOOP_SUMMARY = _kit(

@@ -12,7 +12,8 @@ Every finding has a severity, a code (see CODES and docs/knowledge.md), the file
 is known, what is wrong and how to fix it.
 
 The checks live in one module per thing audited: audit_skills, audit_library (orphans, index,
-routing tables), audit_links, audit_agents and audit_hooks (settings.json and the team config);
+routing tables), audit_links, audit_claims (what the texts say about the kit), audit_agents and
+audit_hooks (settings.json and the team config);
 audit_codes holds the code table and audit_base what they share. This module runs them and
 renders the report.
 """
@@ -24,7 +25,15 @@ from pathlib import Path
 
 import click
 
-from claude_kit import audit_agents, audit_hooks, audit_library, audit_links, audit_skills
+from claude_kit import (
+    audit_agents,
+    audit_claims,
+    audit_context,
+    audit_hooks,
+    audit_library,
+    audit_links,
+    audit_skills,
+)
 from claude_kit.audit_base import Audit, Doc, Layout
 from claude_kit.audit_codes import CODES, ERROR, TIER1_BUDGET, WARNING, Finding
 from claude_kit.errors import KitError
@@ -43,7 +52,9 @@ def run_checks(a: Audit) -> list[Finding]:
     audit_skills.load_skills(a)
     audit_agents.check_agents(a)
     audit_skills.check_skills(a)
+    a.context = audit_context.check_context(a)
     audit_links.check_links(a)
+    audit_claims.check_claims(a)
     audit_library.check_orphans(a)
     if not lay.source:
         from claude_kit import manifest
@@ -76,23 +87,35 @@ def resolve_layout(target: Path, *, source: bool) -> Layout:
         return Layout(target, source=False)
     from claude_kit import repo
 
-    root = repo.find_root(target)
-    if not (root / ".claude").is_dir():
+    return Layout(repo.find_root(target), source=False)
+
+
+def _require_kit(layout: Layout) -> None:
+    """Without the kit, what is left in .claude/ (files uninstall kept, the user's own) links to kit
+    files that are not there: one clear sentence beats a page of broken paths."""
+    from claude_kit import manifest
+
+    if not layout.source and manifest.load(layout.root) is None:
         raise KitError(
-            f"{root}: no .claude/ folder to audit",
-            hint="run `claude-kit install`, or pass `--source` to audit a kit source tree",
+            f"{layout.root}: claude-kit is not installed here",
+            hint=f"run `claude-kit install {layout.root}`, or pass `--source` to audit a kit source tree",
         )
-    return Layout(root, source=False)
 
 
-def run_audit(target: Path, *, source: bool = False) -> Audit:
-    a = Audit(resolve_layout(target, source=source))
+def run_audit(target: Path, *, source: bool = False, commands: click.Command | None = None) -> Audit:
+    """Audit `target`; `claude-kit` command lines in the texts are checked when `commands` (the CLI's
+    root command) is given, as `claude-kit audit` does."""
+    a = Audit(resolve_layout(target, source=source), commands)
     run_checks(a)
     return a
 
 
 def audit(target: Path, *, source: bool = False, fmt: str = "text", strict: bool = False) -> int:
-    a = run_audit(target, source=source)
+    layout = resolve_layout(target, source=source)
+    _require_kit(layout)
+    ctx = click.get_current_context(silent=True)
+    a = Audit(layout, ctx.find_root().command if ctx else None)
+    run_checks(a)
     errors = sum(f.severity == ERROR for f in a.findings)
     warnings = len(a.findings) - errors
     data = {
@@ -103,6 +126,7 @@ def audit(target: Path, *, source: bool = False, fmt: str = "text", strict: bool
         "files_checked": a.files_checked,
         "tier1_chars": a.tier1_chars,
         "tier1_budget": TIER1_BUDGET,
+        "context": a.context._asdict() if a.context else None,
         "findings": [f._asdict() for f in a.findings],
     }
 
@@ -113,6 +137,17 @@ def audit(target: Path, *, source: bool = False, fmt: str = "text", strict: bool
             click.echo(f"{where}: {click.style(f.severity, fg=color)} {f.code} {f.message}")
             click.echo(f"    fix: {f.fix}")
         click.echo(f"Tier-1 listing: {a.tier1_chars}/{TIER1_BUDGET} characters ({len(a.core)} core skills)")
+        if a.context:
+            c = a.context
+            click.echo(
+                f"Always-on context: main thread {c.main:,}/{c.budget:,} characters (skill listing "
+                f"{c.listing:,}, agents {c.agents:,}, CLAUDE.md block {c.claude_md:,})"
+            )
+            if c.spawns:
+                name, chars = max(c.spawns.items(), key=lambda kv: kv[1])
+                click.echo(
+                    f"  per spawn: up to {chars:,} characters ({name}: body, preloaded skills, CLAUDE.md)"
+                )
         summary = f"audit: {errors} error(s), {warnings} warning(s) in {a.files_checked} files"
         click.echo(click.style(summary, fg="red" if errors else ("yellow" if warnings else "green")))
 

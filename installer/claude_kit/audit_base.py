@@ -7,9 +7,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from claude_kit.audit_codes import CODES, Finding
+
+if TYPE_CHECKING:
+    import click
+
+    from claude_kit.audit_context import ContextCost
 
 NAME_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SCAFFOLD_MARK = "claude-kit:scaffold"
@@ -117,14 +122,19 @@ class Doc:
 class Audit:
     """One audit run: the findings, and what the checks read that later checks use."""
 
-    def __init__(self, layout: Layout) -> None:
+    def __init__(self, layout: Layout, commands: click.Command | None = None) -> None:
         self.layout = layout
+        # The CLI's root command, to check `claude-kit` command lines in the texts against (the
+        # caller passes it: the CLI imports the audit, so the audit cannot import the CLI).
+        self.commands = commands
         self.findings: list[Finding] = []
         self.files_checked = 0
         self.tier1_chars = 0
+        self.context: ContextCost | None = None  # the always-on context cost (audit_context)
         self.core: dict[str, Doc] = {}  # dir name -> doc
         self.library: dict[str, Doc] = {}  # "<category>/<name>" -> doc
         self.agent_docs: list[Doc] = []
+        self.reference_docs: dict[Path, list[Doc]] = {}  # skill dir -> its references/*.md
 
     def add(
         self, code: str, path: Path | str, line: int | None, message: str, fix: str | None = None

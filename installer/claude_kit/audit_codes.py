@@ -152,6 +152,31 @@ CODES: dict[str, tuple[str, str, str]] = {
         "a .claude/... path (or Read(...)) does not resolve",
         "fix the path (library skills: .claude/skill-library/<category>/<name>/SKILL.md) or create the file",
     ),
+    "CONFIG_KEY_UNKNOWN": (
+        ERROR,
+        "a skill or agent names a config key (or shows a config) that the schema rejects",
+        "use the key the schema has (every key: .claude/skill-library/kit/configuring-claude-kit/SKILL.md)",
+    ),
+    "COMMAND_UNKNOWN": (
+        ERROR,
+        "a skill or agent shows a `claude-kit` command or option the CLI does not have",
+        "use a command from `claude-kit --help` (and its options from `claude-kit <command> --help`)",
+    ),
+    "AGENT_UNKNOWN": (
+        ERROR,
+        "a skill or agent names an agent that does not exist",
+        "name an agent under .claude/agents/, or show the example agent's file where you use its name",
+    ),
+    "OUTPUT_NAME_UNKNOWN": (
+        ERROR,
+        "a skill or agent names a feature-folder file the orchestration never writes",
+        "use the file name the feature playbook gives (`claude-kit feature status <id>` shows it per phase)",
+    ),
+    "BLOCK_EXAMPLE_INVALID": (
+        ERROR,
+        "a plan or verdict block shown in a skill or agent fails the check the kit applies to real ones",
+        "fix the example: verdict fields per schemas/verdict.schema.json, plan fields per writing-plans",
+    ),
     "LIBRARY_ORPHAN": (
         WARNING,
         "file under skill-library that belongs to no skill",
@@ -182,6 +207,12 @@ CODES: dict[str, tuple[str, str, str]] = {
         ERROR,
         "core skill listing over 4,000 characters",
         "shorten core descriptions, or move core skills into the library behind a gateway",
+    ),
+    "CONTEXT_BUDGET": (
+        WARNING,
+        "the always-on context (main thread, or one agent's spawn) is over `context.budget_chars`",
+        "shorten CLAUDE.md's kit block, agent descriptions and bodies, or drop preloaded `skills:`; "
+        "or raise `context.budget_chars` in .claude/claude-kit.yaml",
     ),
     "SCAFFOLD_UNEDITED": (
         WARNING,

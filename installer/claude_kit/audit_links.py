@@ -37,6 +37,7 @@ def check_links(a: Audit) -> None:
             text = p.read_text(encoding="utf-8", errors="replace")
             ref_docs.append(Doc(p, text, text.splitlines()))
         a.files_checked += len(ref_docs)
+        a.reference_docs[skill_dir] = ref_docs
         texts = [d.text for d in by_dir.get(skill_dir, [])] + [rd.text for rd in ref_docs]
         for p in sorted(refs.rglob("*")):
             inner = p.relative_to(skill_dir).as_posix()

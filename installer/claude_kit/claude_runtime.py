@@ -18,6 +18,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from claude_kit.errors import KitError
@@ -29,6 +31,7 @@ PACKAGE = "@anthropic-ai/claude-code"
 ENV_CACHE = "CLAUDE_KIT_CACHE"
 ENV_BIN = "CLAUDE_KIT_CLAUDE_BIN"
 _NPM_TIMEOUT = 900  # seconds; the platform package is a ~380 MB download
+PROGRESS_EVERY = 10.0  # seconds between the download's progress lines
 
 
 class ClaudeRuntimeError(KitError):
@@ -153,8 +156,13 @@ def find_claude(version: str = PINNED_VERSION) -> Path | None:
     return None
 
 
-def install_claude(cache_dir: Path | None = None, version: str = PINNED_VERSION) -> Path:
-    """npm-install that CLI into the cache (if needed) and return its verified binary."""
+def install_claude(
+    cache_dir: Path | None = None,
+    version: str = PINNED_VERSION,
+    progress: Callable[[str], None] | None = None,
+) -> Path:
+    """npm-install that CLI into the cache (if needed) and return its verified binary; `progress`
+    hears what is happening while the download runs (it takes a while)."""
     for candidate in candidate_binaries(cache_dir, version):
         if candidate.is_file() and verify(candidate, version):
             return candidate
@@ -170,7 +178,9 @@ def install_claude(cache_dir: Path | None = None, version: str = PINNED_VERSION)
     # half-filled folder that looks installed, and two concurrent installs cannot interleave.
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
-        _npm_install(npm, staging, version)
+        if progress is not None:
+            progress(f"Downloading Claude Code {version} with npm into {target} (once; it is cached) ...")
+        _npm_install(npm, staging, version, progress)
         staging.chmod(0o755)  # mkdtemp makes it private; the cache is an ordinary folder
         if target.exists():
             shutil.rmtree(target)
@@ -188,7 +198,7 @@ def install_claude(cache_dir: Path | None = None, version: str = PINNED_VERSION)
     )
 
 
-def _npm_install(npm: str, folder: Path, version: str) -> None:
+def _npm_install(npm: str, folder: Path, version: str, progress: Callable[[str], None] | None = None) -> None:
     # A package.json of our own stops npm from walking up and installing into an enclosing project.
     (folder / "package.json").write_text(
         '{"name": "claude-kit-runtime", "private": true}\n', encoding="utf-8"
@@ -206,20 +216,38 @@ def _npm_install(npm: str, folder: Path, version: str) -> None:
     log = folder / "install.log"
     try:
         with log.open("w", encoding="utf-8") as out:
-            completed = subprocess.run(
-                command,
-                cwd=folder,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                timeout=_NPM_TIMEOUT,
-                check=False,
+            returncode = _wait_with_progress(
+                subprocess.Popen(
+                    command, cwd=folder, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+                ),
+                log,
+                progress,
             )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise ClaudeRuntimeError(f"npm install of {PACKAGE}@{version} failed: {exc}") from exc
-    if completed.returncode != 0:
+    if returncode != 0:
         tail = log.read_text(encoding="utf-8", errors="replace")[-2000:]
         raise ClaudeRuntimeError(
-            f"npm install of {PACKAGE}@{version} failed (exit {completed.returncode}):\n{tail}",
+            f"npm install of {PACKAGE}@{version} failed (exit {returncode}):\n{tail}",
             hint="check network access to the npm registry",
         )
+
+
+def _wait_with_progress(
+    process: subprocess.Popen[bytes], log: Path, progress: Callable[[str], None] | None
+) -> int:
+    """npm's exit code; every PROGRESS_EVERY seconds meanwhile, how long it has run and the size of
+    what it has fetched so far, so a slow download does not look like a hang."""
+    started = time.monotonic()
+    with process:
+        while True:
+            try:
+                return process.wait(timeout=PROGRESS_EVERY)
+            except subprocess.TimeoutExpired:
+                elapsed = time.monotonic() - started
+                if elapsed > _NPM_TIMEOUT:
+                    process.kill()
+                    raise
+                if progress is not None:
+                    fetched = sum(f.stat().st_size for f in log.parent.rglob("*") if f.is_file())
+                    progress(f"  still downloading: {elapsed:.0f} s, {fetched / 1e6:.1f} MB so far")

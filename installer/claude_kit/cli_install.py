@@ -48,7 +48,7 @@ def update(target: Path, dry_run: bool, allow_downgrade: bool) -> None:
     """Move the installed kit to this package's version, keeping your edits; then recompile.
 
     \b
-    After `pip install -U claude-kit`. Untouched kit files are replaced; files you edited are
+    After installing a newer claude-kit. Untouched kit files are replaced; files you edited are
     merged three-way against the version the kit installed (a conflict writes
     <file>.claude-kit-new beside yours); files you deleted stay deleted; files the new version
     no longer has are removed. Then everything `sync` does is done too. An install made by a
@@ -56,7 +56,7 @@ def update(target: Path, dry_run: bool, allow_downgrade: bool) -> None:
 
     \b
     Examples:
-      pip install -U claude-kit && claude-kit update --dry-run
+      pipx install --force ./claude-kit && claude-kit update --dry-run
       claude-kit update
     """
     from claude_kit import lifecycle

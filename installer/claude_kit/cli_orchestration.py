@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TextIO
 
 import click
 
@@ -91,6 +92,26 @@ def feature_resume(fmt: str) -> None:
     from claude_kit import feature as feature_mod
 
     sys.exit(feature_mod.resume(Path.cwd(), fmt=fmt))
+
+
+@feature.command("check-plan")
+@click.argument("source", metavar="FILE", type=click.File("r", encoding="utf-8"))
+@FORMAT
+def feature_check_plan(source: TextIO, fmt: str) -> None:
+    """Check the plan block at the end of a lead's message in FILE (`-`: standard input).
+
+    Every task needs an id, its agent, files, goal, depends_on and a verify command; the interfaces
+    tasks share name the task that defines them; no placeholder steps; a self_review. Prints the
+    waves of tasks that may run in parallel; exits 1 on any problem.
+
+    \b
+    Examples:
+      claude-kit feature check-plan .claude/.output/features/<id>/backend-lead-plan.md
+      claude-kit feature check-plan - < lead-message.md
+    """
+    from claude_kit import lead_plan
+
+    sys.exit(lead_plan.report(Path.cwd(), source.read(), source.name, fmt=fmt))
 
 
 @feature.command("mark")

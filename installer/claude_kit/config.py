@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from claude_kit import globs
+from claude_kit import globs, yaml_strict
 from claude_kit._version import __version__
 from claude_kit.errors import KitError
 from claude_kit_hooks.contract.defaults import (
@@ -53,7 +53,7 @@ def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _line_of(text: str, path: list[str | int]) -> int | None:
+def yaml_line_of(text: str, path: list[str | int]) -> int | None:
     """1-based line of the YAML node at `path`, for error messages."""
     try:
         node = yaml.compose(text)
@@ -74,7 +74,7 @@ def _line_of(text: str, path: list[str | int]) -> int | None:
     return line
 
 
-def _error_path(err: Any) -> list[str | int]:
+def error_key_path(err: Any) -> list[str | int]:
     """The YAML path to point at: the offending key itself for unknown or misspelt keys."""
     path: list[str | int] = list(err.path)
     if "propertyNames" in err.relative_schema_path and isinstance(err.instance, str):
@@ -92,7 +92,7 @@ def parse(text: str, source: str) -> dict[str, Any]:
     from jsonschema import Draft202012Validator
 
     try:
-        data = yaml.safe_load(text)
+        data = yaml_strict.load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
@@ -110,7 +110,7 @@ def parse(text: str, source: str) -> dict[str, Any]:
         raise KitError(f"{source}: the config must be a mapping (got {type(data).__name__})")
     problems = []
     for err in sorted(Draft202012Validator(schema()).iter_errors(data), key=lambda e: list(map(str, e.path))):
-        line = _line_of(text, _error_path(err))
+        line = yaml_line_of(text, error_key_path(err))
         where = f"{source}:{line}" if line else source
         problems.append(f"{where}: {err.json_path} -> {err.message}")
     if problems:
@@ -121,7 +121,7 @@ def parse(text: str, source: str) -> dict[str, Any]:
     merged = _deep_merge(DEFAULTS, data)
     comp = merged["compaction"]
     if not comp["warn_percent"] <= comp["must_percent"] <= comp["deny_percent"]:
-        line = _line_of(text, ["compaction"])
+        line = yaml_line_of(text, ["compaction"])
         problems.append(
             f"{source}:{line}: $.compaction -> warn_percent <= must_percent <= deny_percent must hold "
             f"(got {comp['warn_percent']}, {comp['must_percent']}, {comp['deny_percent']})"

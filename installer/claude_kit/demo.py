@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -68,8 +69,22 @@ def _verdict(role: str, verdict: str, summary: str) -> str:
     return f"{summary}\n\n```json\n{json.dumps(block)}\n```"
 
 
-def make_sample_repo(root: Path) -> Path:
+TASK = "Make the health endpoint declare its content type."
+
+
+def _free_repo_path(root: Path) -> Path:
+    """`root/sample-service`, or the first free `sample-service-N`: a second demo in the same
+    folder gets a fresh repository and leaves the first one as it was."""
     repo = root / "sample-service"
+    n = 2
+    while repo.exists():
+        repo = root / f"sample-service-{n}"
+        n += 1
+    return repo
+
+
+def make_sample_repo(root: Path) -> Path:
+    repo = _free_repo_path(root)
     (repo / "cmd/api").mkdir(parents=True)
     (repo / "ui/src").mkdir(parents=True)
     (repo / "cmd/api/main.go").write_text(MAIN_GO)
@@ -174,28 +189,48 @@ def narrate(repo: Path, *, live: bool = True) -> None:
     click.echo(click.style("\nResult:", bold=True) + outcome)
 
 
+# How Claude Code 2.1.x shows the model a PreToolUse deny: `PreToolUse:Edit hook error: <reason>`.
+RUNTIME_DENY_PREFIX = re.compile(r"^(?:\w+):(\w+) hook error: ")
+
+
+def explain_tool_error(conversation: str, tool: str, text: str) -> tuple[str, str]:
+    """(the demo's sentence, what the model read): a deny is the kit's decision, not a failure,
+    although the runtime words it as a hook error."""
+    who = "the main thread" if conversation == "main" else f"a subagent ({conversation})"
+    match = RUNTIME_DENY_PREFIX.match(text)
+    if match is None:
+        return f"A {tool or 'tool'} call of {who} failed; the model was told:", text
+    said = text[match.end() :]
+    sentence = (
+        f"The kit refused {who}'s {match.group(1)} before it ran (nothing was changed) and told the "
+        "model why, and what to do instead:"
+    )
+    return sentence, said
+
+
 def run_live(repo: Path, claude: Path) -> int:
     from claude_kit.session_runner import run_session
 
     click.echo(f"Running a scripted Claude Code {PINNED_VERSION} session in {repo} ...")
-    home = Path(tempfile.mkdtemp(prefix="claude-kit-demo-home-"))
-    result = run_session(
-        repo,
-        "Make the health endpoint declare its content type.",
-        script_for(repo),
-        home=home,
-        claude_bin=claude,
-        timeout=180,
-    )
+    _print_task()
+    # The session's HOME holds only the runtime's own files for this one run: removed with it.
+    with tempfile.TemporaryDirectory(prefix="claude-kit-demo-home-", ignore_cleanup_errors=True) as home:
+        result = run_session(repo, TASK, script_for(repo), home=Path(home), claude_bin=claude, timeout=180)
     for err in result.tool_errors():
-        click.echo(click.style(f"\nThe model was told ({err.conversation}, {err.tool}):", fg="red"))
-        click.echo(textwrap.indent(textwrap.shorten(err.text, 600), "  "))
+        sentence, said = explain_tool_error(err.conversation, err.tool, err.text)
+        click.echo(click.style(f"\n{sentence}", fg="yellow"))
+        click.echo(textwrap.indent(textwrap.shorten(said, 600), "  "))
     narrate(repo)
     return 0 if result.returncode == 0 else 1
 
 
+def _print_task() -> None:
+    click.echo(click.style("The task given to the session: ", bold=True) + TASK)
+
+
 def replay(repo: Path) -> int:
     """No CLI: send the same tool calls through the installed hooks, as the runtime would."""
+    _print_task()
     hook = repo / LAUNCHER
     env = {**os.environ, "CLAUDE_PROJECT_DIR": str(repo)}
     base = {"session_id": "demo-replay", "transcript_path": "", "cwd": str(repo)}
@@ -275,7 +310,7 @@ def demo(directory: Path | None, *, install_runtime: bool, force_replay: bool) -
     claude = None if force_replay else find_claude()
     if claude is None and install_runtime and not force_replay:
         try:
-            claude = install_claude()
+            claude = install_claude(progress=click.echo)
         except ClaudeRuntimeError as exc:
             click.echo(f"could not install Claude Code {PINNED_VERSION}: {exc.message}", err=True)
     if claude is None:

@@ -35,9 +35,23 @@ PHASES = (
     "completion",
 )
 WORK_TYPES = ("bugfix", "small", "medium", "large")
+# Small work is not a project: a bugfix runs 6 phases (find, fix, review, test, done), a small change
+# 7 (with the library skills routed). The type is given at start, so neither triages; the Stop loop
+# still has every changed domain reviewed and tested whatever the phases say.
+_LIGHT = (
+    "triage",
+    "complexity",
+    "brainstorming",
+    "architecture-plan",
+    "design-verification",
+    "domain-compliance",
+    "test-planning",
+    "coverage-verification",
+    "test-quality",
+)
 SKIPS: dict[str, tuple[str, ...]] = {
-    "bugfix": ("complexity", "brainstorming", "architecture-plan", "design-verification", "test-planning"),
-    "small": ("complexity", "brainstorming", "architecture-plan", "design-verification"),
+    "bugfix": tuple(p for p in PHASES if p in (*_LIGHT, "skill-discovery")),  # the fix stays in its design
+    "small": _LIGHT,
     "medium": (),
     "large": (),
 }
@@ -110,7 +124,7 @@ PLAYBOOK: dict[str, tuple[str, str, str]] = {
         "spawn test-lead to judge whether the tests would catch a regression",
         "test-lead-<domain>-test-quality.md",
     ),
-    "completion": ("you", "run the full checks, summarise, tell the user", "summary.md"),
+    "completion": ("you", "run the full checks, summarise, tell the user", "completion.md"),
 }
 
 

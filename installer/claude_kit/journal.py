@@ -23,6 +23,7 @@ from claude_kit import killpoints
 from claude_kit.errors import KitError
 from claude_kit.fsutil import atomic_write, directory_is_locked, fsync_dir
 from claude_kit.manifest import sha256
+from claude_kit.versions import UPGRADE
 from claude_kit_hooks.contract.layout import JOURNAL, MANIFEST, UNDO_DIR
 
 JOURNAL_FORMAT = 1
@@ -84,7 +85,7 @@ def load(root: Path) -> Record | None:
     if not isinstance(data, dict) or data.get("format") != JOURNAL_FORMAT:
         raise KitError(
             f"{path}: a journal of another claude-kit version; nothing was changed",
-            hint="finish it with the claude-kit version that wrote it (`pip install -U claude-kit`)",
+            hint=f"finish it with the claude-kit version that wrote it (to upgrade: {UPGRADE})",
         )
     return cast(Record, data)  # a journal of this format, written by the kit
 

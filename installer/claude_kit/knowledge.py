@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 
 from claude_kit.manifest import sha256
-from claude_kit.route_terms import terms
 from claude_kit_hooks.contract.layout import SKILL_INDEX, SKILL_LIBRARY_DIR, SKILLS_DIR
 from claude_kit_hooks.contract.records import Manifest
+from claude_kit_hooks.routing.terms import terms
 
 INDEX_FORMAT = 1
 ROUTING_START = "<!-- claude-kit:routing:start -->"
@@ -42,12 +43,53 @@ def split_frontmatter(text: str) -> tuple[dict[str, Any] | None, int]:
     return (data if isinstance(data, dict) else None), text[: end + 4].count("\n") + 2
 
 
+# Symptoms a skill's body names: section headings, the first cell of the rows of a table headed
+# "Symptom", "Error", "Pitfall"..., and code spans that read like an error message. Indexed below the
+# frontmatter (routing.lexical.Weights.symptom): agents describe work by what they see.
+SYMPTOM_TABLE_RE = re.compile(
+    r"^\|\s*(symptom|error|pitfall|mistake|problem|smell|anti-?pattern|warning|message)", re.I
+)
+ERROR_SPAN_RE = re.compile(
+    r"error|warning|fatal|panic|cannot|can't|failed|not |no such|undefined|denied|refused|exceeded|"
+    r"timeout|deadlock|never|invalid|unexpected|exception|already|missing|too many",
+    re.I,
+)
+MAX_SYMPTOMS = 60
+MAX_SYMPTOM_CHARS = 120
+
+
+def body_symptoms(body: str) -> list[str]:
+    """Headings, symptom-table rows and error-like code spans of a skill body, in order, deduplicated."""
+    out: list[str] = []
+    in_fence = in_table = False
+    for line in body.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("```"):
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            continue
+        if stripped.startswith("#"):
+            out.append(stripped.lstrip("#").strip())
+        if not stripped.startswith("|"):
+            in_table = False
+        elif SYMPTOM_TABLE_RE.match(stripped):
+            in_table = True
+            continue
+        elif in_table and not set(stripped) <= set("|-: "):
+            out.append(stripped.strip("|").split("|", 1)[0].replace("`", "").strip())
+        for span in re.findall(r"`([^`\n]+)`", line):
+            if len(span.split()) >= 3 and ERROR_SPAN_RE.search(span):
+                out.append(span)
+    return [s[:MAX_SYMPTOM_CHARS] for s in dict.fromkeys(x for x in out if x)][:MAX_SYMPTOMS]
+
+
 def entry_for(text: str, category: str, rel_dir: str) -> dict[str, Any] | None:
     """The index entry of one library SKILL.md (None when its frontmatter is missing or broken)."""
     import yaml
 
     try:
-        meta, _ = split_frontmatter(text)
+        meta, body_line = split_frontmatter(text)
     except yaml.YAMLError:
         return None  # the audit reports it; routing skips it
     if meta is None:
@@ -62,6 +104,7 @@ def entry_for(text: str, category: str, rel_dir: str) -> dict[str, Any] | None:
         "gateways": gateways,
         "description": str(meta.get("description", "")),
         "triggers": [str(t) for t in triggers] if isinstance(triggers, list) else [],
+        "symptoms": body_symptoms("\n".join(text.splitlines()[body_line - 1 :])),
         "path": f"{SKILL_LIBRARY_DIR}/{rel_dir}/SKILL.md",
     }
 

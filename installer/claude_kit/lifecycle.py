@@ -26,6 +26,7 @@ from claude_kit_hooks.contract.layout import (
     COMPILED_CONFIG,
     CONFIG_YAML,
     CONFLICT_SUFFIX,
+    DEFAULT_OUTPUT_DIR,
     HOOKS_DIR,
     KIT_DIR,
     SETTINGS,
@@ -206,5 +207,21 @@ def uninstall(target: Path, *, dry_run: bool = False, allow_downgrade: bool = Fa
         if dry_run:
             click.echo("dry run: nothing was written")
             return 0
+        output = _output_dir_or_default(root)
         apply.apply_plan(root, plan, command="uninstall")
+    left = sorted(p for p in (root / output).rglob("*") if p.is_file()) if (root / output).is_dir() else []
+    if left:
+        click.echo(
+            f"left {output}/ ({len(left)} file{'s' if len(left) != 1 else ''}: feature manifests, agent "
+            "reports, escalations): the team's records, not the kit's; delete the folder by hand if unwanted"
+        )
     return 0
+
+
+def _output_dir_or_default(root: Path) -> str:
+    """The output folder the config names; the default when the config cannot be read (uninstall
+    must not fail over a config it is about to remove)."""
+    try:
+        return config.output_dir(root)
+    except KitError:
+        return DEFAULT_OUTPUT_DIR

@@ -10,6 +10,7 @@ from typing import Any, cast
 
 from claude_kit._version import __version__
 from claude_kit.errors import KitError, file_in_the_way
+from claude_kit.versions import UPGRADE
 from claude_kit_hooks.contract.layout import BASE_DIR, CLAUDE_DIR, MANIFEST
 from claude_kit_hooks.contract.records import Manifest
 
@@ -61,7 +62,7 @@ def load(root: Path) -> Manifest | None:
             f"{path}: manifest format {fmt}"
             + (f", written by claude-kit {by}" if isinstance(by, str) else "")
             + f"; this is claude-kit {__version__}, which reads format {MANIFEST_FORMAT}",
-            hint="upgrade claude-kit (`pip install -U claude-kit`)",
+            hint=UPGRADE,
         )
     problems = _problems(data)
     if problems:

@@ -18,7 +18,7 @@ from claude_kit import claude_md, settings_merge
 from claude_kit.errors import KitError, file_in_the_way
 from claude_kit.manifest import base_path, empty, sha256
 from claude_kit.merge3 import merge3
-from claude_kit_hooks.contract.layout import CONFLICT_SUFFIX, HOOKS_DIR, LAUNCHER, SETTINGS
+from claude_kit_hooks.contract.layout import CONFLICT_SUFFIX, HOOKS_DIR, KEPT, LAUNCHER, SETTINGS
 from claude_kit_hooks.contract.records import (
     Manifest,
     ManifestClaudeMd,
@@ -92,7 +92,9 @@ def read_bytes(root: Path, rel: str) -> bytes | None:
         raise KitError(f"{root / rel}: cannot be read ({exc.strerror}); nothing was changed") from None
 
 
-def _plan_file(root: Path, d: Desired, old: Manifest, manifest: Manifest, force: bool, plan: Plan) -> None:
+def _plan_file(
+    root: Path, d: Desired, old: Manifest, manifest: Manifest, force: bool, plan: Plan, kept: frozenset[str]
+) -> None:
     disk = read_bytes(root, d.path)
     rec = old["files"].get(d.path)
     digest = sha256(d.data)
@@ -114,6 +116,13 @@ def _plan_file(root: Path, d: Desired, old: Manifest, manifest: Manifest, force:
             # Already there with the kit's bytes (the team's own config, say): uninstall leaves it.
             keep("identical", d.data)
             manifest["files"][d.path]["preexisting"] = True
+        elif d.path in kept:
+            # A kit file the user edited, which the last uninstall left in place: still their edit.
+            plan.actions.append(
+                Action("skip", d.path, d.component, note="yours, kept at uninstall; still yours")
+            )
+            manifest["files"][d.path] = new_rec
+            plan.base_files[base_path(d.path)] = d.data
         elif force and (root / (d.path + ASIDE_SUFFIX)).exists():
             plan.actions.append(Action("conflict", d.path, d.component, note="not the kit's file"))
             plan.errors.append(
@@ -155,6 +164,17 @@ def _plan_file(root: Path, d: Desired, old: Manifest, manifest: Manifest, force:
         keep("identical", d.data)
     elif sha256(disk) == base_sha:
         keep("update", d.data, write=d.data)
+    elif _pending_conflict(root, d, rec, plan):
+        manifest["files"][d.path] = {**rec}
+        base = read_bytes(root, base_path(d.path))
+        if base is not None:
+            plan.base_files[base_path(d.path)] = base
+    elif rec.get("pending_sha256") == digest:
+        # The user merged the version the last conflict offered and deleted the new file, as told:
+        # their merge is the edit now, and the version they merged is its base.
+        plan.actions.append(Action("skip", d.path, d.component, note="kept your merge of the kit's version"))
+        manifest["files"][d.path] = new_rec
+        plan.base_files[base_path(d.path)] = d.data
     else:
         base = read_bytes(root, base_path(d.path))
         if base is not None and sha256(base) == new_rec["base_sha256"]:
@@ -178,10 +198,28 @@ def _plan_file(root: Path, d: Desired, old: Manifest, manifest: Manifest, force:
                     note=f"your edit conflicts with the new kit version: see {d.path}{CONFLICT_SUFFIX}",
                 )
             )
-            # Keep the old base so the next update can still merge against it.
-            manifest["files"][d.path] = {**rec}
+            # Keep the old base so the next update can still merge against it, and remember what
+            # was offered: once its file is gone, the user's file is their merge of it.
+            manifest["files"][d.path] = {**rec, "pending_sha256": digest}
             if base is not None:
                 plan.base_files[base_path(d.path)] = base
+
+
+def _pending_conflict(root: Path, d: Desired, rec: ManifestFile, plan: Plan) -> bool:
+    """Whether the kit's version of `d` still waits beside it, unmerged, exactly as offered: then the
+    update names that conflict again and writes nothing (a newer offer goes through the merge)."""
+    beside = read_bytes(root, d.path + CONFLICT_SUFFIX)
+    if beside is None or beside != d.data or rec.get("pending_sha256") != sha256(d.data):
+        return False
+    plan.actions.append(
+        Action(
+            "conflict",
+            d.path,
+            d.component,
+            note=f"not merged yet: merge {d.path}{CONFLICT_SUFFIX} into yours, then delete it",
+        )
+    )
+    return True
 
 
 def _plan_settings(
@@ -278,7 +316,13 @@ def _plan_claude_md(root: Path, body: str, old: Manifest, manifest: Manifest, pl
 
 
 def _plan_desired(
-    root: Path, desired: list[Desired], old: Manifest, manifest: Manifest, force: bool, plan: Plan
+    root: Path,
+    desired: list[Desired],
+    old: Manifest,
+    manifest: Manifest,
+    force: bool,
+    plan: Plan,
+    kept: frozenset[str] = frozenset(),
 ) -> None:
     for d in desired:
         if d.path in old["deleted"]:
@@ -287,7 +331,7 @@ def _plan_desired(
                 Action("skip", d.path, d.component, note=note or "deleted by you; left deleted")
             )
             continue
-        _plan_file(root, d, old, manifest, force, plan)
+        _plan_file(root, d, old, manifest, force, plan, kept)
 
 
 def plan_install(
@@ -310,7 +354,10 @@ def plan_install(
     manifest["deleted"] = [p for p in old["deleted"] if p in wanted]
     manifest["existing_dirs"] = list(old["existing_dirs"]) if old_manifest else _existing_dirs(root, desired)
     plan = Plan(manifest=manifest)
-    _plan_desired(root, desired, old, manifest, force, plan)
+    kept = frozenset() if old_manifest else kept_by_uninstall(root)
+    _plan_desired(root, desired, old, manifest, force, plan, kept)
+    if kept:
+        plan.actions.append(Action("remove", KEPT, "kept", delete=True, note="its files are the kit's again"))
     for rel, rec in sorted(old["files"].items()):
         if rel in wanted:
             continue
@@ -332,6 +379,17 @@ def plan_install(
     _plan_settings(root, settings_entries, old, manifest, plan)
     _plan_claude_md(root, claude_md_body, old, manifest, plan)
     return plan
+
+
+def kept_by_uninstall(root: Path) -> frozenset[str]:
+    """The kit files the last uninstall kept because the user had edited them (none when unreadable:
+    then such a file is refused like any other, which loses nothing)."""
+    try:
+        data = json.loads((root / KEPT).read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return frozenset()
+    files = data.get("files") if isinstance(data, dict) else None
+    return frozenset(p for p in files if isinstance(p, str)) if isinstance(files, list) else frozenset()
 
 
 def plan_sync(

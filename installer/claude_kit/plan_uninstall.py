@@ -12,7 +12,15 @@ from typing import Any
 from claude_kit import claude_md, settings_merge
 from claude_kit.manifest import sha256
 from claude_kit.plan import CLAUDE_MD_REL, Action, Plan, read_bytes
-from claude_kit_hooks.contract.layout import BASE_DIR, CLAUDE_DIR, KIT_DIR, LOCAL_DIR, MANIFEST, SETTINGS
+from claude_kit_hooks.contract.layout import (
+    BASE_DIR,
+    CLAUDE_DIR,
+    KEPT,
+    KIT_DIR,
+    LOCAL_DIR,
+    MANIFEST,
+    SETTINGS,
+)
 from claude_kit_hooks.contract.records import Manifest
 
 
@@ -36,6 +44,13 @@ def plan_uninstall(root: Path, manifest: Manifest | None) -> Plan:
             plan.actions.append(
                 Action("skip", rel, comp, note="you edited it; kept (delete it by hand if unwanted)")
             )
+    edited = sorted(a.path for a in plan.actions if a.note.startswith("you edited it"))
+    if edited:
+        # Without this record the next install would take the user's edits for a stranger's files.
+        record = json.dumps({"files": edited}, indent=1) + "\n"
+        plan.actions.append(
+            Action("create", KEPT, "kept", write=record.encode(), note="the next install keeps them as yours")
+        )
     for rel, aside in sorted(manifest["moved_aside"].items()):
         if not (root / aside).exists():
             continue

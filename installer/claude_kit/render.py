@@ -20,14 +20,17 @@ from claude_kit_hooks.contract.defaults import (
     stop_timeout,
 )
 from claude_kit_hooks.contract.layout import (
+    ACTIVE_FEATURE,
     AGENTS_DIR,
     COMPILED_CONFIG,
     CONFIG_YAML,
     HOOKS_DIR,
     LAUNCHER,
     LOCAL_DIR,
+    LOCKS_FILE,
     SKILL_LIBRARY_DIR,
     SKILLS_DIR,
+    output_dir_of,
 )
 from claude_kit_hooks.contract.records import Manifest, SettingsEntry
 
@@ -35,6 +38,13 @@ from claude_kit_hooks.contract.records import Manifest, SettingsEntry
 TARGETS = {"hooks": HOOKS_DIR, "skills": SKILLS_DIR, "skill-library": SKILL_LIBRARY_DIR, "agents": AGENTS_DIR}
 SKIP_NAMES = {"__pycache__", ".DS_Store", ".pytest_cache", ".mypy_cache"}
 EXECUTABLE = {LAUNCHER}
+# The output folder holds the team's records (feature manifests, reports) and this machine's runtime
+# state, which `git add .claude` must not stage: the active-feature pointer, the file locks, the
+# loops' scratchpads and every lock file.
+OUTPUT_GITIGNORE = (
+    "# claude-kit: this machine's runtime state; the feature manifests and reports are the team's\n"
+    f"/{ACTIVE_FEATURE}\n/{LOCKS_FILE.split('/')[0]}/\n/loops/\n*.lock\n"
+).encode()
 
 
 def payload_files() -> list[tuple[str, Path, str]]:
@@ -146,6 +156,7 @@ def desired_files(
     files += [Desired(rel, data, "generated") for rel, data in generated.items() if rel not in known]
     files.append(Desired(CONFIG_YAML, config_text.encode("utf-8"), "config", user_owned=True))
     files.append(compiled_file(cfg, config_text))
+    files.append(output_gitignore(cfg))
     # The .gitignore itself is committed (the manifest records it), so a teammate's clone ignores
     # the folder too; everything else in it stays machine-local.
     files.append(
@@ -158,11 +169,15 @@ def desired_files(
     return sorted(files, key=lambda d: d.path)
 
 
+def output_gitignore(cfg: dict[str, Any]) -> Desired:
+    return Desired(f"{output_dir_of(cfg)}/.gitignore", OUTPUT_GITIGNORE, "state")
+
+
 def generated_files(root: Path, cfg: dict[str, Any], config_text: str, manifest: Manifest) -> list[Desired]:
     """What a sync rewrites: the compiled config, the routing index and the gateways' routing tables,
-    from the library as it is on disk (a sync creates no kit file)."""
+    from the library as it is on disk, and the output folder's .gitignore (the config names the folder)."""
     generated = knowledge.generated(payload_root(), root, manifest, installed_only=True)
     component = {rel: comp for rel, _, comp in payload_files() if rel in generated}
     files = [Desired(rel, data, component.get(rel, "generated")) for rel, data in generated.items()]
-    files.append(compiled_file(cfg, config_text))
+    files += [compiled_file(cfg, config_text), output_gitignore(cfg)]
     return sorted(files, key=lambda d: d.path)

@@ -29,7 +29,7 @@ ROLE_SPEC: dict[str, dict[str, str]] = {
         "color": "purple",
         "tools_rule": "a coordinator: never Edit, Write or NotebookEdit (the audit fails on them)",
         "description": "a {d} change needs design before coding - new modules, APIs or data changes - "
-        "to get design decisions and an ordered plan of {d}-developer tasks.",
+        "to get design decisions and an ordered plan of {developer} tasks.",
     },
     "developer": {
         "tools": "Read, Grep, Glob, Bash, Edit, Write, Skill",
@@ -144,10 +144,12 @@ def new_skill(cwd: Path, name: str, category: str) -> int:
 def render_agent(name: str, domain: str, role: str, root: Path, cfg: dict[str, Any]) -> str:
     spec = ROLE_SPEC[role]
     core = {p.parent.name for p in (root / SKILLS_DIR).glob("*/SKILL.md")}
+    # No gateway is preloaded: the spawn hook appends the library skills routed for each task.
     gateway = f"gateway-{domain}" if f"gateway-{domain}" in core else None
-    extra = {"reviewer": "gateway-security", "tester": "gateway-testing"}.get(role)
-    skills = [s for s in (gateway, extra) if s and s in core]
     paths = ", ".join(cfg["domains"][domain]["paths"])
+    from claude_kit.config import domain_agents
+
+    developer = domain_agents(domain, cfg["domains"][domain])["developer"]  # the configured name
     return str(
         _env()
         .get_template("agent.md.j2")
@@ -155,12 +157,12 @@ def render_agent(name: str, domain: str, role: str, root: Path, cfg: dict[str, A
             name=name,
             domain=domain,
             role=role,
-            description=spec["description"].format(d=domain),
+            description=spec["description"].format(d=domain, developer=developer),
+            developer=developer,
             tools=spec["tools"],
             model=spec["model"],
             color=spec["color"],
             tools_rule=spec["tools_rule"],
-            skills=skills,
             gateway=gateway,
             paths=paths,
             output_dir=cfg["output_dir"],

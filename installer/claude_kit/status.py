@@ -34,12 +34,14 @@ from claude_kit_hooks.contract.defaults import (
 from claude_kit_hooks.contract.layout import (
     COMPILED_CONFIG,
     CONFIG_YAML,
+    CONFLICT_SUFFIX,
     HOOKS_DIR,
     LAUNCHER,
     PYTHON_CACHE,
     SETTINGS,
     SETTINGS_LOCAL,
 )
+from claude_kit_hooks.contract.records import Manifest
 from claude_kit_hooks.contract.protected import INTEGRITY_TREES
 
 
@@ -70,9 +72,30 @@ def collect_status(root: Path) -> dict[str, Any]:
         "files": {k: len(v) for k, v in files.items()},
         "modified": files["modified"],
         "missing": files["missing"] + [p for p in rec["deleted"] if not (root / p).exists()],
+        "conflicts": pending_conflicts(root, rec),
+        "feature": active_feature(root),
         "config_stale": config.compiled_is_stale(root),
         "unfinished": unfinished,
     }
+
+
+def pending_conflicts(root: Path, rec: Manifest) -> list[str]:
+    """The kit's versions an update wrote beside a user's edit (`<file>.claude-kit-new`), not yet merged."""
+    return [
+        rel + CONFLICT_SUFFIX for rel in sorted(rec["files"]) if (root / (rel + CONFLICT_SUFFIX)).exists()
+    ]
+
+
+def active_feature(root: Path) -> dict[str, Any] | None:
+    """The feature in progress as the hooks see it (`features/active.json`), None when there is none
+    or it cannot be read (status reports; it never fails over the feature state)."""
+    from claude_kit.feature_store import Features
+
+    try:
+        data = json.loads(Features(root).active_path.read_text(encoding="utf-8"))
+    except (KitError, OSError, ValueError, RecursionError):
+        return None
+    return data if isinstance(data, dict) and data.get("feature_id") else None
 
 
 def status(target: Path, *, fmt: str = "text") -> int:
@@ -94,12 +117,23 @@ def _print_status(st: dict[str, Any]) -> None:
         click.echo(f"  modified  {rel}")
     for rel in st["missing"]:
         click.echo(f"  missing   {rel}")
+    for rel in st["conflicts"]:
+        click.echo(f"  conflict  {rel}: merge it into {rel.removesuffix(CONFLICT_SUFFIX)}, then delete it")
+    feature = st["feature"]
+    if feature:
+        fid = feature["feature_id"]
+        click.echo(
+            f"feature in progress: {feature.get('name', fid)} ({fid}), phase {feature.get('current_phase')}, "
+            f"last change {feature.get('updated_at')}; while it is open the main thread delegates the "
+            "domains' code in every session"
+        )
+        click.echo(f"  done or dropped? close it: claude-kit feature mark {fid} --status complete|abandoned")
     if st["config_stale"]:
         click.echo(f"config: {st['config_stale']}: run `claude-kit sync`")
     if st["kit_version"] != st["package_version"] and versions.is_newer(str(st["kit_version"])):
         click.echo(
             f"this package is older than the installed kit ({st['package_version']} < {st['kit_version']}): "
-            "upgrade it with `pip install -U claude-kit`"
+            f"{versions.UPGRADE}"
         )
     elif st["kit_version"] != st["package_version"]:
         click.echo(
@@ -175,10 +209,16 @@ def doctor(target: Path) -> int:
     report(
         installed == __version__,
         f"installed kit version {installed} matches this package ({__version__})",
-        "upgrade this package (`pip install -U claude-kit`)"
+        versions.UPGRADE
         if installed is not None and versions.is_newer(installed)
         else "run `claude-kit update`",
     )
+    for rel in pending_conflicts(root, rec):
+        report(
+            False,
+            f"{rel}: the kit's new version of {rel.removesuffix(CONFLICT_SUFFIX)} waits to be merged",
+            "merge it into your file, then delete it",
+        )
     try:
         settings = repo.check_settings(root) or {}
         report(True, f"{SETTINGS} is valid JSON")

@@ -14,6 +14,9 @@ from claude_kit._version import __version__
 from claude_kit.errors import KitError
 from claude_kit_hooks.contract.records import Manifest
 
+# claude-kit is not on a package index: a newer one comes from its checkout or a wheel (README).
+UPGRADE = "install the newer claude-kit over this one (`pipx install --force <checkout or wheel>`)"
+
 _VERSION_RE = re.compile(r"(\d+(?:\.\d+)*)(.*)", re.DOTALL)
 
 
@@ -44,7 +47,7 @@ def check(root: Path, installed: Manifest | None, command: str, *, allow_downgra
     what = f"{root}: claude-kit {version} is installed, but this is claude-kit {__version__}"
     if command == "sync":
         hint = (
-            "upgrade this package (`pip install -U claude-kit`), then sync; "
+            f"{UPGRADE}, then sync; "
             f"`claude-kit update --allow-downgrade` moves the repository back to {__version__}"
             if newer
             else "run `claude-kit update`: it moves the repository to this version and recompiles"
@@ -54,6 +57,6 @@ def check(root: Path, installed: Manifest | None, command: str, *, allow_downgra
         act = "remove it" if command == "uninstall" else f"move the repository back to {__version__}"
         raise KitError(
             f"{what}, which is older; nothing was changed",
-            hint=f"upgrade this package (`pip install -U claude-kit`), or rerun "
+            hint=f"{UPGRADE}, or rerun "
             f"`claude-kit {command} --allow-downgrade` to let claude-kit {__version__} {act}",
         )

@@ -336,14 +336,17 @@ def with_history(repo: Path, check: str) -> None:
 def test_stopping_again_without_working_is_not_escalated_as_stuck(
     tmp_repo: Path, isolated_home: Path, claude_bin: Path
 ) -> None:
-    # A lazy model answers every feedback-loop block with "Done." and no tool call. Loop detection
-    # (3 alike stops) is for an agent that tries and is stuck; this one is bounded by
-    # limits.max_stop_blocks only, and each block says the step still stands.
+    # A lazy model answers every feedback-loop block with "Done." (once after a `git status`, which
+    # is not the spawn the block asks for). Loop detection (3 alike stops) is for an agent that tries
+    # and is stuck; this one is bounded by limits.max_stop_blocks only, and each block says the step
+    # still stands.
     install_kit(tmp_repo, config=BACKEND_CONFIG + "limits:\n  max_stop_blocks: 4\n", files=FILES)
     script = Script(
         main=[
             spawn("DEV", "backend-developer", "add Hello"),
-            *(say("Done.") for _ in range(5)),
+            say("Done."),
+            call("Bash", {"command": "git status --short"}),
+            *(say("Done.") for _ in range(4)),
             say("unreachable: the bound must have handed it to the user"),
         ],
         agents={"DEV": [write_go(tmp_repo, "hello.go"), say("Added Hello.")]},
@@ -352,10 +355,51 @@ def test_stopping_again_without_working_is_not_escalated_as_stuck(
     result = run_ok(tmp_repo, isolated_home, claude_bin, script, timeout=180)
 
     texts = main_texts(result)
-    assert len(texts) == 6, result.describe()
-    assert "no tool was used since the last block: the step below still stands" in texts[3]
+    assert len(texts) == 7, result.describe()
+    assert "the step below was not taken since the last block, and it still stands" in texts[4]
     sid = result.session_id
     blocks = decisions(tmp_repo, session_id=sid, event="Stop", decision="block")
     assert [b["hook"] for b in blocks] == ["feedback_loop"] * 4
     [esc] = decisions(tmp_repo, session_id=sid, decision="escalate")
     assert esc["hook"] == "stop_bound"
+
+
+def test_a_flaky_check_escalates_at_twice_the_limit(
+    tmp_repo: Path, isolated_home: Path, claude_bin: Path
+) -> None:
+    # Another test fails at each run (letters, so the signature's number blanking does not merge
+    # them): the same-failure bound never fires, the bound on any failure of the check does.
+    flaky = "sh -c 'echo FAIL Test$(date +%N | tr 0-9 a-j); exit 1'"
+    config = BACKEND_CONFIG + f"    checks:\n      - {{name: go test, run: {json.dumps(flaky)}}}\n"
+    install_kit(
+        tmp_repo, config=config + FEEDBACK_OFF + "limits:\n  max_same_check_failures: 2\n", files=FILES
+    )
+    fixes = ["pin the seed", "wait for the port", "raise the timeout"]
+    script = Script(
+        main=[
+            spawn("DEV", "backend-developer", "add Hello"),
+            say("Implemented."),
+            *(
+                turn
+                for i, fix in enumerate(fixes)
+                for turn in (spawn(f"FIX{i}", "backend-developer", fix), say(f"Tried: {fix}."))
+            ),
+            say("unreachable: the kit must have handed the failure to the user"),
+        ],
+        agents={
+            "DEV": [write_go(tmp_repo, "hello.go"), say("Added Hello.")],
+            **{
+                f"FIX{i}": [write_go(tmp_repo, "hello.go", f"func Hello() {{}} // {i}"), say("ok")]
+                for i in range(3)
+            },
+        },
+    )
+
+    result = run_ok(tmp_repo, isolated_home, claude_bin, script, timeout=240)
+
+    sid = result.session_id
+    blocks = decisions(tmp_repo, session_id=sid, event="Stop", decision="block")
+    assert [b["hook"] for b in blocks] == ["quality_gate"] * 3, result.describe()
+    [esc] = decisions(tmp_repo, session_id=sid, decision="escalate")
+    assert esc["hook"] == "quality_gate"
+    assert "failed at 4 stops in a row, with a different output each time" in user_notes(result)

@@ -16,7 +16,7 @@ import pytest
 
 from claude_kit.fakeapi import Script, Turn, agent_call, call, say
 from claude_kit.session_runner import SessionResult
-from tests.e2e.kitrepo import BACKEND_CONFIG, decisions, install_kit, run_ok
+from tests.e2e.kitrepo import BACKEND_CONFIG, LOOP_OFF, decisions, install_kit, run_ok
 
 pytestmark = pytest.mark.e2e
 
@@ -215,3 +215,70 @@ def test_a_shell_change_runs_the_domains_checks_at_stop(
     blocks = decisions(tmp_repo, session_id=sid, event="Stop", decision="block")
     assert [b["hook"] for b in blocks] == ["quality_gate"]
     assert (tmp_repo / "cmd/api/main.go").read_text().endswith("// ok\n")
+
+
+def test_a_general_purpose_agent_sed_on_a_backend_file_is_denied_and_handed_back(
+    tmp_repo: Path, isolated_home: Path, claude_bin: Path
+) -> None:
+    # Two steps around agent-first: denied the sed, the main thread spawns a general-purpose agent
+    # to run the same sed. That agent is denied too, and told to hand the change back.
+    install_kit(tmp_repo, config=BACKEND_CONFIG + LOOP_OFF, files=FILES)
+    sed = {"command": "sed -i 's/main() {}/main() { run() }/' cmd/api/main.go"}
+    script = Script(
+        main=[spawn("GP", "general-purpose", "apply the sed to cmd/api/main.go"), say("Handed back.")],
+        agents={"GP": [call("Bash", sed), say("NEEDS: spawn backend-developer for the change")]},
+    )
+
+    result = run(tmp_repo, isolated_home, claude_bin, script)
+
+    assert (tmp_repo / "cmd/api/main.go").read_text() == MAIN_GO
+    agent = "\n".join(r.text() for r in result.subagent_requests("GP"))
+    assert "backend-developer makes backend changes, not general-purpose. It was not run" in agent
+    assert "`NEEDS: spawn backend-developer for <the change to cmd/api/main.go>`" in agent
+    [deny] = decisions(tmp_repo, session_id=result.session_id, hook="shell_write_warning")
+    assert (deny["decision"], deny["agent_type"]) == ("deny", "general-purpose")
+
+
+def test_the_routine_prefixes_and_wrappers_do_not_hide_a_main_thread_write(
+    tmp_repo: Path, isolated_home: Path, claude_bin: Path
+) -> None:
+    install_kit(tmp_repo, config=BACKEND_CONFIG, files=FILES)
+    commands = [
+        'cd "$(git rev-parse --show-toplevel)" && sed -i "s/main/app/" cmd/api/main.go',
+        "bash -c \"echo '// x' >> cmd/api/main.go\"",
+        "rm -rf cmd/api",
+    ]
+    script = Script(main=[*(call("Bash", {"command": c}) for c in commands), say("I will delegate")])
+
+    result = run(tmp_repo, isolated_home, claude_bin, script)
+
+    assert (tmp_repo / "cmd/api/main.go").read_text() == MAIN_GO  # none of them ran
+    assert [e.tool for e in result.tool_errors()] == ["Bash"] * 3
+    denies = decisions(tmp_repo, session_id=result.session_id, hook="shell_write_warning", decision="deny")
+    assert [d["file"] for d in denies] == ["cmd/api/main.go"] * 3
+
+
+def test_a_pull_of_teammates_commits_is_not_the_sessions_change(
+    tmp_repo: Path, isolated_home: Path, claude_bin: Path
+) -> None:
+    import os
+    import subprocess
+
+    install_kit(tmp_repo, config=BACKEND_CONFIG, files=FILES)
+    old = {
+        **os.environ,
+        "GIT_COMMITTER_DATE": "2020-01-01T00:00:00Z",
+        "GIT_AUTHOR_DATE": "2020-01-01T00:00:00Z",
+    }
+    for args in (["add", "-A"], ["commit", "-qm", "base"], ["checkout", "-qb", "upstream"]):
+        subprocess.run(["git", *args], cwd=tmp_repo, check=True)
+    (tmp_repo / "cmd/api/team.go").write_text(MAIN_GO)  # a teammate's reviewed work, from before
+    for args in (["add", "-A"], ["commit", "-qm", "team"], ["checkout", "-q", "-"]):
+        subprocess.run(["git", *args], cwd=tmp_repo, check=True, env=old)
+    script = Script(main=[call("Bash", {"command": "git merge --ff-only upstream"}), say("Pulled.")])
+
+    result = run(tmp_repo, isolated_home, claude_bin, script)
+
+    assert (tmp_repo / "cmd/api/team.go").is_file()  # the pull ran
+    assert decisions(tmp_repo, session_id=result.session_id, event="Stop", decision="block") == []
+    assert len(texts(result)) == 2, result.describe()

@@ -58,8 +58,8 @@ def test_a_skill_shell_line_that_writes_a_domain_file_is_not_run(
         "[not run: blocked by hook: claude-kit: this skill shell line was not run: it writes backend "
         "files (cmd/api/main.go), which backend-developer changes. Delegate the change: " + SPAWN
     ) in shown
-    [denied] = decisions(tmp_repo, hook="skill_shell_line")
-    assert denied["decision"] == "deny" and denied["event"] == "PreSkillShellCommand"
+    [denied] = decisions(tmp_repo, event="PreSkillShellCommand", decision="deny")  # logged once
+    assert denied["hook"] == "shell_write_warning"
     assert denied["tool"] == "Bash" and denied["session_id"] == result.session_id
     assert denied["agent"] == "backend-developer" and denied["file"] == "cmd/api/main.go"
     assert denied["command"].startswith("sed -i ")
@@ -81,7 +81,7 @@ def test_on_older_runtimes_the_registered_event_is_harmless(
     shown = _skill_text(result.main_requests()[1].text())
     assert "Greeting: SKILL-LINE-RAN" in shown and "TIDIED" in shown
     assert target.read_text() == "package main\n\nfunc main() { }\n"
-    assert decisions(tmp_repo, hook="skill_shell_line") == []
+    assert decisions(tmp_repo, event="PreSkillShellCommand") == []
     # ... and every other kit hook still runs: the same session's Edit is denied as always.
     assert "PreToolUse:Edit hook error" in result.main_requests()[2].text()
     assert [e.tool for e in result.tool_errors()] == ["Edit"]

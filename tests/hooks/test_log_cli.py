@@ -158,7 +158,7 @@ def test_every_enforcing_hook_has_an_explanation() -> None:
 
     context_only = {
         "session_context", "prompt_reminder", "precompact_context", "subagent_context", "track_modifications",
-        "advisor",
+        "advisor", "spawn_skills",
     }  # fmt: skip
     assert set(HOOK_NAMES) - context_only <= set(logquery.EXPLANATIONS)
 

@@ -37,9 +37,8 @@ def test_a_line_that_writes_a_domain_file_is_refused_with_the_agent_to_delegate_
     assert len(reason) < 500  # what the runtime shows of it
     assert "additionalContext" not in spec  # this event takes none
     records = [r for r in log_records(repo) if r["event"] == "PreSkillShellCommand"]
-    assert [(r["hook"], r["decision"]) for r in records][-2:] == [
-        ("shell_write_warning", "deny"),  # the Bash check's own answer, logged as it gave it
-        ("skill_shell_line", "deny"),  # the compact reason the model is shown
+    assert [(r["hook"], r["decision"]) for r in records][-1:] == [
+        ("shell_write_warning", "deny"),  # one record of the deny: the Bash check's, as it gave it
     ]
     assert records[-1]["tool_use_id"].startswith("toolu_test_")
 
@@ -76,6 +75,27 @@ def test_the_kill_switch_and_the_check_switch_let_the_line_run(repo: Path) -> No
     assert run_hook(repo, "pre_skill_shell_command", payload, env={"CLAUDE_KIT_DISABLE": "1"}).stdout == ""
     off = {"CLAUDE_KIT_DISABLE_HOOKS": "shell_write_warning"}
     assert run_hook(repo, "pre_skill_shell_command", payload, env=off).stdout == ""
+
+
+def test_a_line_of_a_command_the_user_typed_is_the_users_own(repo: Path) -> None:
+    payload = fixture("PreSkillShellCommand", repo)
+    payload["invoked_by"] = "user"  # `/tidy-main` typed by the user, not the model's Skill call
+    assert run_hook(repo, "pre_skill_shell_command", payload).stdout == ""
+    [rec] = [r for r in log_records(repo) if r["tool_use_id"] == payload["tool_use_id"]]
+    assert (rec["hook"], rec["decision"]) == ("skill_shell_line", "allow")
+
+
+def test_a_line_gets_the_lock_check_too(repo: Path) -> None:
+    payload = fixture(
+        "PreSkillShellCommand",
+        repo,
+        command="claude-kit lock release cmd/api/main.go --agent a1aaaaaaaaaaaaaaa",
+    )
+    answer = run_hook(repo, "pre_skill_shell_command", payload)
+    assert answer.permission == "deny"
+    assert [r["hook"] for r in log_records(repo) if r["tool_use_id"] == payload["tool_use_id"]] == [
+        "lock_commands"
+    ]
 
 
 def test_a_tool_other_than_a_shell_is_not_checked(repo: Path) -> None:

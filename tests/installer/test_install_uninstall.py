@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from tests.conftest import build_file_tree, tree_hashes
+from tests.conftest import build_file_tree, git, tree_hashes
 
 USER_SETTINGS = """{
     "model": "opus",
@@ -158,3 +158,48 @@ def test_foreign_file_at_kit_path_is_refused_then_moved_aside_and_restored(ck: C
     assert aside.read_text() == "---\nname: mine\n---\nmine\n"
     assert ck("uninstall", str(sample_repo)).exit_code == 0
     assert tree_hashes(sample_repo) == before
+
+
+def test_files_uninstall_kept_are_yours_at_the_next_install(ck: CK, sample_repo: Path) -> None:
+    assert ck("install", str(sample_repo)).exit_code == 0
+    agent = sample_repo / ".claude/agents/backend-developer.md"
+    agent.write_text(agent.read_text() + "\nTeam rule: run make lint.\n")
+    res = ck("uninstall", str(sample_repo))
+    assert res.exit_code == 0 and "you edited it; kept" in res.output
+    agent.write_text(agent.read_text() + "Edited again while the kit was away.\n")
+    mine = agent.read_bytes()
+    res = ck("install", str(sample_repo))
+    assert res.exit_code == 0, res.output
+    assert ".claude/agents/backend-developer.md  (yours, kept at uninstall; still yours)" in res.output
+    assert agent.read_bytes() == mine
+    # Recorded as the user's edit of the kit's file: status shows it, the next uninstall keeps it.
+    assert "modified  .claude/agents/backend-developer.md" in ck("status", str(sample_repo)).output
+    assert ck("install", str(sample_repo)).exit_code == 0
+    assert ck("uninstall", str(sample_repo)).exit_code == 0
+    assert agent.read_bytes() == mine
+    # A file the kit never installed at a kit path is still refused.
+    other = sample_repo / ".claude/agents/backend-reviewer.md"
+    other.write_text("---\nname: mine\n---\nmine\n")
+    res = ck("install", str(sample_repo))
+    assert res.exit_code != 0 and "backend-reviewer.md: exists and was not installed" in res.output
+
+
+def test_runtime_state_is_git_ignored_and_uninstall_names_the_output_folder(
+    ck: CK, sample_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(sample_repo)
+    assert ck("install").exit_code == 0
+    assert ck("feature", "start", "order cancellation", "--type", "small").exit_code == 0
+    lock = ck("lock", "acquire", "main.go", "--agent", "backend-developer")
+    assert lock.exit_code == 0, lock.output
+    git(sample_repo, "add", ".claude", "CLAUDE.md")  # as the README says
+    staged = git(sample_repo, "diff", "--cached", "--name-only").splitlines()
+    output = [p for p in staged if p.startswith(".claude/.output/")]
+    # The feature's manifest is the team's record; the pointer and the locks are this machine's.
+    assert [p for p in output if p.endswith("MANIFEST.yaml")], output
+    assert not [p for p in output if "/locks/" in p or p.endswith(("active.json", ".lock"))], output
+    assert not [p for p in staged if "/.claude-kit/local/" in p and not p.endswith(".gitignore")]
+    res = ck("uninstall", str(sample_repo))
+    assert res.exit_code == 0, res.output
+    assert "left .claude/.output/" in res.output and "feature" in res.output, res.output
+    assert (sample_repo / ".claude/.output").is_dir()

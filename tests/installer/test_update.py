@@ -100,3 +100,48 @@ def test_file_dropped_from_kit_is_removed_unless_edited(ck: CK, sample_repo: Pat
     assert res.exit_code == 0
     assert not (sample_repo / ".claude" / AGENT).exists()
     assert "Ours." in (sample_repo / ".claude" / edited).read_text()
+
+
+def _conflict(ck: CK, sample_repo: Path, new_kit: Path) -> Path:
+    """An update whose kit change conflicts with the user's edit of SKILL; the installed file."""
+    assert ck("install", str(sample_repo)).exit_code == 0
+    installed = sample_repo / ".claude" / SKILL
+    _replace_line(installed, 6, "The team's own line.")
+    _replace_line(new_kit / SKILL, 6, "The kit's new line.")
+    assert ck("update", str(sample_repo)).exit_code == 1
+    return installed
+
+
+def test_resolved_conflict_is_not_raised_again(ck: CK, sample_repo: Path, new_kit: Path) -> None:
+    installed = _conflict(ck, sample_repo, new_kit)
+    # The user merges the kit's version into theirs, as the kit said, and deletes the new file.
+    _replace_line(installed, 6, "The team's own line, and the kit's new line.")
+    beside = installed.with_name("SKILL.md.claude-kit-new")
+    beside.unlink()
+    merged = installed.read_bytes()
+    res = ck("update", str(sample_repo))
+    assert res.exit_code == 0, res.output
+    assert "conflict" not in res.output
+    assert installed.read_bytes() == merged and not beside.exists()
+    # Their merge stays theirs: shown as modified, and the next kit change merges against it cleanly.
+    assert f".claude/{SKILL}" in ck("status", str(sample_repo)).output
+    _append_line(new_kit / SKILL, "Guidance of the release after.")
+    res = ck("update", str(sample_repo))
+    assert res.exit_code == 0, res.output
+    text = installed.read_text()
+    assert "The team's own line, and the kit's new line." in text
+    assert "Guidance of the release after." in text
+
+
+def test_status_and_doctor_name_a_pending_conflict(ck: CK, sample_repo: Path, new_kit: Path) -> None:
+    _conflict(ck, sample_repo, new_kit)
+    pending = f".claude/{SKILL}.claude-kit-new"
+    res = ck("status", str(sample_repo))
+    assert f"conflict  {pending}" in res.output, res.output
+    res = ck("doctor", str(sample_repo))
+    assert pending in res.output and res.exit_code == 1, res.output
+    # Still unmerged: the next update names the same conflict and leaves both files as they are.
+    before = tree_hashes(sample_repo)
+    res = ck("update", str(sample_repo))
+    assert res.exit_code == 1 and pending in res.output
+    assert tree_hashes(sample_repo) == before

@@ -82,9 +82,7 @@ def test_an_older_package_refuses_a_newer_install(ck: CK, sample_repo: Path, com
         f"claude-kit {NEWER} is installed, but this is claude-kit {__version__}, which is older" in res.output
     )
     assert "nothing was changed" in res.output
-    assert (
-        "pip install -U claude-kit" in res.output and f"claude-kit {command} --allow-downgrade" in res.output
-    )
+    assert "pipx install --force" in res.output and f"claude-kit {command} --allow-downgrade" in res.output
 
 
 @pytest.mark.parametrize("command", ["install", "update"])
@@ -116,7 +114,7 @@ def test_sync_refuses_a_newer_install_and_says_how_on(ck: CK, sample_repo: Path)
     assert f"claude-kit {NEWER} is installed, but this is claude-kit {__version__}; nothing was changed" in (
         res.output
     )
-    assert "pip install -U claude-kit" in res.output and "claude-kit update --allow-downgrade" in res.output
+    assert "pipx install --force" in res.output and "claude-kit update --allow-downgrade" in res.output
     assert ck("sync", str(sample_repo), "--allow-downgrade").exit_code == 2  # no such option for sync
 
 
@@ -153,7 +151,7 @@ def test_doctor_fails_across_versions_and_names_the_way_on(ck: CK, sample_repo: 
     res = ck("doctor", str(sample_repo))
     assert res.exit_code == 1
     assert f"FAIL installed kit version {NEWER} matches this package ({__version__})" in res.output
-    assert "fix: upgrade this package (`pip install -U claude-kit`)" in res.output
+    assert "fix: install the newer claude-kit over this one (`pipx install --force" in res.output
     _record_version(sample_repo, "0.1.0")
     assert "fix: run `claude-kit update`" in ck("doctor", str(sample_repo)).output
 

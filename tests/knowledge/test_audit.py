@@ -19,6 +19,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 # fixture -> (code, file, line) of the finding it must produce; each tree has exactly that defect.
 EXPECTED: dict[str, tuple[str, str, int | None]] = {
     "agent-block-scalar": ("AGENT_BLOCK_SCALAR", "agents/demo-developer.md", 3),
+    "agent-unknown": ("AGENT_UNKNOWN", "skill-library/demo/demo-skill/SKILL.md", 8),
     "agent-color": ("AGENT_COLOR", "agents/demo-developer.md", 7),
     "agent-coordinator-edits": ("AGENT_COORDINATOR_EDITS", "agents/demo-lead.md", 4),
     "agent-coordinator-no-tools": ("AGENT_COORDINATOR_EDITS", "agents/test-lead.md", 2),
@@ -31,7 +32,12 @@ EXPECTED: dict[str, tuple[str, str, int | None]] = {
     "agent-tools": ("AGENT_TOOLS", "agents/demo-developer.md", 4),
     "agent-unknown-key": ("AGENT_UNKNOWN_KEY", "agents/demo-developer.md", 7),
     "agent-worker-spawns": ("AGENT_WORKER_SPAWNS", "agents/demo-developer.md", 4),
+    "block-example-invalid": ("BLOCK_EXAMPLE_INVALID", "skills/gateway-demo/SKILL.md", 13),
+    "command-option-unknown": ("COMMAND_UNKNOWN", "skill-library/demo/demo-skill/SKILL.md", 8),
+    "command-unknown": ("COMMAND_UNKNOWN", "skill-library/demo/demo-skill/SKILL.md", 8),
+    "config-block-unknown": ("CONFIG_KEY_UNKNOWN", "skills/gateway-demo/SKILL.md", 14),
     "config-invalid": ("CONFIG_INVALID", ".claude/claude-kit.yaml", 3),
+    "config-key-unknown": ("CONFIG_KEY_UNKNOWN", "skills/gateway-demo/SKILL.md", 10),
     "gateway-no-routing": ("GATEWAY_NO_ROUTING", "skills/gateway-demo/SKILL.md", None),
     "agent-edited": ("AGENT_EDITED", ".claude/agents/demo-developer.md", None),
     "hook-file-missing": ("HOOK_FILE_MISSING", ".claude/settings.json", 9),
@@ -42,6 +48,7 @@ EXPECTED: dict[str, tuple[str, str, int | None]] = {
     "library-orphan": ("LIBRARY_ORPHAN", "skill-library/demo/notes.md", None),
     "link-broken": ("LINK_BROKEN", "skill-library/demo/demo-skill/SKILL.md", 8),
     "markdown-link-broken": ("LINK_BROKEN", "skill-library/demo/demo-skill/SKILL.md", 8),
+    "output-name-unknown": ("OUTPUT_NAME_UNKNOWN", "agents/demo-developer.md", 10),
     "path-broken": ("PATH_BROKEN", "skill-library/demo/demo-skill/SKILL.md", 8),
     "read-path-broken": ("PATH_BROKEN", "agents/demo-developer.md", 10),
     "reference-unlinked": (
@@ -71,6 +78,8 @@ EXPECTED: dict[str, tuple[str, str, int | None]] = {
     "skill-triggers": ("SKILL_TRIGGERS", "skill-library/demo/demo-skill/SKILL.md", 2),
     "skill-unreachable": ("SKILL_UNREACHABLE", "skill-library/nowhere/lost-skill/SKILL.md", 2),
     "tier1-budget": ("TIER1_BUDGET", "skills", None),
+    # the preloaded gateway makes every spawn of the agent start with ~9,000 characters
+    "context-budget": ("CONTEXT_BUDGET", "agents/demo-developer.md", None),
 }
 # Findings a fixture may produce besides its own: the budget fixture's long descriptions also warn.
 ALSO = {
@@ -81,8 +90,10 @@ ALSO = {
 
 
 def run(name: str) -> audit.Audit:
+    from claude_kit.cli import cli
+
     tree = FIXTURES / name
-    return audit.run_audit(tree, source=not (tree / ".claude").is_dir())
+    return audit.run_audit(tree, source=not (tree / ".claude").is_dir(), commands=cli)
 
 
 def test_every_fixture_is_covered_and_every_code_has_a_fixture() -> None:
@@ -127,6 +138,20 @@ def test_an_installed_repo_passes(tmp_repo: Path, ck: Callable[..., Result]) -> 
     result = ck("audit", str(tmp_repo))
     assert result.exit_code == 0, result.output
     assert "audit: 0 error(s), 0 warning(s)" in result.output
+    assert "Always-on context: main thread " in result.output
+
+
+def test_the_context_budget_is_the_team_config_s(tmp_repo: Path, ck: Callable[..., Result]) -> None:
+    build_file_tree(tmp_repo, {"go.mod": "module x\n", "main.go": "package main\n"})
+    assert lifecycle.install(tmp_repo) == 0
+    config = tmp_repo / ".claude/claude-kit.yaml"
+    config.write_text(config.read_text() + "context:\n  budget_chars: 1000\n")
+    result = ck("audit", str(tmp_repo), "--format", "json")
+    data = json.loads(result.output)
+    assert data["context"]["budget"] == 1000 and data["context"]["claude_md"] > 0
+    budget = {f["file"]: f["message"] for f in data["findings"] if f["code"] == "CONTEXT_BUDGET"}
+    assert "the main thread's always-on context" in budget[".claude/claude-kit.yaml"]
+    assert "a spawn of backend-developer starts with" in budget[".claude/agents/backend-developer.md"]
 
 
 def test_library_drift_is_an_error_until_sync(tmp_repo: Path, ck: Callable[..., Result]) -> None:
@@ -199,3 +224,65 @@ def test_a_worker_that_can_start_a_workflow_can_spawn(tmp_path: Path) -> None:
     findings = audit.run_audit(tmp_path / "repo", source=True).findings
     [finding] = [f for f in findings if f.code == "AGENT_WORKER_SPAWNS"]
     assert "tools: Workflow" in finding.message
+
+
+def test_an_installed_skill_that_says_what_is_not_true_fails_the_audit(
+    tmp_repo: Path, ck: Callable[..., Result]
+) -> None:
+    """The statements issue 13 found, planted back into an installed kit: each is an error with its line."""
+    build_file_tree(tmp_repo, {"go.mod": "module x\n", "main.go": "package main\n"})
+    assert lifecycle.install(tmp_repo) == 0
+    skill = tmp_repo / ".claude/skills/developing-with-tdd/SKILL.md"
+    lines = skill.read_text().splitlines()
+    planted = [
+        "Generated files: add them to `exemptions.paths` and run `claude-kit sync`.",
+        "Then hand the change to `go-developer` with the test list.",
+        "Check the result with `claude-kit verify --all` before the review.",
+        "The plan is in `test-lead-test-plan.md` in the feature folder.",
+    ]
+    skill.write_text("\n".join([*lines, *planted]) + "\n")
+    result = ck("audit", str(tmp_repo), "--format", "json")
+    assert result.exit_code == 1
+    found = {(f["code"], f["line"]) for f in json.loads(result.output)["findings"]}
+    first = len(lines) + 1
+    assert found == {
+        ("CONFIG_KEY_UNKNOWN", first),
+        ("AGENT_UNKNOWN", first + 1),
+        ("COMMAND_UNKNOWN", first + 2),
+        ("OUTPUT_NAME_UNKNOWN", first + 3),
+    }, result.output
+
+
+@pytest.mark.parametrize(
+    ("words", "problem"),
+    [
+        (["feature", "resume"], None),
+        (["lock", "acquire", "<file>", "--agent", "x"], None),
+        (["route", "intent", "--gateway", "backend", "--limit=3"], None),
+        (["audit", "--strict", "--format", "json"], None),
+        (["feature", "resum"], "`claude-kit feature resum` is not a command"),
+        (["hook", "dispatcher"], "`claude-kit hook` is not a command"),
+        (["sync", "--force"], "`claude-kit sync --force` is not an option"),
+    ],
+)
+def test_commands_are_checked_against_the_cli(words: list[str], problem: str | None) -> None:
+    from claude_kit.audit_claims import command_problem
+    from claude_kit.cli import cli
+
+    found = command_problem(cli, words)
+    assert (found or "").startswith(problem or "") and (found is None) == (problem is None), found
+
+
+def test_a_repo_without_the_kit_is_not_installed(tmp_repo: Path, ck: Callable[..., Result]) -> None:
+    # What uninstall leaves when the user had edited a kit agent: a .claude/ whose links lead nowhere.
+    build_file_tree(tmp_repo, {"go.mod": "module x\n", "main.go": "package main\n"})
+    assert lifecycle.install(tmp_repo) == 0
+    agent = tmp_repo / ".claude/agents/backend-reviewer.md"
+    agent.write_text(agent.read_text() + "Our own rule.\n")
+    assert lifecycle.uninstall(tmp_repo) == 0
+    assert agent.is_file()
+    result = ck("audit", str(tmp_repo))
+    assert result.exit_code == 2, result.output
+    first = result.output.splitlines()[0]
+    assert first == f"Error: {tmp_repo}: claude-kit is not installed here", result.output
+    assert "PATH" not in result.output

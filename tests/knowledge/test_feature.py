@@ -42,14 +42,15 @@ def active(repo: Path) -> dict | None:
     return json.loads(path.read_text()) if path.exists() else None
 
 
+# Small work runs a handful of phases (find, fix, review, test, done); the rest is skipped.
+BUGFIX_RUNS = {"setup", "codebase-discovery", "implementation", "code-quality", "testing", "completion"}
+
+
 @pytest.mark.parametrize(
     ("work_type", "skipped"),
     [
-        (
-            "bugfix",
-            {"complexity", "brainstorming", "architecture-plan", "design-verification", "test-planning"},
-        ),
-        ("small", {"complexity", "brainstorming", "architecture-plan", "design-verification"}),
+        ("bugfix", set(feature_manifest.PHASES) - BUGFIX_RUNS),
+        ("small", set(feature_manifest.PHASES) - BUGFIX_RUNS - {"skill-discovery"}),
         ("medium", set()),
         ("large", set()),
     ],
@@ -239,7 +240,7 @@ def test_status_and_resume_text_and_json(repo: Path, ck: Callable[..., Result]) 
 def test_a_hand_edited_invalid_manifest_is_reported_with_its_json_path(
     repo: Path, ck: Callable[..., Result]
 ) -> None:
-    ck("feature", "start", "payments", "--type", "small")
+    ck("feature", "start", "payments", "--type", "medium")
     fid = only_id(repo)
     path = features_dir(repo) / fid / "MANIFEST.yaml"
     path.write_text(path.read_text().replace("status: pending", "status: almost-done", 1))
@@ -285,3 +286,17 @@ def test_bad_names_and_types(repo: Path, ck: Callable[..., Result]) -> None:
     assert ck("feature", "start", "!!!", "--type", "small").exit_code == 2
     assert ck("feature", "start", "x", "--type", "huge").exit_code == 2
     assert ck("feature", "phase", "active", "setup", "--status", "complete").exit_code == 2  # none active
+
+
+@pytest.mark.parametrize(("work_type", "phases"), [("bugfix", 6), ("small", 7)])
+def test_small_work_runs_a_handful_of_phases(
+    repo: Path, ck: Callable[..., Result], work_type: str, phases: int
+) -> None:
+    ck("feature", "start", "quick one", "--type", work_type)
+    fid = only_id(repo)
+    todo = [p for p, rec in manifest_of(repo, fid)["phases"].items() if rec["status"] != "skipped"]
+    assert len(todo) == phases and todo[0] == "setup" and todo[-1] == "completion", todo
+    assert {"implementation", "code-quality", "testing"} <= set(todo)  # reviewed and tested all the same
+    for p in todo:
+        assert ck("feature", "phase", fid, p, "--status", "complete").exit_code == 0
+    assert manifest_of(repo, fid)["status"] == "complete" and active(repo) is None

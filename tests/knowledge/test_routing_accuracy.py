@@ -13,6 +13,7 @@ from click.testing import Result
 
 from claude_kit import knowledge, lifecycle, route, route_index, route_scoring
 from claude_kit.payload import payload_root
+from claude_kit_hooks.routing.terms import terms
 from tests.conftest import build_file_tree
 
 HERE = Path(__file__).parent
@@ -67,6 +68,21 @@ def test_labelled_set_is_realistic_and_covers_every_category(library: list[dict[
 def test_routing_accuracy_top3_at_least_95_percent(library: list[dict[str, Any]]) -> None:
     top3, misses = measured_top3(library, "routing_labels.yaml", "labelled")
     assert top3 >= 0.95, misses
+
+
+def test_symptom_phrased_intents_meet_the_goal(library: list[dict[str, Any]]) -> None:
+    """Intents as agents meet them (error texts, complaints), written before the router was run on
+    them: issue 13's goal is top-1 >= 80% and top-3 >= 95% (bench/bench_route.py prints before/after)."""
+    labels = load_labels("symptom_intents.yaml")
+    by_name = {e["name"]: e for e in library}
+    assert len(labels) >= 40
+    for label in labels:
+        assert by_name[label["expect"]]["category"] == label["category"], label
+        triggers = {t.lower() for t in by_name[label["expect"]]["triggers"]}
+        assert label["intent"].lower() not in triggers, f"copied into the triggers: {label['intent']}"
+    top1, top3, misses = accuracy(library, labels)
+    print(f"\nsymptom intents: top-1 {top1:.1%}, top-3 {top3:.1%}")
+    assert top1 >= 0.80 and top3 >= 0.95, misses
 
 
 def test_routing_accuracy_on_the_holdout_set(library: list[dict[str, Any]]) -> None:
@@ -124,6 +140,54 @@ def test_gateway_filter_keeps_only_that_gateways_skills() -> None:
     assert {h.name for h in router.rank("flaky test", gateway="testing")} == {"flaky-test-diagnosis"}
     assert "flaky-test-diagnosis" in {h.name for h in router.rank("flaky test", gateway="backend")}
     assert router.rank("flaky test", gateway="security") == []
+
+
+def entry(name: str, category: str, use_when: str, triggers: list[str]) -> dict[str, Any]:
+    path = f".claude/skill-library/{category}/{name}/SKILL.md"
+    return {"name": name, "category": category, "gateways": [category], "description": f"Use when {use_when}",
+            "triggers": triggers, "path": path}  # fmt: skip
+
+
+def test_contractions_and_one_letter_words_are_not_terms() -> None:
+    assert terms("the handler isn't returning, it doesn't") == ["handler", "return"]
+    assert terms("a b c user's data") == ["user", "data"]
+    # "isn't" used to yield the term "t", which matched any trigger holding a lone "t"
+    entries = [*ENTRIES, {**ENTRIES[0], "name": "t-shirts", "triggers": ["t"], "path": "x"}]
+    assert route_scoring.Router(entries).rank("isn't it wrapped errors")[0].name == "go-error-handling"
+
+
+def test_slow_does_not_pull_in_every_performance_skill() -> None:
+    perf = entry("frontend-performance", "frontend", "improving performance.", ["performance", "latency"])
+    assert route_scoring.Router([*ENTRIES, perf]).rank("slow migration backfill")[0].name != perf["name"]
+    assert "frontend-performance" not in {h.name for h in route_scoring.Router([*ENTRIES, perf]).rank("slow")}
+
+
+def test_kit_skills_are_ranked_only_for_intents_about_the_kit() -> None:
+    kit = entry(
+        "writing-library-skills", "kit", "writing a library skill for flaky test advice.", ["new skill"]
+    )
+    router = route_scoring.Router([*ENTRIES, kit])
+    assert "writing-library-skills" not in {h.name for h in router.rank("flaky test")}
+    assert router.rank("write a new skill about flaky tests")[0].name == "writing-library-skills"
+    assert "writing-library-skills" in {h.name for h in router.rank("flaky test", gateway="kit")}
+
+
+def test_symptoms_in_a_skill_body_are_indexed_below_its_triggers() -> None:
+    body = (
+        "---\nname: pool\ndescription: Use when sizing pools.\ntriggers: [pool size]\n---\n# Pools\n"
+        "## Diagnosing\n| Symptom | Cause |\n|---|---|\n"
+        "| `FATAL: sorry, too many clients already` | pools |\n"
+        "Calls fail with `context deadline exceeded while acquiring`.\n```\n## not a heading\n```\n"
+    )
+    entry = knowledge.entry_for(body, "backend", "backend/pool")
+    assert entry is not None
+    assert entry["symptoms"] == [
+        "Pools", "Diagnosing", "FATAL: sorry, too many clients already",
+        "context deadline exceeded while acquiring",
+    ]  # fmt: skip
+    other = {**ENTRIES[0], "name": "clients", "triggers": ["too many clients"], "path": "c"}
+    hits = route_scoring.Router([entry, other]).rank("postgres says too many clients already")
+    assert [h.name for h in hits] == ["clients", "pool"]  # a trigger outweighs a body symptom
 
 
 def test_nothing_in_common_returns_nothing() -> None:

@@ -86,3 +86,18 @@ def test_path_runtime_check_without_a_usable_claude(tmp_path: Path, monkeypatch:
     monkeypatch.setenv("PATH", str(broken.parent))
     ok, what = rt.path_runtime_check()
     assert not ok and what.startswith(f"`{broken} --version` did not run")
+
+
+def test_a_download_shows_progress_while_npm_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    npm = tmp_path / "npm"
+    npm.write_text(
+        "#!/bin/sh\nsleep 0.5\nhead -c 200000 /dev/zero > node_modules.bin\necho added 2 packages\n"
+    )
+    npm.chmod(0o755)
+    folder = tmp_path / "staging"
+    folder.mkdir()
+    monkeypatch.setattr(rt, "PROGRESS_EVERY", 0.1)
+    heard: list[str] = []
+    rt._npm_install(str(npm), folder, "2.1.329", heard.append)
+    assert heard and all(line.startswith("  still downloading: ") for line in heard), heard
+    assert "added 2 packages" in (folder / "install.log").read_text()

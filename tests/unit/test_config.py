@@ -301,3 +301,18 @@ def test_a_glob_that_yields_no_valid_regex_is_a_config_error() -> None:
     with pytest.raises(KitError) as info:
         config.compile_config(cfg, b"")
     assert info.value.message.startswith(f"{SRC}: glob 'api/[z-a]*.go' is not valid (bad character range")
+
+
+def test_a_duplicate_key_is_an_error_at_its_line() -> None:
+    text = (
+        "version: 1\ndomains:\n  backend:\n    paths: ['api/**']\n"
+        "domains:\n  frontend:\n    paths: ['web/**']\n"
+    )
+    with pytest.raises(KitError) as exc:
+        config.parse(text, ".claude/claude-kit.yaml")
+    assert exc.value.message.startswith(
+        ".claude/claude-kit.yaml:5:1: invalid YAML: duplicate key 'domains' (first on line 2)\n"
+    )
+    nested = "version: 1\ndomains:\n  backend:\n    paths: ['a/**']\n    paths: ['b/**']\n"
+    with pytest.raises(KitError, match=r"claude-kit.yaml:5:5: invalid YAML: duplicate key 'paths'"):
+        config.parse(nested, ".claude/claude-kit.yaml")

@@ -20,6 +20,7 @@ from claude_kit.plan import (
     plan_install,
 )
 from claude_kit.plan_uninstall import plan_uninstall
+from claude_kit_hooks.contract.layout import KEPT
 
 AGENT = ".claude/agents/dev.md"
 SKILL = ".claude/skills/s/SKILL.md"
@@ -220,8 +221,10 @@ def test_conflicting_edit_keeps_the_file_and_writes_the_new_version_beside(tmp_p
     a = act(p, AGENT)
     assert (a.status, a.write, a.beside) == ("conflict", None, v2)
     assert p.changes and p.errors == []
-    assert p.manifest is not None and p.manifest["files"][AGENT] == manifest["files"][AGENT]
-    assert p.base_files[base_path(AGENT)] == V1  # the old base stays for the next merge
+    # The old base stays for the next merge; what was offered is remembered for when it is merged.
+    assert p.manifest is not None
+    assert p.manifest["files"][AGENT] == {**manifest["files"][AGENT], "pending_sha256": sha256(v2)}
+    assert p.base_files[base_path(AGENT)] == V1
 
 
 def test_deleted_file_stays_deleted(tmp_path: Path) -> None:
@@ -328,14 +331,22 @@ def test_uninstall_keeps_edits_and_later_user_changes(tmp_path: Path) -> None:
     (tmp_path / CLAUDE_MD_REL).write_text((tmp_path / CLAUDE_MD_REL).read_text() + "later\n")
     un = plan_uninstall(tmp_path, manifest)
     statuses = {a.path: a.status for a in un.actions}
-    assert statuses == {AGENT: "skip", CONFIG: "remove", SETTINGS_REL: "update", CLAUDE_MD_REL: "update"}
+    assert statuses == {
+        AGENT: "skip",
+        CONFIG: "remove",
+        SETTINGS_REL: "update",
+        CLAUDE_MD_REL: "update",
+        KEPT: "create",  # the edited agent: the next install keeps it as the user's
+    }
     assert act(un, SETTINGS_REL).write == b'{\n   "model": "opus"\n}\n'
     written = act(un, CLAUDE_MD_REL).write
     assert written is not None and written.startswith(b"# Rules\n") and written.endswith(b"later\n")
     assert b"claude-kit" not in written
     apply.apply_plan(tmp_path, un)
     assert (tmp_path / AGENT).read_bytes().startswith(b"team\n")
-    assert not (tmp_path / ".claude/.claude-kit").exists()
+    # Of the kit's bookkeeping only the record of what it kept is left.
+    left = [p.relative_to(tmp_path).as_posix() for p in (tmp_path / ".claude/.claude-kit").rglob("*")]
+    assert left == [KEPT]
 
 
 def test_uninstall_prunes_only_folders_the_kit_created(tmp_path: Path) -> None:

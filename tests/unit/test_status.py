@@ -42,6 +42,22 @@ def test_status_counts_modified_and_missing(installed: Path, capsys: pytest.Capt
     assert "run `claude-kit sync`" in out
 
 
+def test_status_shows_the_open_feature_and_how_the_user_closes_it(
+    installed: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from claude_kit import feature
+
+    assert feature.start(installed, "order cancellation", "small") == 0
+    fid = status.collect_status(installed)["feature"]["feature_id"]
+    capsys.readouterr()
+    assert status.status(installed) == 0
+    out = capsys.readouterr().out
+    assert f"feature in progress: order cancellation ({fid}), phase setup, last change " in out
+    assert f"close it: claude-kit feature mark {fid} --status complete|abandoned" in out
+    assert feature.mark(installed, fid, "abandoned") == 0
+    assert status.collect_status(installed)["feature"] is None
+
+
 def test_doctor_passes_on_a_fresh_install(installed: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert status.doctor(installed) == 0, capsys.readouterr().out
     out = capsys.readouterr().out

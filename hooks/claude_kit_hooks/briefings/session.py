@@ -31,7 +31,7 @@ def session_context(h: Hook) -> None:
     source = str(h.payload.get("source") or "")
     text = [
         "claude-kit is active. You coordinate; domain files are edited by domain developer agents "
-        f"({domains_line(cfg, h.project)}). Route knowledge through the gateway-* skills, write reports "
+        f"({domains_line(cfg, h.project)}): delegate to them with the Agent tool. Write reports "
         f"under {output_dir_of(cfg)}/, and when a hook blocks, do exactly what its message says."
     ]
     if max_depth(cfg) <= 1:
@@ -69,8 +69,8 @@ def prompt_reminder(h: Hook) -> None:
     if not h.enabled("prompt_reminder"):
         return
     text = (
-        "claude-kit: domain knowledge comes from the gateway-* skill (it names the library skills to "
-        "Read); domain code is edited by <domain>-developer agents."
+        "claude-kit: delegate domain code to <domain>-developer agents (the kit hands each the library "
+        "skills for its task)."
     )
     lines = state_lines(h)
     if lines:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     # (domain, changed files, recorded verdicts such as "review FAIL")
     DirtyDomain = tuple[str, list[str], list[str]]
 
+STALE_DAYS = 1  # an active feature untouched this long is named as possibly abandoned
 CLOSED = {"done", "complete", "completed", "closed", "cancelled", "canceled", "abandoned", "archived"}
 
 
@@ -112,12 +113,36 @@ def dirty_domains(paths: KitPaths, session_id: str) -> list[DirtyDomain]:
     return out
 
 
+def idle_days(paths: KitPaths, cfg: CompiledConfig) -> int:
+    """Whole days since `claude-kit feature` last wrote the active feature (it rewrites the file on
+    every change, so its age is the feature's), 0 when unknown."""
+    import os
+    import time
+
+    try:
+        return int(
+            (time.time() - os.stat(paths.abs(in_output(output_dir_of(cfg), ACTIVE_FEATURE))).st_mtime)
+            // 86400
+        )
+    except OSError:
+        return 0
+
+
 def state_lines(h: Hook) -> list[str]:
     """One line for the active feature and one for the open loops (feedback, completion)."""
     lines = []
     feature = active_feature(h.paths, h.config)
     if feature:
-        lines.append(feature_line(feature, h.config))
+        line = feature_line(feature, h.config)
+        days = idle_days(h.paths, h.config)
+        if days >= STALE_DAYS:
+            # A feature nobody closed keeps the coordinator rule on in every session: say so, and
+            # leave closing it to the user.
+            line += (
+                f" No change for {days} day{'s' if days != 1 else ''}: it may be abandoned; ask the user "
+                "whether to continue it or close it."
+            )
+        lines.append(line)
     loops = loop_summary(h)
     if loops:
         lines.append(f"Open: {loops}.")

@@ -73,7 +73,9 @@ def subagent_context(h: Hook) -> None:
     elif role == "lead":
         parts.append(
             "You coordinate and do not edit files. End your final message with exactly one fenced "
-            f'```json block: {{"claude_kit": "plan", "domain": "{domain}", '
-            '"tasks": [{"agent": ..., "files": [...], "goal": ...}]}.'
+            f'```json block: {{"claude_kit": "plan", "domain": "{domain}", "interfaces": [...], '
+            '"tasks": [{"id": 1, "agent": ..., "files": [...], "goal": ..., "depends_on": [], '
+            '"verify": ...}], "self_review": ...}; fields in the writing-plans skill, '
+            "check it with `claude-kit feature check-plan -`."
         )
     h.context("subagent_context", " ".join(parts), decision="allow", role=role or "")

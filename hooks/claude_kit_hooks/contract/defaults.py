@@ -32,6 +32,7 @@ HOOK_NAMES = (
     "coordinator_no_edit",
     "compaction_gate",
     "budget",
+    "spawn_skills",
     "file_locks",
     "track_modifications",
     "verdicts",
@@ -109,7 +110,7 @@ DEFAULTS: dict[str, Any] = {
     "exemptions": {"tests": True, "docs": True, "globs": []},
     "hooks": {},
     "spawn": {"max_depth": 1},
-    "orchestration": {"coordinator_mode": False},
+    "orchestration": {"coordinator_mode": False, "feature_scope": "code"},
     "compaction": {"context_window": "auto", "warn_percent": 75, "must_percent": 80, "deny_percent": 85},
     "budget": {
         "session_tokens": None,
@@ -136,6 +137,9 @@ DEFAULTS: dict[str, Any] = {
             "claude-mythos-5-2": {"input": 8.0, "output": 40.0, "cache_write": 10.0, "cache_read": 0.2},
         },
     },
+    # What `claude-kit audit` warns past: characters of kit text always in a main-thread request
+    # (skill and agent listings, CLAUDE.md block) or at the start of a spawn (issue 13's goal).
+    "context": {"budget_chars": 8000},
     "limits": {
         "max_feedback_iterations": 5,
         "max_consecutive_failures": 3,
@@ -147,6 +151,10 @@ DEFAULTS: dict[str, Any] = {
     "advisor": {"command": None, "timeout": 20},
     "logging": {"max_bytes": 2_000_000, "keep": 3},
 }
+
+# What the main thread may not edit while a feature is in progress (orchestration.feature_scope):
+# `code`, the files of a domain but its docs; `everything` outside the output folder.
+FEATURE_SCOPES = ("code", "everything")
 
 # Test and doc files the main thread may edit itself (exemptions.tests / exemptions.docs): each regex
 # with its hints, texts of which every path it matches contains at least one, so that a hook runs (and

@@ -28,6 +28,7 @@ KIT_DIR = ".claude/.claude-kit"
 MANIFEST = f"{KIT_DIR}/manifest.json"
 BASE_DIR = f"{KIT_DIR}/base"
 LOCAL_DIR = f"{KIT_DIR}/local"  # machine-local, git-ignored
+KEPT = f"{KIT_DIR}/kept.json"  # the kit files uninstall kept (edited): the next install adopts them
 PYTHON_CACHE = f"{LOCAL_DIR}/python"
 # While an install, update, sync or uninstall changes the kit's files: the journal (the launcher runs no
 # hook while it exists) and the originals it saved; the next lifecycle command finishes or undoes it.

@@ -98,6 +98,7 @@ class Spawn(TypedDict):
 
 class Orchestration(TypedDict):
     coordinator_mode: bool
+    feature_scope: str  # one of defaults.FEATURE_SCOPES
 
 
 class CompiledConfig(TypedDict):
@@ -191,6 +192,7 @@ class ManifestFile(_ManifestFileKeys, total=False):
 
     preexisting: bool  # there with the kit's bytes before the kit: uninstall keeps it
     user_owned: bool  # created once, then the team's (the config): never updated
+    pending_sha256: str  # the kit's version a conflict wrote beside (`<file>.claude-kit-new`)
 
 
 class HookHandler(TypedDict):

@@ -12,7 +12,7 @@ before matching (Project.relpath). docs/enforcement.md describes the exact messa
 
 from __future__ import annotations
 
-from claude_kit_hooks.edit.delegation import developer_for, editors_of, off_switch, short_path, spawn_call
+from claude_kit_hooks.edit.delegation import developer_for, may_edit, off_switch, short_path, spawn_call
 
 TYPE_CHECKING = False  # typing costs ~14 ms at a hook's start-up; mypy still reads the branch
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ def agent_first(h: Hook) -> None:
         return
     dev = developer_for(cfg, domain)
     who = h.agent_type or ""
-    if who and (who == dev or who in editors_of(cfg, domain)):
+    if may_edit(cfg, domain, who):
         if not h.is_subagent:
             why = f"the main thread runs as {who} (--agent)"
         else:

@@ -1,6 +1,8 @@
 # claude-kit: managed, id=hooks/claude_kit_hooks/edit/coordinator
 """coordinator_no_edit (PreToolUse on Edit/Write/NotebookEdit): while an orchestration is active, the
-main thread only coordinates, so it may write only under the kit's output folder.
+main thread only coordinates: it delegates the domains' code (`orchestration.feature_scope: code`, the
+default while a feature is in progress) or every file outside the kit's output folder (`everything`,
+and always in coordinator mode).
 
 An orchestration is active while `<output_dir>/features/active.json` holds a feature in progress
 (written by `claude-kit feature`, removed when none is), or when `orchestration.coordinator_mode` is
@@ -57,6 +59,14 @@ def coordinator_no_edit(h: Hook) -> None:
         h.allow("coordinator_no_edit", "inside the output folder", file=rel)
         return
     name, phase, fid = active
+    if name and cfg["orchestration"].get("feature_scope") != "everything":
+        # A feature hands the code to developers; docs and files outside every domain stay the main
+        # thread's, as they are without a feature (`feature_scope: everything` takes them too).
+        domain = h.project.domain_of(cfg, rel)
+        if domain is None or h.project.exemption_of(cfg, rel) == "docs":
+            what = "not a domain's file" if domain is None else f"documentation in {domain}"
+            h.allow("coordinator_no_edit", f"feature in progress, but {what} (feature_scope: code)", file=rel)
+            return
     if name:
         why = f'Feature "{name}" is in progress (phase: {phase}), so the main thread only coordinates'
         off = f"end the feature ({fid or 'the active one'}) from their terminal, or"

@@ -56,6 +56,13 @@ def editors_of(cfg: CompiledConfig, domain: str) -> list[str]:
     return dom.get("editors", []) if dom else []
 
 
+def may_edit(cfg: CompiledConfig, domain: str, agent_type: str | None) -> bool:
+    """Whether `agent_type` edits the domain's files: its developer or one of its editors."""
+    if not agent_type:
+        return False
+    return agent_type == developer_for(cfg, domain) or agent_type in editors_of(cfg, domain)
+
+
 READ_ONLY_BUILTINS = ("Explore", "Plan")  # the runtime's own agents that only read
 
 

@@ -139,15 +139,17 @@ def _protected_writes(h: Hook, command: str, powershell: bool) -> tuple[str, str
     """(relpath, what it is, how) of the first protected path the command plainly writes."""
     import re
 
-    from claude_kit_hooks.edit.shell_writes import HINT, expand_written, shell_write_targets
+    from claude_kit_hooks.edit.shell_paths import expand
+    from claude_kit_hooks.edit.shell_writes import HINT, shell_write_targets
 
     if not re.search(HINT, command, re.IGNORECASE):
         return None
     given = h.payload.get("cwd")
     cwd = given if isinstance(given, str) and os.path.isabs(given) else h.project.root
     output_dir = output_dir_of(h.config)
-    for written, how in shell_write_targets(command, cwd, powershell=powershell):
-        for full in expand_written(written, cwd):
+    root = h.project.root
+    for written, how in shell_write_targets(command, cwd, powershell=powershell, root=root):
+        for full in expand(written, cwd, root):
             rel = protected_relpath(h.project, full)
             kind = protected_kind(rel, output_dir) if rel is not None else None
             if rel is not None and kind is not None:

@@ -23,7 +23,13 @@ _OPS = ("&>>", "<<<", "<<-", "&>", ">>", ">|", ">&", "<>", "<<", "&&", "||", ";;
 _SEPARATORS = {"&&", "||", ";;", "|&", "|", "&", ";", "(", ")", "\n", "`"}
 _WRITE_REDIRECTS = {">", ">>", ">|", "&>", "&>>", "<>"}
 # Commands that run the command after them; its words are what the shell executes.
-_WRAPPERS = {"sudo", "env", "nohup", "time", "command", "exec", "nice", "stdbuf", "timeout", "doas"}
+_WRAPPERS = {
+    "sudo", "env", "nohup", "time", "command", "exec", "nice", "stdbuf", "timeout", "doas", "ionice",
+    "chronic", "npx", "pnpx", "bunx", "uvx",
+}  # fmt: skip
+# Tool runners: `uv run black .` runs `black .` (the word after the runner is its subcommand).
+_RUNNERS = {"uv": "run", "poetry": "run", "pipx": "run", "pdm": "run", "hatch": "run", "rye": "run",
+            "pnpm": "exec", "npm": "exec", "bun": "x", "yarn": "exec"}  # fmt: skip
 
 
 def lex(cmd: str, powershell: bool = False) -> list[Token]:
@@ -157,6 +163,13 @@ def strip_wrappers(argv: list[str]) -> list[str]:
         name = os.path.basename(word)
         if "=" in word and not word.startswith("-") and word.split("=", 1)[0].replace("_", "a").isalnum():
             i += 1  # VAR=value prefix
+        elif _RUNNERS.get(name) is not None and i + 1 < len(argv) and argv[i + 1] == _RUNNERS[name]:
+            i += 2
+            while i < len(argv) and argv[i].startswith("-") and argv[i] != "--":
+                i += 1
+            i += 1 if i < len(argv) and argv[i] == "--" else 0
+        elif name.startswith("python") and i + 2 < len(argv) and argv[i + 1] == "-m":
+            i += 2  # `python -m black .` runs the module as `black .`
         elif name in _WRAPPERS:
             i += 1
             while i < len(argv) and argv[i].startswith("-"):

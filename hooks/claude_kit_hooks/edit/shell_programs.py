@@ -107,7 +107,9 @@ def _git(args: list[str], cwd: str) -> list[Target]:
             files = _operands(rest[rest.index("--") + 1 :])
         else:
             pos = _operands(rest)
-            files = pos[1:]  # `git checkout REV FILE...`; a lone operand switches branches
+            files = pos[1:]  # `git checkout REV FILE...`; a lone operand switches branches,
+            if len(pos) == 1 and _is_path_not_branch(os.path.join(cwd, base), pos[0]):
+                files = pos  # unless it names a file and no branch: `git checkout main.go` discards
         found = [(f, "git checkout") for f in files]
     elif sub == "restore":
         if ("--staged" in rest or "-S" in rest) and not ("--worktree" in rest or "-W" in rest):
@@ -129,6 +131,23 @@ def _git(args: list[str], cwd: str) -> list[Target]:
             found += [(p, "git apply") for p in _patch_paths(os.path.join(cwd, base, patch))]
         return [(os.path.join(base, p), how) for p, how in found]
     return [(os.path.join(base, p) if base and not os.path.isabs(p) else p, how) for p, how in found]
+
+
+def _is_path_not_branch(cwd: str, operand: str) -> bool:
+    """`git checkout X` restores file X when X exists and is not a local branch (git's own rule
+    for an ambiguous operand prefers the branch)."""
+    if not os.path.exists(os.path.join(cwd, operand)):
+        return False
+    import subprocess
+
+    try:
+        proc = subprocess.run(
+            ["git", "rev-parse", "--verify", "--quiet", f"refs/heads/{operand}"],
+            cwd=cwd, capture_output=True, timeout=5,
+        )  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return True
+    return proc.returncode != 0
 
 
 def _patch_paths(path: str) -> list[str]:
@@ -213,3 +232,71 @@ def find_exec_targets(
         for f in walk(full, names=names or None)[:200]:
             found.append((f if os.path.isabs(root) else os.path.relpath(f, cwd), how))
     return found
+
+
+def inplace_files(name: str, args: list[str]) -> list[Target]:
+    """`sed -i` (and GNU sed as `gsed`) and `perl -i`: the files they edit in place."""
+    if name == "perl":
+        return [(f, "perl -i") for f in _perl_files(args)]
+    return [(f, "sed -i") for f in _sed_files(args)]
+
+
+def _sed_files(args: list[str]) -> list[str]:
+    inplace, script, files, i = False, False, [], 0
+    while i < len(args):
+        a = args[i]
+        if a == "--":
+            files += args[i + 1 :] if script else args[i + 2 :]
+            break
+        if a.startswith("--"):
+            name = a[2:].split("=", 1)[0]
+            if name == "in-place":
+                inplace = True
+            elif name in ("expression", "file"):
+                script = True
+                i += 0 if "=" in a else 1
+            elif name == "line-length" and "=" not in a:
+                i += 1
+        elif a.startswith("-") and len(a) > 1:
+            for j, ch in enumerate(a[1:], 1):
+                if ch == "i":
+                    inplace = True
+                    if a == "-i" and i + 1 < len(args) and args[i + 1] == "":
+                        i += 1  # BSD `sed -i '' ...`: empty backup suffix
+                    break
+                if ch in "efl":
+                    script = script or ch != "l"
+                    i += 1 if j == len(a) - 1 else 0
+                    break
+        elif not script:
+            script = True
+        else:
+            files.append(a)
+        i += 1
+    return files if inplace else []
+
+
+def _perl_files(args: list[str]) -> list[str]:
+    inplace, script, files, i = False, False, [], 0
+    while i < len(args):
+        a = args[i]
+        if a == "--":
+            files += args[i + 1 :] if script else args[i + 2 :]
+            break
+        if a.startswith("-") and len(a) > 1:
+            for j, ch in enumerate(a[1:], 1):
+                if ch == "i":
+                    inplace = True
+                    break
+                if ch in "eE":
+                    script = True
+                    i += 1 if j == len(a) - 1 else 0
+                    break
+                if ch in "MmIxdDCl0":
+                    break  # the rest of the cluster is this option's value
+        elif not script:
+            script = True  # the program file
+        else:
+            files.append(a)
+        i += 1
+    return files if inplace else []

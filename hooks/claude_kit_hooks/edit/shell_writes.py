@@ -1,7 +1,9 @@
 # claude-kit: managed, id=hooks/claude_kit_hooks/edit/shell_writes
-"""shell_write_warning (PreToolUse on Bash/PowerShell): a main-thread command that plainly writes a
-domain's file is denied like an Edit, with the developer agent's spawn call; so is a read-only role's
-(reviewer, lead, test-lead, Explore, Plan) command that writes a domain file.
+"""shell_write_warning (PreToolUse on Bash/PowerShell): a command that plainly writes a domain's file
+is denied like an Edit (agent_first) unless the caller edits that domain (its developer, an editor):
+the main thread gets the developer agent's spawn call, any other subagent (general-purpose, fork,
+another domain's developer, a tester writing production code) hands the change back; a read-only
+role (reviewer, lead, test-lead, Explore, Plan) may not write a domain file at all, tests included.
 
 A shell command can write files in too many ways to recognise them all, so this denies the plain ones
 (shell_lexer splits the command, this module and shell_programs know which files each form writes);
@@ -16,12 +18,14 @@ import os
 
 from claude_kit_hooks.edit.delegation import (
     developer_for,
+    may_edit,
     off_switch,
     read_only_role,
     short_path,
     spawn_call,
 )
 from claude_kit_hooks.edit.shell_lexer import lex, simple_commands, strip_wrappers
+from claude_kit_hooks.edit.shell_paths import expand, without_ignored
 
 TYPE_CHECKING = False  # typing costs ~14 ms at a hook's start-up; mypy still reads the branch
 if TYPE_CHECKING:
@@ -36,67 +40,6 @@ HINT = (
     r"|gofumpt|shfmt|clang-format|prettier|eslint|black|isort|autopep8|rustfmt|ruff|set-content"
     r"|add-content|clear-content|out-file|tee-object|copy-item|move-item|copy|move)\b"
 )
-
-
-def _sed_files(args: list[str]) -> list[str]:
-    inplace, script, files, i = False, False, [], 0
-    while i < len(args):
-        a = args[i]
-        if a == "--":
-            files += args[i + 1 :] if script else args[i + 2 :]
-            break
-        if a.startswith("--"):
-            name = a[2:].split("=", 1)[0]
-            if name == "in-place":
-                inplace = True
-            elif name in ("expression", "file"):
-                script = True
-                i += 0 if "=" in a else 1
-            elif name == "line-length" and "=" not in a:
-                i += 1
-        elif a.startswith("-") and len(a) > 1:
-            for j, ch in enumerate(a[1:], 1):
-                if ch == "i":
-                    inplace = True
-                    if a == "-i" and i + 1 < len(args) and args[i + 1] == "":
-                        i += 1  # BSD `sed -i '' ...`: empty backup suffix
-                    break
-                if ch in "efl":
-                    script = script or ch != "l"
-                    i += 1 if j == len(a) - 1 else 0
-                    break
-        elif not script:
-            script = True
-        else:
-            files.append(a)
-        i += 1
-    return files if inplace else []
-
-
-def _perl_files(args: list[str]) -> list[str]:
-    inplace, script, files, i = False, False, [], 0
-    while i < len(args):
-        a = args[i]
-        if a == "--":
-            files += args[i + 1 :] if script else args[i + 2 :]
-            break
-        if a.startswith("-") and len(a) > 1:
-            for j, ch in enumerate(a[1:], 1):
-                if ch == "i":
-                    inplace = True
-                    break
-                if ch in "eE":
-                    script = True
-                    i += 1 if j == len(a) - 1 else 0
-                    break
-                if ch in "MmIxdDCl0":
-                    break  # the rest of the cluster is this option's value
-        elif not script:
-            script = True  # the program file
-        else:
-            files.append(a)
-        i += 1
-    return files if inplace else []
 
 
 def _operands(args: list[str], with_value: tuple[str, ...]) -> tuple[list[str], dict[str, str]]:
@@ -173,7 +116,18 @@ def _powershell_targets(name: str, args: list[str]) -> list[Target]:
     return [(pos[index], name)] if len(pos) > index else []
 
 
-def shell_write_targets(command: str, cwd: str, powershell: bool = False) -> list[Target]:
+# What a model puts before a command to be sure it runs at the top: the project root.
+_ROOT_WORDS = (
+    "$(git rev-parse --show-toplevel)", "`git rev-parse --show-toplevel`", "$CLAUDE_PROJECT_DIR",
+    "${CLAUDE_PROJECT_DIR}",
+)  # fmt: skip
+_SHELLS = ("sh", "bash", "zsh", "dash", "ksh")
+MAX_NESTING = 3  # `bash -c "sh -c '...'"` levels read
+
+
+def shell_write_targets(
+    command: str, cwd: str, powershell: bool = False, root: str | None = None, depth: int = 0
+) -> list[Target]:
     """[(path as written, how)] for the files a shell command run in `cwd` plainly writes.
 
     Caught: `sed -i`, `perl -i`, `>`/`>>`/`>|`/`&>` redirections, `tee`, `cp`/`mv`/`install` (the
@@ -201,10 +155,17 @@ def shell_write_targets(command: str, cwd: str, powershell: bool = False) -> lis
         found = list(redirects)
         if name in ("cd", "pushd") or (powershell and low in ("set-location", "sl")):
             dest = args[0] if len(args) == 1 else None
-            if here is not None and dest and dest != "-" and "$" not in dest:
+            if dest in _ROOT_WORDS and root:
+                here = os.path.relpath(root, cwd)
+            elif here is not None and dest and dest != "-" and "$" not in dest and "`" not in dest:
                 here = os.path.join(here, os.path.expanduser(dest))
             else:
                 here = None
+        elif not powershell and depth < MAX_NESTING and (name in _SHELLS or name == "eval"):
+            script = _inline_script(name, args)
+            if script:
+                inner = os.path.join(cwd, here) if here else cwd
+                found += shell_write_targets(script, inner, root=root, depth=depth + 1)
         elif powershell and low in _PS_WRITERS:
             found += _powershell_targets(low, args)
         elif name == "find":
@@ -216,18 +177,32 @@ def shell_write_targets(command: str, cwd: str, powershell: bool = False) -> lis
                 continue
             if here and not os.path.isabs(path) and not path.startswith("~"):
                 path = os.path.join(here, path)
-            elif here is None and not os.path.isabs(path):
-                continue  # after an unresolvable `cd`, relative paths are unknown
+            elif here is None and root and not os.path.isabs(path) and not path.startswith("~"):
+                # After a `cd` the parser cannot follow: the command most likely went to the root
+                # (or stayed where it was); both readings are checked.
+                targets.append((os.path.join(root, path), how))
             targets.append((path, how))
     return targets
 
 
+def _inline_script(name: str, args: list[str]) -> str:
+    """The command string of `sh -c '...'` (any cluster with `c`: `-lc`, `-ec`) or of `eval ...`."""
+    if name == "eval":
+        return " ".join(args)
+    for i, a in enumerate(args):
+        if a.startswith("-") and not a.startswith("--") and "c" in a[1:]:
+            return args[i + 1] if i + 1 < len(args) else ""
+        if not a.startswith("-"):
+            return ""  # `bash script.sh`: a script file, not recognised
+    return ""
+
+
 def command_targets(name: str, args: list[str], cwd: str) -> list[Target]:
     """The files one simple command (`name` with `args`, run in `cwd`) plainly writes."""
-    if name == "sed":
-        return [(f, "sed -i") for f in _sed_files(args)]
-    if name == "perl":
-        return [(f, "perl -i") for f in _perl_files(args)]
+    if name in ("sed", "gsed", "perl"):
+        from claude_kit_hooks.edit.shell_programs import inplace_files
+
+        return inplace_files(name, args)
     if name == "tee":
         return [(a, "tee") for a in args if not a.startswith("-")]
     if name in ("cp", "mv", "install", "ln"):
@@ -293,30 +268,14 @@ def _find_exec(args: list[str], cwd: str) -> list[Target]:
     return shell_programs.find_exec_targets(args, cwd, command_targets)
 
 
-def expand_written(path: str, cwd: str) -> list[str]:
-    """Absolute paths for one written path: `~` expanded, globs expanded (or kept when they match nothing)."""
-    if "$" in path or "`" in path:
-        return []  # a variable or command substitution: unknown until the shell runs
-    path = os.path.expanduser(path)
-    full = path if os.path.isabs(path) else os.path.join(cwd, path)
-    if any(ch in path for ch in "*?["):
-        import glob
-
-        return glob.glob(full)[:50] or [full]
-    return [full]
-
-
 def shell_write_warning(h: Hook) -> None:
-    """Deny a main-thread command that plainly writes a domain file whose developer agent exists, and
-    a command of a read-only role (reviewer, lead, test-lead, Explore, Plan) that writes any domain file.
+    """Deny a command that plainly writes a domain file whose developer agent exists, unless the
+    caller edits that domain, and a command of a read-only role (reviewer, lead, test-lead, Explore,
+    Plan) that writes any domain file.
     (The check kept its first name, from when it only warned: configs switch it off by that name.)"""
     if not h.enabled("shell_write_warning"):
         return
-    role = None
-    if h.is_subagent:
-        role = read_only_role(h.config, h.agent_type)
-        if role is None:
-            return  # developers and testers change files: what they change is tracked at their stop
+    role = read_only_role(h.config, h.agent_type) if h.is_subagent else None
     command = h.tool_input.get("command")
     if not isinstance(command, str) or not command:
         return
@@ -330,12 +289,26 @@ def shell_write_warning(h: Hook) -> None:
     given = h.payload.get("cwd")
     cwd = given if isinstance(given, str) and os.path.isabs(given) else h.project.root
     found = _domain_writes(h, command, cwd, need_developer=role is None)
-    if role is None and h.agent_type:  # `claude --agent <developer>`: its own domain is its to change
-        found = {d: v for d, v in found.items() if v[0] != h.agent_type}
+    if role is None and h.agent_type:  # a developer or editor (or `claude --agent` as one) may
+        found = {d: v for d, v in found.items() if not may_edit(h.config, d, h.agent_type)}
     if not found:
         return
     domain, (dev, files) = next(iter(found.items()))
     listed = "; ".join(_listed(d, fs) for d, (_dev, fs) in found.items())
+    if role is None and h.is_subagent:
+        who = h.agent_type or "this agent"
+        reason = (
+            f"claude-kit: this command writes {listed}, and {dev} makes {domain} changes, not {who}. "
+            "It was not run; don't retry it, with this or another tool. Finish your task without it "
+            f"and end your final message with `NEEDS: spawn {dev} for <the change to "
+            f"{short_path(files[0][0])}>`; the main thread spawns it: {spawn_call(dev, files[0][0])}\n"
+            f"(The user can allow {who} with `domains: {{{domain}: {{editors: [...]}}}}` or turn this "
+            f"off with {off_switch('shell_write_warning')}.)"
+        )
+        h.deny(
+            "shell_write_warning", reason, file=files[0][0], domain=domain, agent=dev, command=command[:300]
+        )
+        return
     if role is None:
         head = (
             f"claude-kit: this command writes {listed}. The main thread coordinates; {dev} makes "
@@ -370,8 +343,9 @@ def _domain_writes(
     """{domain: (developer, [(relpath, how)])} of the domain files the command plainly writes."""
     cfg = h.config
     found: dict[str, tuple[str, list[Target]]] = {}
-    for written, how in shell_write_targets(command, cwd, powershell=h.tool_name == "PowerShell"):
-        for full in expand_written(written, cwd):
+    root = h.project.root
+    for written, how in shell_write_targets(command, cwd, powershell=h.tool_name == "PowerShell", root=root):
+        for full in expand(written, cwd, root):
             rel = h.project.relpath(full)
             if rel is None:
                 continue
@@ -387,4 +361,4 @@ def _domain_writes(
             files = found.setdefault(domain, (dev, []))[1]
             if (rel, how) not in files:
                 files.append((rel, how))
-    return found
+    return without_ignored(root, found) if found else found

@@ -5,6 +5,7 @@
 - PreToolUse deny = hookSpecificOutput.permissionDecision "deny" + permissionDecisionReason, and the
   same for PreSkillShellCommand (2.1.332), whose hookSpecificOutput takes no additionalContext;
 - Stop/SubagentStop/PostToolUse block = {"decision": "block", "reason": ...};
+- PreToolUse with a changed tool input (no deny) = hookSpecificOutput.updatedInput, the whole input;
 - context = hookSpecificOutput.additionalContext; user-facing notes = systemMessage;
 - PreCompact = plain stdout, appended to the compactor's instructions.
 """
@@ -32,6 +33,8 @@ def render(hook: Hook) -> str:
         if hook.decision == "deny":
             spec["permissionDecision"] = "deny"
             spec["permissionDecisionReason"] = hook.reason
+        elif hook.updated_input is not None and hook.event == "PreToolUse":
+            spec["updatedInput"] = hook.updated_input
         if ctx and hook.event == "PreToolUse":
             spec["additionalContext"] = ctx
         if len(spec) > 1:

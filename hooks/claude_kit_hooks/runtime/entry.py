@@ -90,7 +90,7 @@ def run(
             if hook.decision is not None:
                 break
         out = ""
-        if hook.decision or hook.contexts or hook.messages or hook.stale:
+        if hook.decision or hook.contexts or hook.messages or hook.stale or hook.updated_input is not None:
             from claude_kit_hooks.runtime.answer import render  # a silent allow needs no answer module
 
             out = render(hook)

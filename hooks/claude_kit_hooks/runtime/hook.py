@@ -59,9 +59,11 @@ class Hook:
         self.decision: str | None = None  # "deny" | "block" once a check decided
         self.reason = ""
         self.decision_fields: dict[str, Any] = {}  # the logged fields of the deny or block that won
+        self.decision_by = ""  # the check whose deny or block won
         self.contexts: list[str] = []
         self.context_fields: list[dict[str, Any]] = []  # each context's logged fields (file, agent...)
         self.messages: list[str] = []
+        self.updated_input: dict[str, Any] | None = None  # PreToolUse: the tool input to run instead
         self.logged = False
         self.spawn_depth: int | None = None  # set by SubagentStart's registration for the briefing
         self._edit_rel: str | None = None
@@ -121,7 +123,7 @@ class Hook:
     def deny(self, hook: str, reason: str, **extra: Any) -> None:
         if self.decision is None:
             self.decision, self.reason = "deny", reason + self._stale_note()
-            self.decision_fields = extra
+            self.decision_fields, self.decision_by = extra, hook
         self.log(hook, "deny", reason, **extra)
 
     def block(self, hook: str, reason: str, **extra: Any) -> None:
@@ -133,6 +135,10 @@ class Hook:
         self.contexts.append(text)
         self.context_fields.append(extra)
         self.log(hook, decision, text, **extra)
+
+    def update_input(self, tool_input: dict[str, Any]) -> None:
+        """Run the tool with `tool_input` (the whole input: the runtime replaces, never merges)."""
+        self.updated_input = tool_input
 
     def tell_user(self, text: str) -> None:
         self.messages.append(text)

@@ -4,13 +4,15 @@ its signature (the check and its output's tail with numbers and hex ids blanked 
 numbers and temp names do not make a new failure).
 
 - The same failure at `limits.max_same_check_failures` Stops in a row of one session escalates to the
-  user, even when the model changes code between them (the runtime's own cap never fires then).
+  user, even when the model changes code between them (the runtime's own cap never fires then); a
+  check that fails at twice that many Stops in a row with a different output each time (a flaky
+  test, a cause outside the change) escalates too.
 - A failure the kit recorded before this session started changing code (an earlier session's Stop
   saw the same signature first), or that fails the same way on a copy of the session's starting
   commit (stoploop/baseline_run.py), was there at the session's starting point: it is reported to
   the user, and does not block.
 
-Per session: state/<session>/quality.json `{check key: {"sig", "count"}}`; across sessions: the check
+Per session: state/<session>/quality.json `{check key: {"sig", "count", "fails"}}`; across sessions: the check
 cache (cache/checks.json) keeps `fail\\0<check key>: {"sig", "since"}`, the first time a signature was
 seen.
 """
@@ -62,22 +64,25 @@ class Seen:
     """What the kit knows of one failure: how many Stops in a row had it, and whether it predates the
     session's changes."""
 
-    __slots__ = ("count", "preexisting")
+    __slots__ = ("count", "fails", "preexisting")
 
-    def __init__(self, count: int, preexisting: bool) -> None:
-        self.count = count
+    def __init__(self, count: int, preexisting: bool, fails: int = 1) -> None:
+        self.count = count  # Stops in a row with this same failure
+        self.fails = fails  # Stops in a row with any failure of this check
         self.preexisting = preexisting
 
 
 def note_failure(h: Hook, fb: FeedbackState, key: str, sig: str) -> Seen:
     """Record one failing run of check `key` with signature `sig`."""
-    count = 1
+    count = fails = 1
 
     def bump(d: dict[str, Any]) -> None:
-        nonlocal count
+        nonlocal count, fails
         rec = d.get(key)
-        count = int(rec.get("count", 0)) + 1 if isinstance(rec, dict) and rec.get("sig") == sig else 1
-        d[key] = {"sig": sig, "count": count}
+        rec = rec if isinstance(rec, dict) else {}
+        count = int(rec.get("count", 0)) + 1 if rec.get("sig") == sig else 1
+        fails = int(rec.get("fails") or rec.get("count") or 0) + 1
+        d[key] = {"sig": sig, "count": count, "fails": fails}
 
     session_state.update(h.paths, h.session_id, "quality", bump)
     cache_path = h.paths.abs(CHECK_CACHE)
@@ -87,7 +92,7 @@ def note_failure(h: Hook, fb: FeedbackState, key: str, sig: str) -> Seen:
     started = float(fb.get("created") or time.time())
     if since is None:
         remember(cache_path, fail_key, {"sig": sig, "since": time.time()})
-    return Seen(count, isinstance(since, (int, float)) and since < started)
+    return Seen(count, isinstance(since, (int, float)) and since < started, fails)
 
 
 def predates(h: Hook, fb: FeedbackState, key: str, sig: str) -> None:

@@ -51,17 +51,31 @@ def stuck(history: list[StopAttempt], threshold: float) -> bool:
 IDLE_LOOKBACK = 1024 * 1024  # bytes of the transcript read back to the previous block at most
 
 
-def worked_since_block(transcript_path: str) -> bool:
-    """Did the main thread call any tool since the Stop hook last blocked it? Read from the
-    transcript's end back to the runtime's record of that block (a `stop_hook_summary` line, or the
-    "Stop hook feedback" message it shows the model). A stuck agent tries things between stops; one
-    that only says "Done." again is not stuck and is not escalated as if it were. Unknown (no
-    transcript, no block record within IDLE_LOOKBACK) counts as work, as before."""
+def worked_since_block(transcript_path: str, tools: tuple[str, ...] | None = None) -> bool:
+    """Did the main thread call a tool (one of `tools`, when given) since the Stop hook last blocked
+    it? Read from the transcript's end back to the runtime's record of that block (a
+    `stop_hook_summary` line, or the "Stop hook feedback" message it shows the model). A stuck agent
+    tries the step between stops; one that only says "Done." again (after a `git status`, when the
+    step is a spawn) is not stuck and is not escalated as if it were. Unknown (no transcript, no
+    block record within IDLE_LOOKBACK) counts as work, as before."""
+    from claude_kit_hooks.runtime.jsonio import loads
     from claude_kit_hooks.transcript.reader import tail_lines
 
     for line in tail_lines(transcript_path, IDLE_LOOKBACK):
         if b'"stop_hook_summary"' in line or b"Stop hook feedback" in line:
             return False
-        if b'"type":"assistant"' in line.replace(b" ", b"") and b'"tool_use"' in line.replace(b" ", b""):
-            return True
+        if b'"tool_use"' not in line or b'"assistant"' not in line:
+            continue
+        try:
+            entry = loads(line.decode("utf-8", "replace"))
+            content = entry["message"]["content"] if entry.get("type") == "assistant" else []
+        except (ValueError, KeyError, TypeError, AttributeError):
+            continue
+        for item in content if isinstance(content, list) else []:
+            if (
+                isinstance(item, dict)
+                and item.get("type") == "tool_use"
+                and (tools is None or item.get("name") in tools)
+            ):
+                return True
     return True

@@ -137,7 +137,7 @@ class _Run:
         elif self._failed_at_start(key, check, root, sig):
             since = "the same way on the commit this session started from (the check ran on a copy of it)"
         else:
-            return _failure(h, name, check, where, label, what, tail, seen.count)
+            return _failure(h, name, check, where, label, what, tail, seen)
         msg = (
             f"claude-kit quality gate: {label} {what}, {since}, so it is reported, not blocking. "
             f"Command: `{check['run']}`. Last lines: {tail[-300:]}"
@@ -165,7 +165,7 @@ def check_key(name: str, check: Check, where: str) -> str:
 
 
 def _failure(
-    h: Hook, name: str, check: Check, where: str, label: str, what: str, tail: str, count: int
+    h: Hook, name: str, check: Check, where: str, label: str, what: str, tail: str, seen: check_failures.Seen
 ) -> Decision:
     """Block on a failing check, or escalate once it failed the same way at the limit's Stops."""
     cfg = h.config
@@ -187,12 +187,16 @@ def _failure(
     reason = before + tail + after
     dkey = f"quality:{name}:{check['name']}"
     same = int(cfg["limits"]["max_same_check_failures"])
-    if count >= same:
-        check_failures.reset(h, check_key(name, check, where))
-        why = f"{label} failed the same way at {count} stops in a row "
+    if seen.count >= same:
+        why = f"{label} failed the same way at {seen.count} stops in a row "
         why += f"(limits.max_same_check_failures = {same})"
-        return Decision("escalate", "quality_gate", dkey, cap(reason), why=why)
-    return Decision("block", "quality_gate", dkey, cap(reason))
+    elif seen.fails >= 2 * same:
+        why = f"{label} failed at {seen.fails} stops in a row, with a different output each time (a flaky "
+        why += f"test or a cause outside the change; twice limits.max_same_check_failures = {same})"
+    else:
+        return Decision("block", "quality_gate", dkey, cap(reason))
+    check_failures.reset(h, check_key(name, check, where))
+    return Decision("escalate", "quality_gate", dkey, cap(reason), why=why)
 
 
 def domain_content_hash(root: str, project: Project, cfg: CompiledConfig, name: str) -> str | None:

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from claude_kit_hooks.stoploop.records import FeedbackState, StopAttempt, StopState
 
 MSG_CAP = 4000  # characters of each stop message kept for loop detection
-IDLE_NOTE = "claude-kit: no tool was used since the last block: the step below still stands.\n"
+IDLE_NOTE = "claude-kit: the step below was not taken since the last block, and it still stands.\n"
 
 
 def run(
@@ -65,7 +65,7 @@ def run(
     attempt: StopAttempt = {"key": decision.key, "msg": msg[:MSG_CAP]}
     # The completion loop re-feeds a task the user armed: an agent that answers it without working is
     # stuck, and loop detection hands it back. The other gates ask for a step the model can take.
-    idle = not fresh and decision.gate != "completion_loop" and not _worked(h)
+    idle = not fresh and decision.gate != "completion_loop" and not _worked(h, decision.gate)
     history = ([] if fresh else list(st.get("history", []))) + ([] if idle else [attempt])
     history = history[-3:]
     if idle:
@@ -130,10 +130,13 @@ def _escalate(
     escalation.escalate(h, decision, fb, st, loop, msg)
 
 
-def _worked(h: Hook) -> bool:
+def _worked(h: Hook, gate: str) -> bool:
+    """A tool call since the last block; for the feedback loop, whose step is a spawn, a spawn."""
+    from claude_kit_hooks.contract.defaults import SPAWN_TOOLS
     from claude_kit_hooks.stoploop import loop_detection
 
-    return loop_detection.worked_since_block(str(h.payload.get("transcript_path") or ""))
+    tools = SPAWN_TOOLS if gate == "feedback_loop" else None
+    return loop_detection.worked_since_block(str(h.payload.get("transcript_path") or ""), tools)
 
 
 def _stuck(history: list[StopAttempt], threshold: float) -> bool:

@@ -10,7 +10,8 @@ generators change files without any hook seeing which. So:
   session's change. A session without one gets it at its first scan (changes before then are unseen).
 - PostToolUse Edit|Write|NotebookEdit notes the fingerprint the tracked tool left (worktree.json).
 - SubagentStop and the main thread's Stop scan: one `git status` limited to pathspecs made from the
-  domains' globs (plus one `git diff --name-only` when HEAD moved), and the same in each worktree
+  domains' globs (plus one `git log` of the commits made since the session started, when HEAD
+  moved: a pull brings older commits), and the same in each worktree
   under `.claude/worktrees/` the session made or edited in; a domain file whose content
   differs from what was last seen (or from the baseline) changed outside the tracked tools. It is
   recorded under its domain like a tracked change (it reopens review and testing and feeds the
@@ -155,10 +156,18 @@ def _bad_stars(pat: str) -> bool:
     return any("**" in part and part != "**" for part in pat.split("/"))
 
 
-def _committed(root: str, base: str, head: str, specs: list[str]) -> set[str]:
-    args = ["--no-optional-locks", "diff", "--name-only", "--relative", "-z", base, head, "--", *specs]
+def _committed(root: str, base: str, head: str, specs: list[str], since: float) -> set[str]:
+    """Files changed by the commits between `base` and `head` that were made since `since` (the
+    session's start): its own commits, and its own rebased or cherry-picked ones. A `git pull` or a
+    branch switch brings teammates' older commits, which are not this session's changes; merge
+    commits add nothing of their own."""
+    when = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(since - 1))
+    args = ["--no-optional-locks", "log", "--no-merges", "--format=", "--name-only", "--relative", "-z",
+            f"--since={when}", f"{base}..{head}", "--", *specs]  # fmt: skip
     out = processes.git(root, args, timeout=60)
-    return {p for p in (out or b"").decode("utf-8", "surrogateescape").split("\0") if p}
+    return {
+        p.strip("\n") for p in (out or b"").decode("utf-8", "surrogateescape").split("\0") if p.strip("\n")
+    }
 
 
 def domain_of(project: Project, cfg: CompiledConfig, rel: str) -> str | None:
@@ -261,9 +270,9 @@ def scan(h: Hook) -> dict[str, list[str]]:
     head, now_dirty = status
     differs = set(now_dirty)
     if base.get("head") and head and head != base["head"]:
-        differs |= _committed(h.project.root, str(base["head"]), head, specs)
+        differs |= _committed(h.project.root, str(base["head"]), head, specs, float(base.get("ts") or 0))
     for where in worktrees(h, base):
-        differs |= _worktree_changes(h.project.abspath(where), where, str(base.get("head") or ""), specs)
+        differs |= _worktree_changes(h.project.abspath(where), where, base, specs)
     base_dirty: dict[str, str] = base.get("dirty") or {}
     found: dict[str, list[str]] = {}
     gone_trees: dict[str, bool] = {}
@@ -312,15 +321,16 @@ def worktrees(h: Hook, base: dict[str, Any]) -> list[str]:
     return out
 
 
-def _worktree_changes(path: str, where: str, base_head: str, specs: list[str]) -> set[str]:
+def _worktree_changes(path: str, where: str, base: dict[str, Any], specs: list[str]) -> set[str]:
     """Domain-candidate paths changed in one worktree (project-relative, under `where`): its dirty and
-    untracked files, and what its commits changed since the session's starting commit."""
+    untracked files, and what its commits since the session started changed."""
     status = git_status(path, specs=specs)
     if status is None:
         return set()
     head, dirty = status
+    base_head = str(base.get("head") or "")
     if base_head and head and head != base_head:
-        dirty |= _committed(path, base_head, head, specs)
+        dirty |= _committed(path, base_head, head, specs, float(base.get("ts") or 0))
     return {f"{where}/{rel}" for rel in dirty}
 
 

@@ -4,7 +4,9 @@ on captured payloads. The SubagentStart briefing: test_subagent.py."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -110,6 +112,22 @@ def test_after_compaction_the_session_is_told_to_resume(kit: Path) -> None:
     assert record["source"] == "compact" and record["decision"] == "allow"
 
 
+def test_a_feature_left_untouched_for_days_is_called_possibly_abandoned(kit: Path) -> None:
+    write_feature(kit)
+    active = kit / ".claude/.output/features/active.json"
+    assert "may be abandoned" not in run_hook(kit, "session_start", payload(kit, "SessionStart")).context
+    three_days_ago = time.time() - 3 * 86400 - 60
+    os.utime(active, (three_days_ago, three_days_ago))
+
+    text = run_hook(kit, "session_start", payload(kit, "SessionStart")).context
+
+    line = next(line for line in text.splitlines() if line.startswith("Active feature:"))
+    assert line.endswith(
+        "No change for 3 days: it may be abandoned; ask the user whether to continue it or close it."
+    ), line
+    assert "feature mark" not in text  # closing it is the user's call, not a command for the model
+
+
 @pytest.mark.parametrize("status", ["done", "cancelled"])
 def test_a_closed_feature_is_not_announced(kit: Path, status: str) -> None:
     write_feature(kit, status=status)
@@ -176,7 +194,7 @@ def test_prompt_reminder_is_one_short_line_without_state(kit: Path) -> None:
 
     assert_clean(result)
     assert result.json["hookSpecificOutput"]["hookEventName"] == "UserPromptSubmit"
-    assert "gateway-*" in result.context and "developer agents" in result.context
+    assert "delegate" in result.context and "developer agents" in result.context
     assert "\n" not in result.context and len(result.context) < 200
 
 

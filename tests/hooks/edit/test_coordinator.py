@@ -99,7 +99,7 @@ def test_an_in_progress_feature_activates_it_and_is_named(tmp_repo: Path) -> Non
         name="login", work_type="medium", status="in_progress", current_phase="implementation",
         updated_at="2026-11-21T12:00:00Z",
     )  # fmt: skip
-    payload = _write(tmp_repo, "Makefile")
+    payload = _write(tmp_repo, "cmd/api/main_test.go")  # a domain's tests are code
 
     result = run_hook(tmp_repo, "pre_tool_use", payload)
 
@@ -120,13 +120,41 @@ def test_a_feature_started_with_the_cli_activates_it(
     install(tmp_repo)
     monkeypatch.chdir(tmp_repo)  # `claude-kit feature` works on the repository it runs in
     assert ck("feature", "start", "order cancellation", "--type", "medium").exit_code == 0
-    reason = run_hook(tmp_repo, "pre_tool_use", _write(tmp_repo, "Makefile")).reason
+    reason = run_hook(tmp_repo, "pre_tool_use", _write(tmp_repo, "cmd/api/main_test.go")).reason
     assert reason.startswith('claude-kit: Feature "order cancellation" is in progress (phase: setup)')
     active = json.loads((tmp_repo / ".claude/.output/features/active.json").read_text())
     assert f"end the feature ({active['feature_id']}) from their terminal" in reason
 
     assert ck("feature", "mark", active["feature_id"], "--status", "complete").exit_code == 0
-    assert run_hook(tmp_repo, "pre_tool_use", _write(tmp_repo, "Makefile")).stdout == ""
+    assert run_hook(tmp_repo, "pre_tool_use", _write(tmp_repo, "cmd/api/main_test.go")).stdout == ""
+
+
+LOGIN = {"feature_id": "f1", "name": "login", "status": "in_progress", "current_phase": "implementation"}
+
+
+def test_a_feature_leaves_docs_and_files_outside_every_domain_editable(tmp_repo: Path) -> None:
+    install(tmp_repo, TWO_DOMAINS + "hooks: {agent_first: {enabled: false}}\n")
+    _activate(tmp_repo, **LOGIN)
+    for rel, why in (
+        ("README.md", "not a domain's file"),
+        ("docs/notes.md", "not a domain's file"),
+        ("Makefile", "not a domain's file"),
+        ("ui/README.md", "documentation in frontend"),
+    ):
+        payload = _write(tmp_repo, rel)
+        assert run_hook(tmp_repo, "pre_tool_use", payload).stdout == "", rel
+        [rec] = log_records(tmp_repo, tool_use_id=payload["tool_use_id"], hook="coordinator_no_edit")
+        assert rec["reason"] == f"feature in progress, but {why} (feature_scope: code)", rel
+    for rel in ("ui/src/App.tsx", "cmd/api/main.go", "cmd/api/main_test.go"):
+        assert run_hook(tmp_repo, "pre_tool_use", _write(tmp_repo, rel)).permission == "deny", rel
+
+
+def test_feature_scope_everything_takes_every_file(tmp_repo: Path) -> None:
+    install(tmp_repo, BACKEND + "orchestration: {feature_scope: everything}\n")
+    _activate(tmp_repo, **LOGIN)
+    for rel in ("README.md", "Makefile"):
+        reason = run_hook(tmp_repo, "pre_tool_use", _write(tmp_repo, rel)).reason
+        assert reason.startswith('claude-kit: Feature "login" is in progress'), rel
 
 
 @pytest.mark.parametrize("content", ['{"name": "x", "status": "completed"}', "{torn", "[]", ""])

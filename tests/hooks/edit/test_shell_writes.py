@@ -62,6 +62,16 @@ CAUGHT = [
     ("python3 -c \"open('cmd/x.go', 'w').write('package x')\"", [("cmd/x.go", "python3 -c")]),
     ("python -c \"import pathlib; pathlib.Path('a.go').write_text('')\"", [("a.go", "python -c")]),
     ("node -e \"require('fs').writeFileSync('ui/a.ts', '')\"", [("ui/a.ts", "node -e")]),
+    ('bash -c "sed -i s/a/b/ x.go"', [("x.go", "sed -i")]),
+    ("sh -ec 'echo y > a.go'", [("a.go", ">")]),
+    ("eval 'echo y > a.go'", [("a.go", ">")]),
+    ("gsed -i s/a/b/ x.go", [("x.go", "sed -i")]),
+    ("cd $DIR && sed -i s/a/b/ main.go", [("main.go", "sed -i")]),  # an unknown cd: read as no cd (and root)
+    ("npx prettier --write ui/a.ts", [("ui/a.ts", "prettier")]),
+    ("uv run black a.py", [("a.py", "black")]),
+    ("poetry run -- isort a.py", [("a.py", "isort")]),
+    ("python3 -m black a.py", [("a.py", "black")]),
+    ("pnpm exec eslint --fix ui/a.ts", [("ui/a.ts", "eslint")]),
 ]
 
 NOT_CAUGHT = [
@@ -81,7 +91,7 @@ NOT_CAUGHT = [
     "git restore --staged x.go",  # the index only
     "gofmt -l x.go",  # lists
     "black --check x.py",
-    "cd $DIR && sed -i s/a/b/ main.go",  # relative to an unknown directory
+    "bash script.sh",  # a script file decides by itself
 ]
 
 
@@ -94,6 +104,27 @@ def test_write_targets_are_found(tmp_path: Path, command: str, expected: list) -
 def test_reads_and_opaque_writes_are_not_targets(tmp_path: Path, command: str) -> None:
     found = shell_write_targets(command, str(tmp_path))
     assert found in ([], [("/dev/null", ">")]), found
+
+
+def test_a_cd_to_the_top_goes_to_the_project_root_and_an_unknown_one_checks_both(tmp_path: Path) -> None:
+    root, sub = str(tmp_path), str(tmp_path / "cmd")
+    command = 'cd "$(git rev-parse --show-toplevel)" && sed -i s/a/b/ cmd/api/main.go'
+    assert shell_write_targets(command, sub, root=root) == [("../cmd/api/main.go", "sed -i")]
+    assert shell_write_targets("cd $CLAUDE_PROJECT_DIR && rm a.go", sub, root=root) == [("../a.go", "rm")]
+    assert shell_write_targets("cd - && rm a.go", root, root=root) == [
+        (f"{root}/a.go", "rm"), ("a.go", "rm"),
+    ]  # fmt: skip
+
+
+def test_a_lone_checkout_operand_that_is_a_file_and_no_branch_restores_the_file(tmp_path: Path) -> None:
+    import subprocess
+
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    (tmp_path / "main.go").write_text("x")
+    (tmp_path / "dev").mkdir()
+    assert shell_write_targets("git checkout main.go", str(tmp_path)) == [("main.go", "git checkout")]
+    assert shell_write_targets("git checkout dev", str(tmp_path)) == [("dev", "git checkout")]
+    assert shell_write_targets("git checkout nothing-here", str(tmp_path)) == []
 
 
 def test_git_apply_writes_the_patchs_files(tmp_path: Path) -> None:
@@ -196,11 +227,32 @@ def test_not_denied(repo: Path, command: str) -> None:
     assert (result.returncode, result.stdout) == (0, "")
 
 
-def test_a_developer_or_tester_subagent_may_write_through_the_shell(repo: Path) -> None:
-    for agent in ("general-purpose", "backend-developer", "backend-tester"):
-        payload = fixture("PreToolUse-subagent-bash", repo, command="sed -i s/a/b/ cmd/api/main.go")
+def test_the_domains_developer_writes_its_code_and_a_tester_its_tests_through_the_shell(repo: Path) -> None:
+    for agent, command in [
+        ("backend-developer", "sed -i s/a/b/ cmd/api/main.go"),
+        ("backend-tester", "cat > cmd/api/main_test.go <<'EOF'\npackage main\nEOF"),
+        ("general-purpose", "sed -i s/a/b/ README.md"),  # outside every domain
+    ]:
+        payload = fixture("PreToolUse-subagent-bash", repo, command=command)
         payload["agent_type"] = agent
-        assert run_hook(repo, "pre_tool_use", payload).stdout == ""
+        assert run_hook(repo, "pre_tool_use", payload).stdout == "", agent
+
+
+@pytest.mark.parametrize(
+    "agent", ["general-purpose", "fork", "claude", "frontend-developer", "backend-tester"]
+)
+def test_any_other_subagent_writing_domain_code_through_the_shell_hands_it_back(
+    repo: Path, agent: str
+) -> None:
+    # As agent_first denies their Edit: `sed -i` is the form the runtime's own prompt recommends.
+    payload = fixture("PreToolUse-subagent-bash", repo, command="sed -i s/a/b/ cmd/api/main.go")
+    payload["agent_type"] = agent
+
+    result = run_hook(repo, "pre_tool_use", payload)
+
+    assert result.permission == "deny"
+    assert f"backend-developer makes backend changes, not {agent}" in result.reason
+    assert "`NEEDS: spawn backend-developer for <the change to cmd/api/main.go>`" in result.reason
 
 
 @pytest.mark.parametrize(
@@ -268,3 +320,41 @@ def test_secrets_in_the_command_are_not_logged(repo: Path) -> None:
 def test_a_main_thread_running_as_the_developer_may_write_its_domain(repo: Path) -> None:
     payload = _bash(repo, "sed -i s/a/b/ cmd/api/main.go", agent_type="backend-developer")
     assert run_hook(repo, "pre_tool_use", payload).stdout == ""
+
+
+def test_a_folder_operand_is_the_domain_files_under_it_and_ignored_files_are_housekeeping(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    files = {".gitignore": "build/\n", "cmd/api/main.go": "package main\n", "build/gen/x.go": "package gen\n"}
+    repo = kit_repo(tmp_path_factory, "folders", files=files)
+    top = 'cd "$(git rev-parse --show-toplevel)" && rm -r cmd'
+    for command, cwd in [
+        ("rm -rf cmd/api", repo), ("git checkout -- .", repo), ("mv cmd cmd2", repo), (top, repo / "build"),
+    ]:  # fmt: skip
+        result = run_hook(repo, "pre_tool_use", _bash(repo, command, cwd=str(cwd)))
+        assert result.permission == "deny", command
+        assert "cmd/api/main.go" in result.reason
+    for command in ("rm -rf build", "rm -rf build/gen/x.go", "echo x > build/gen/y.go"):
+        assert run_hook(repo, "pre_tool_use", _bash(repo, command)).stdout == "", command
+
+
+def test_a_deep_glob_outside_the_project_is_not_expanded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Expanding '/*/*/*/*/*/*/*/x.go' walks the whole file system, past the hook's timeout, and the
+    # runtime then runs the command: only globs under the project are expanded, and not too deep.
+    import glob
+
+    from claude_kit_hooks.edit.shell_paths import expand
+
+    (tmp_path / "cmd").mkdir()
+    (tmp_path / "cmd/a.go").write_text("x")
+    assert expand("cmd/*.go", str(tmp_path), str(tmp_path)) == [str(tmp_path / "cmd/a.go")]
+
+    def walks(*_args: object, **_kw: object) -> list[str]:
+        raise AssertionError("expanded")
+
+    monkeypatch.setattr(glob, "iglob", walks)
+    assert expand("/*/*/*/*/*/*/*/x.go", str(tmp_path), str(tmp_path)) == ["/*/*/*/*/*/*/*/x.go"]
+    deep = "cmd/*/*/*/*/*/x.go"
+    assert expand(deep, str(tmp_path), str(tmp_path)) == [str(tmp_path / deep)]

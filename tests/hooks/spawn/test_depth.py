@@ -97,19 +97,21 @@ def test_agent_type_without_agent_id_is_a_main_thread_session(kit: Path) -> None
     payload = spawn(kit, str(uuid.uuid4()))
     payload["agent_type"] = "backend-lead"
 
-    assert run_hook(kit, "pre_tool_use", payload).stdout == ""
+    assert run_hook(kit, "pre_tool_use", payload).permission is None
 
 
 def test_kill_switches(tmp_repo: Path) -> None:
     install(tmp_repo, "version: 1\nhooks: {spawn_depth: {enabled: false}}\n")
     payload = spawn(tmp_repo, str(uuid.uuid4()), agent=("a1", "backend-developer"))
-    assert run_hook(tmp_repo, "pre_tool_use", payload).stdout == ""
+    assert run_hook(tmp_repo, "pre_tool_use", payload).permission is None  # spawn_skills may route it
 
     install(tmp_repo, "version: 1\n")
     assert run_hook(tmp_repo, "pre_tool_use", payload).permission == "deny"
     assert (
-        run_hook(tmp_repo, "pre_tool_use", payload, env={"CLAUDE_KIT_DISABLE_HOOKS": "spawn_depth"}).stdout
-        == ""
+        run_hook(
+            tmp_repo, "pre_tool_use", payload, env={"CLAUDE_KIT_DISABLE_HOOKS": "spawn_depth"}
+        ).permission
+        is None
     )
     assert run_hook(tmp_repo, "pre_tool_use", payload, env={"CLAUDE_KIT_DISABLE": "1"}).stdout == ""
 
@@ -118,7 +120,9 @@ def test_kill_switches(tmp_repo: Path) -> None:
 def test_depth_is_tracked_through_subagent_start(deep: Path) -> None:
     session = str(uuid.uuid4())
     # main -> backend-lead (depth 1)
-    assert run_hook(deep, "pre_tool_use", spawn(deep, session, subagent_type="backend-lead")).stdout == ""
+    assert (
+        run_hook(deep, "pre_tool_use", spawn(deep, session, subagent_type="backend-lead")).permission is None
+    )
     assert [p["parent_depth"] for p in registry(deep, session)["pending"]] == [0]
     assert_clean(run_hook(deep, "subagent_start", started(deep, session, "lead1", "backend-lead")))
     assert registry(deep, session)["agents"]["lead1"]["depth"] == 1
@@ -189,7 +193,7 @@ def test_an_unknown_subagent_counts_as_depth_1(deep: Path) -> None:
         deep, "pre_tool_use", spawn(deep, session, agent=("never-registered", "general-purpose"))
     )
 
-    assert result.stdout == ""
+    assert result.permission is None
     assert "from default" in log_records(deep, session_id=session, hook="spawn_depth")[0]["reason"]
 
 

@@ -107,3 +107,23 @@ def test_a_pass_forgets_the_failure(kit: Kit) -> None:
     kit.edit("cmd/main.go", text="package main // today\n")
     blocked(kit.stop())  # no record from before: this session's failure blocks
     assert Path(cache).exists()
+
+
+def test_a_check_failing_differently_each_time_escalates_at_twice_the_limit(kit: Kit) -> None:
+    # A flaky suite: another test fails at each run, so no signature repeats.
+    flaky = "{name: db, run: 'echo FAIL Test$(date +%N | tr 0-9 a-j); exit 1'}"
+    kit.install(
+        config=BACKEND + f"    checks:\n      - {flaky}\n" + "hooks:\n  feedback_loop: {enabled: false}\n"
+        "limits:\n  max_same_check_failures: 2\n"
+    )
+    tries = ["Retried the pool setup.", "Pinned the seed.", "Added a wait on the port.", "Raised a timeout."]
+    for i, message in enumerate(tries[:3]):
+        kit.edit("cmd/main.go", text=f"package main // {i}\n")
+        blocked(kit.stop(message, active=bool(i)))
+    kit.edit("cmd/main.go", text="package main // 3\n")
+
+    allowed(kit.stop(tries[3], active=True))
+
+    [esc] = kit.decisions(decision="escalate")
+    assert esc["hook"] == "quality_gate"
+    assert "failed at 4 stops in a row, with a different output each time" in esc["reason"]

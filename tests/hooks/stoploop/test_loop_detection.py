@@ -127,6 +127,10 @@ def test_worked_since_block_reads_back_to_the_runtimes_record_of_the_last_block(
     assert loop_detection.worked_since_block(str(t)) is False  # only words since the block
     t.write_text("\n".join([summary, text, tool, text]) + "\n")
     assert loop_detection.worked_since_block(str(t)) is True  # a tool call since it
+    assert loop_detection.worked_since_block(str(t), ("Agent", "Task")) is False  # but not a spawn
+    spawn = _line("assistant", message={"content": [{"type": "tool_use", "name": "Agent"}]})
+    t.write_text("\n".join([summary, spawn, text]) + "\n")
+    assert loop_detection.worked_since_block(str(t), ("Agent", "Task")) is True
     feedback = _line("user", isMeta=True, message={"content": "Stop hook feedback:\nx"})
     t.write_text("\n".join([tool, feedback, text]))
     assert loop_detection.worked_since_block(str(t)) is False  # the feedback the model was shown

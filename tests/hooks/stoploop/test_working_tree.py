@@ -3,6 +3,7 @@ SubagentStop/Stop against the session's baseline and put under review and checks
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -299,3 +300,29 @@ def test_a_commit_made_in_a_worktree_is_found(committed: Kit) -> None:
     assert [n["file"] for n in committed.state()["domains"]["backend"]["found"]] == [
         ".claude/worktrees/wt1/cmd/api/util.go"
     ]
+
+
+def test_a_pull_or_branch_switch_is_not_the_sessions_change_but_its_own_commit_is(kit: Kit) -> None:
+    kit.install(files={"cmd/api/main.go": GO})
+    _git(kit.repo, "add", "-A")
+    _git(kit.repo, "commit", "-qm", "base")
+    _git(kit.repo, "checkout", "-qb", "upstream")  # a teammate's branch, committed before the session
+    kit.write("cmd/api/team.go", GO)
+    _git(kit.repo, "add", "-A")
+    _git(kit.repo, "commit", "-qm", "team", "--date=2020-01-01T00:00:00Z")
+    subprocess.run(
+        ["git", "commit", "-q", "--amend", "--no-edit"], cwd=kit.repo, check=True, capture_output=True,
+        env={**os.environ, "GIT_COMMITTER_DATE": "2020-01-01T00:00:00Z"},
+    )  # fmt: skip
+    _git(kit.repo, "checkout", "-q", "-")
+    kit.call(events.record_baseline, "SessionStart", source="startup")
+
+    _git(kit.repo, "merge", "-q", "--ff-only", "upstream")  # = git pull
+    assert kit.stop().decision is None
+    assert kit.state() == {}
+
+    kit.write("cmd/api/mine.go", GO)  # the session's own commit
+    _git(kit.repo, "add", "-A")
+    _git(kit.repo, "commit", "-qm", "mine")
+    assert "cmd/api/mine.go" in blocked(kit.stop("again"))
+    assert [n["file"] for n in kit.state()["domains"]["backend"]["found"]] == ["cmd/api/mine.go"]

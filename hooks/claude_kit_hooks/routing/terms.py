@@ -1,18 +1,25 @@
-"""The words of a routing query and of a skill's frontmatter, made to meet halfway.
+# claude-kit: managed, id=hooks/claude_kit_hooks/routing/terms
+"""The words of a routing query and of a skill's index entry, made to meet halfway.
 
-Lowercase words, stop words dropped, a small stemmer (``migrations`` -> ``migration``,
-``committed`` -> ``commit``), camelCase split; SYNONYMS and IMPLIES add the vocabulary a skill
-author would use for the words a developer types (docs/knowledge.md, "How ranking works").
-Used by the index (route_index), the scoring (route_scoring) and the gateways' routing tables
-(knowledge).
+Lowercase words, stop words, contractions and one-letter words dropped, a small stemmer
+(``migrations`` -> ``migration``, ``committed`` -> ``commit``), camelCase split; SYNONYMS and
+IMPLIES add the vocabulary a skill author would use for the words a developer types
+(docs/knowledge.md, "How ranking works"). The one definition the CLI (`claude-kit route`, the
+gateways' tables) and the spawn hook (routing.spawn_skills) share; standard library only.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
-_TOKEN_RE = re.compile(r"[A-Za-z0-9]+")
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+# A word, with the contraction or possessive that follows it ("isn't", "user's"): the tail is
+# dropped whole, so "isn't" never becomes the one-letter term "t".
+_TOKEN_RE = re.compile(r"[A-Za-z0-9]+(?:['\u2019][A-Za-z]+)?")
+_TAIL_RE = re.compile(r"['\u2019].*")
 _CAMEL_RE = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 STOPWORDS = frozenset(
     """a an the and or but if then else of in on at to for from by with without into onto over under
@@ -21,7 +28,9 @@ STOPWORDS = frozenset(
     can could should would will shall may might must not no nor so too very just only also than
     use used using want need needs needed get gets got make makes made some any all each every
     other another same such one ones thing things way ways something anything please help let lets
-    before after while again still keep keeps kept ever never up down out off""".split()  # noqa: SIM905
+    before after while again still keep keeps kept ever never up down out off
+    isn aren wasn weren don doesn didn won wouldn shouldn couldn hasn haven hadn ca
+    they them their theirs us he him his she her hers am""".split()  # noqa: SIM905
 )
 _STEM_CACHE: dict[str, str] = {}
 # Developer vocabulary that names one thing in several ways. When every word of one phrase of a
@@ -44,7 +53,8 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("idor", "insecure direct object reference"),
     ("pr", "pull request"),
     ("ci", "continuous integration", "build server"),
-    ("perf", "performance", "slow", "latency"),
+    # Not "slow": it would pull in every performance skill; the words around it decide.
+    ("perf", "performance"),
     ("auth", "authentication", "login"),
     ("authz", "authorization", "permission", "access control"),
     ("config", "configuration", "settings"),
@@ -85,8 +95,8 @@ def stem(word: str) -> str:
     if cached is not None:
         return cached
     w = word
-    if len(w) > 4 and w.endswith("ies"):
-        w = w[:-3] + "y"
+    if len(w) > 4 and w.endswith(("ies", "ied")):
+        w = w[:-3] + "y"  # retries, retried -> retry
     elif len(w) > 5 and w.endswith("ing"):
         w = w[:-3]
     elif (len(w) > 4 and w.endswith("ed") and not w.endswith("eed")) or (
@@ -109,13 +119,14 @@ def terms(text: str) -> list[str]:
     """Words of `text` as search terms. camelCase is split (`dangerouslySetInnerHTML` also yields
     `dangerously`, `set`, `inner`, `html`) and the joined word is kept too."""
     out: list[str] = []
-    for raw in _TOKEN_RE.findall(text):
+    for token in _TOKEN_RE.findall(text):
+        raw = _TAIL_RE.sub("", token)
         low = raw.lower()
-        if low not in STOPWORDS:
+        if low not in STOPWORDS and len(low) > 1:
             out.append(stem(low))
         if raw != low and raw != raw.upper() and not raw[1:].islower():
             parts = (x.lower() for x in _CAMEL_RE.findall(raw))
-            out.extend(stem(p) for p in parts if p not in STOPWORDS and p != low)
+            out.extend(stem(p) for p in parts if p not in STOPWORDS and p != low and len(p) > 1)
     return out
 
 
@@ -124,7 +135,7 @@ _SYN_GROUPS: list[list[tuple[str, ...]]] = []
 
 def all_words(text: str) -> list[str]:
     """Every word stemmed, stop words kept: for matching multi-word phrases in order."""
-    return [stem(t) for t in _TOKEN_RE.findall(text.lower())]
+    return [stem(_TAIL_RE.sub("", t)) for t in _TOKEN_RE.findall(text.lower())]
 
 
 def bigrams(words: Sequence[str]) -> list[str]:
@@ -145,3 +156,28 @@ def synonym_groups() -> list[list[tuple[str, ...]]]:
     if not _SYN_GROUPS:
         _SYN_GROUPS.extend([tuple(all_words(p)) for p in g] for g in SYNONYMS)
     return _SYN_GROUPS
+
+
+# Words that make an intent about the kit itself (its skills, agents, hooks, gateways): only then do
+# the kit's own library skills compete with the team's (`hooks` alone is React's as often).
+KIT_WORDS = [
+    "kit",
+    "claude",
+    "skill",
+    "gateway",
+    "subagent",
+    "agent",
+    "frontmatter",
+    "manifest",
+    "hook",
+    "pretooluse",
+    "posttooluse",
+    "compacted",
+]
+_KIT_TERMS: set[str] = set()
+
+
+def about_the_kit(text: str) -> bool:
+    if not _KIT_TERMS:
+        _KIT_TERMS.update(stem(w) for w in KIT_WORDS)
+    return any(t in _KIT_TERMS for t in terms(text.replace("-", " ")))
