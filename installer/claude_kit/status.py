@@ -41,8 +41,8 @@ from claude_kit_hooks.contract.layout import (
     SETTINGS,
     SETTINGS_LOCAL,
 )
-from claude_kit_hooks.contract.records import Manifest
 from claude_kit_hooks.contract.protected import INTEGRITY_TREES
+from claude_kit_hooks.contract.records import Manifest
 
 
 def collect_status(root: Path) -> dict[str, Any]:
