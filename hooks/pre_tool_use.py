@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 def _edit_checks() -> Iterator[Check]:
     # One import per check, when it is reached: a denied edit never loads the checks after the denial
     # (each module import costs about 1% of the hook's run).
+    from claude_kit_hooks.edit.kit_files import kit_files
+
+    yield kit_files
     from claude_kit_hooks.edit.agent_first import agent_first
 
     yield agent_first

@@ -29,6 +29,7 @@ def isolate_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
     monkeypatch.delenv("CLAUDE_KIT_DISABLE", raising=False)
     monkeypatch.delenv("CLAUDE_KIT_DISABLE_HOOKS", raising=False)
+    monkeypatch.delenv("CLAUDECODE", raising=False)  # a test run from a Claude Code session is the user's
     return home
 
 

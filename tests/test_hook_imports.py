@@ -58,15 +58,14 @@ RUNTIME = _kit(
     "runtime.failure", "contract.defaults", "contract.layout", "contract.naming", "store.jsonfile",
     "decisionlog.redact", "decisionlog.writer",
 )  # fmt: skip
-EDIT = _kit("edit.agent_first", "edit.coordinator", "edit.delegation", "edit.file_locks")
+EDIT = _kit(
+    "edit.kit_files", "contract.protected", "edit.agent_first", "edit.coordinator", "edit.delegation",
+    "edit.file_locks",
+)  # fmt: skip
 SHELL_WRITES = _kit(
-    "edit.shell_writes",
-    "edit.shell_lexer",
-    "edit.shell_programs",
-    "edit.shell_paths",
-    "edit.lock_commands",
-    "edit.shell_route",
-)
+    "edit.kit_files", "contract.protected", "edit.shell_writes", "edit.shell_lexer", "edit.shell_programs",
+    "edit.shell_paths", "edit.lock_commands", "edit.shell_route",
+)  # fmt: skip
 SPAWN_DEPTH = _kit("spawn.depth", "spawn.transcripts", "spawn.values")
 SPAWN_GATES = SPAWN_DEPTH | _kit(
     "spawn.budget", "spawn.compaction_gate", "spawn.context_window", "spawn.usage", "transcript.reader",
@@ -99,13 +98,16 @@ LOOP_STOP = _kit(
 KIT_MODULES: dict[str, frozenset[str]] = {
     "pre_tool_use": RUNTIME | EDIT | SHELL_WRITES | SPAWN_GATES,
     "post_tool_use": RUNTIME | SPAWN_DEPTH | _kit("spawn.usage") | LOOP_TRACKING,
-    "session_start": RUNTIME | SESSION_BRIEFINGS | _kit("stoploop.working_tree", "stoploop.processes"),
+    "session_start": RUNTIME
+    | SESSION_BRIEFINGS
+    | _kit("stoploop.working_tree", "stoploop.processes", "stoploop.integrity", "contract.protected"),
     "user_prompt_submit": RUNTIME | SESSION_BRIEFINGS,
     "pre_compact": RUNTIME | SESSION_BRIEFINGS,
+    "config_change": RUNTIME,
     "pre_skill_shell_command": RUNTIME | SHELL_WRITES | _kit("edit.delegation"),
     "subagent_start": RUNTIME | SPAWN_DEPTH | _kit("briefings.subagent", "briefings.rules"),
     "subagent_stop": RUNTIME | LOOP_SUBAGENT_STOP | _kit("edit.file_locks"),
-    "stop": RUNTIME | LOOP_STOP,
+    "stop": RUNTIME | LOOP_STOP | _kit("stoploop.integrity", "contract.protected"),
 }
 
 # What each dispatcher is run with: (fixture, tool_input overrides). /REPO is the test repository.
@@ -130,6 +132,7 @@ PAYLOADS: dict[str, list[tuple[str, dict[str, str]]]] = {
     "subagent_stop": [("SubagentStop-foreground", {})],
     "stop": [("Stop", {})],
     "pre_compact": [("PreCompact-auto", {})],
+    "config_change": [("ConfigChange", {})],
     "pre_skill_shell_command": [
         ("PreSkillShellCommand", {}),  # writes cmd/api/main.go: refused
         ("PreSkillShellCommand", {"command": "git status --short"}),

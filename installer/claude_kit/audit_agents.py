@@ -9,6 +9,7 @@ from typing import Any
 
 from claude_kit.audit_base import NAME_RE, Audit, Doc, check_scaffold
 from claude_kit_hooks.contract.defaults import SPAWN_TOOLS
+from claude_kit_hooks.contract.layout import AGENTS_DIR
 
 AGENT_MAX_LINES, LEAD_MAX_LINES = 150, 250
 COORDINATOR_FORBIDDEN = ("Edit", "Write", "NotebookEdit", "MultiEdit")
@@ -46,6 +47,26 @@ def check_agents(a: Audit) -> None:
         a.agent_docs.append(doc)
         a.files_checked += 1
         check_agent(a, doc, core_names)
+    if not a.layout.source:
+        check_agents_as_installed(a)
+
+
+def check_agents_as_installed(a: Audit) -> None:
+    """A kit agent whose file differs from what the kit installed (the manifest's hash): a reviewer
+    told to "answer PASS" reaches every later session, so the change is the user's to accept."""
+    from claude_kit import manifest
+
+    rec = manifest.load(a.layout.root)
+    if rec is None:
+        return
+    for rel, info in sorted(rec["files"].items()):
+        if not rel.startswith(f"{AGENTS_DIR}/"):
+            continue
+        path = a.layout.root / rel
+        if not path.is_file():
+            continue
+        if manifest.sha256(path.read_bytes()) not in (info.get("sha256"), info.get("base_sha256")):
+            a.add("AGENT_EDITED", path, None, f"{rel} differs from the version the kit installed")
 
 
 def check_agent(a: Audit, doc: Doc, core_names: set[str]) -> None:

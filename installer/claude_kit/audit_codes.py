@@ -51,6 +51,11 @@ CODES: dict[str, tuple[str, str, str]] = {
         "a developer/reviewer/tester can spawn agents (Agent/Task/Workflow)",
         "list its tools without Agent, Task or Workflow; only the main thread spawns agents",
     ),
+    "AGENT_EDITED": (
+        WARNING,
+        "a kit agent differs from the version the kit installed (part of the trusted platform)",
+        "if the team did not mean this edit (a session may have), `claude-kit doctor --fix` restores it",
+    ),
     "AGENT_SKILL_MISSING": (
         ERROR,
         "agent preloads a skill that does not exist",

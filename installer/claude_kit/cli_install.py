@@ -60,7 +60,9 @@ def update(target: Path, dry_run: bool, allow_downgrade: bool) -> None:
       claude-kit update
     """
     from claude_kit import lifecycle
+    from claude_kit.session_guard import refuse_in_tool_call
 
+    refuse_in_tool_call("update", "replaces the kit's hooks")
     sys.exit(lifecycle.update(target, dry_run=dry_run, allow_downgrade=allow_downgrade))
 
 
@@ -104,7 +106,9 @@ def uninstall(target: Path, dry_run: bool, allow_downgrade: bool) -> None:
       claude-kit uninstall
     """
     from claude_kit import lifecycle
+    from claude_kit.session_guard import refuse_in_tool_call
 
+    refuse_in_tool_call("uninstall", "removes the kit's governance")
     sys.exit(lifecycle.uninstall(target, dry_run=dry_run, allow_downgrade=allow_downgrade))
 
 
@@ -126,15 +130,27 @@ def status(target: Path, fmt: str) -> None:
 
 @click.command()
 @TARGET
-def doctor(target: Path) -> None:
-    """Check the wiring: hook entries, hook files, interpreter, config, compiled rules.
+@click.option(
+    "--fix",
+    is_flag=True,
+    help="First restore the kit's hooks and agents as installed (an edited agent is kept beside it), "
+    "drop the interpreter cache and re-run sync.",
+)
+def doctor(target: Path, fix: bool) -> None:
+    """Check the wiring: hook entries, hook files, interpreter, config, compiled rules, kill switches.
 
     \b
     Examples:
       claude-kit doctor && echo healthy
+      claude-kit doctor --fix         # the Stop hook said the kit's files changed in a session
     """
+    from claude_kit import repo
     from claude_kit import status as status_mod
 
+    if fix:
+        from claude_kit import repair
+
+        repair.repair(repo.find_root(target))
     sys.exit(status_mod.doctor(target))
 
 
@@ -175,7 +191,9 @@ def user_hooks_uninstall() -> None:
       claude-kit user-hooks uninstall
     """
     from claude_kit import user_hooks as mod
+    from claude_kit.session_guard import refuse_in_tool_call
 
+    refuse_in_tool_call("user-hooks uninstall", "ungoverns sessions started in a subdirectory")
     done = mod.uninstall(Path.home())
     click.echo("\n".join(done) if done else "user hooks not installed")
 

@@ -129,7 +129,9 @@ def feature_mark(feature_id: str, status: str, note: str | None) -> None:
       claude-kit feature mark 20260101-120000-order-cancellation --status complete
     """
     from claude_kit import feature as feature_mod
+    from claude_kit.session_guard import refuse_in_tool_call
 
+    refuse_in_tool_call("feature mark", "ends or reopens a feature the coordinator rules follow")
     sys.exit(feature_mod.mark(Path.cwd(), feature_id, status, note=note))
 
 

@@ -149,7 +149,9 @@ def loop_cancel(session: str | None) -> None:
       claude-kit loop cancel --session 4f1c...
     """
     from claude_kit import loop as loop_mod
+    from claude_kit.session_guard import refuse_in_tool_call
 
+    refuse_in_tool_call("loop cancel", "ends the completion loop the user armed")
     sys.exit(loop_mod.cancel(Path("."), session))
 
 

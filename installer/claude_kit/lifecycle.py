@@ -25,11 +25,13 @@ from claude_kit.plan import Plan, plan_install, plan_sync
 from claude_kit.plan_uninstall import plan_uninstall
 from claude_kit_hooks.contract.layout import (
     AGENTS_DIR,
+    COMPILED_CONFIG,
     CONFIG_YAML,
     CONFLICT_SUFFIX,
     DEFAULT_OUTPUT_DIR,
     HOOKS_DIR,
     KIT_DIR,
+    SETTINGS,
     SKILL_LIBRARY_DIR,
     SKILLS_DIR,
 )
@@ -167,7 +169,18 @@ def sync(target: Path, *, dry_run: bool = False) -> int:
             render.claude_md_body(cfg, root),
             old,
         )
+        _refuse_rule_change_in_tool_call(plan)
         return _apply(root, plan, dry_run=dry_run, command="sync")
+
+
+def _refuse_rule_change_in_tool_call(plan: Plan) -> None:
+    """Inside a Claude Code tool call, sync may regenerate the routing files, but not apply a change to
+    the rules the hooks enforce (the compiled config, the hook entries): that is the user's to make."""
+    from claude_kit.session_guard import refuse_in_tool_call
+
+    rules = (COMPILED_CONFIG, SETTINGS)
+    if any(a.path in rules and a.status not in ("identical", "skip") for a in plan.actions):
+        refuse_in_tool_call("sync", f"would change the rules the hooks enforce ({', '.join(rules)})")
 
 
 def _apply(root: Path, plan: Plan, *, dry_run: bool, command: str) -> int:

@@ -63,8 +63,23 @@ EXPLANATIONS: dict[str, Explanation] = {
         "or orchestration.coordinator_mode: true), so the main thread may write only under the "
         "kit's output folder.",
         "Delegate the edit to a developer agent, or write plans and notes under the output folder. "
-        "The main thread may edit again once the feature is ended (`claude-kit feature mark <id> "
-        "--status complete`) or orchestration.coordinator_mode is false.",
+        "The main thread may edit again once the user ends the feature (`claude-kit feature mark <id> "
+        "--status complete` from their terminal) or orchestration.coordinator_mode is false.",
+    ),
+    "kit_files": Explanation(
+        "The model tried to change the kit that governs the session: its hooks, settings, team "
+        "config, agents or control files (contract/protected.py), or to run one of the user's own "
+        "commands (uninstall, feature mark, loop cancel ...), set the kill switch or start a nested "
+        "claude session from a tool call. Nothing was changed.",
+        "The user makes such a change from their own terminal (the CLI refuses these commands inside "
+        "a Claude Code tool call); then `claude-kit doctor` checks the wiring.",
+    ),
+    "kit_integrity": Explanation(
+        "The kit's own files or wiring (hooks, agents, settings, team config, interpreter cache) changed "
+        "during the session, in a way the PreToolUse checks did not stop (a script, or the user). The "
+        "stop was blocked once so that the user is told.",
+        "If the user did not make the changes, `claude-kit doctor --fix` from their terminal restores "
+        "the installed kit. The same changes never block again.",
     ),
     "shell_write_warning": Explanation(
         "A shell command plainly writes a domain's files (sed -i, redirection, tee, cp/mv, gofmt -w, "

@@ -25,6 +25,7 @@ from claude_kit._version import __version__
 from claude_kit.errors import KitError
 from claude_kit.output import emit
 from claude_kit_hooks.contract.defaults import (
+    DISABLE_HOOKS_ENV,
     HOOK_TIMEOUT_MAX,
     HOOK_TIMEOUT_MIN,
     KILL_SWITCH,
@@ -40,6 +41,7 @@ from claude_kit_hooks.contract.layout import (
     SETTINGS,
     SETTINGS_LOCAL,
 )
+from claude_kit_hooks.contract.protected import INTEGRITY_TREES
 from claude_kit_hooks.contract.records import Manifest
 
 
@@ -283,6 +285,7 @@ def doctor(target: Path) -> int:
         f"{COMPILED_CONFIG} is current" + (f" ({stale})" if stale else ""),
         "run `claude-kit sync`",
     )
+    _integrity_checks(root, report)
     local_settings = root / SETTINGS_LOCAL
     if local_settings.is_file():
         try:
@@ -305,3 +308,44 @@ def doctor(target: Path) -> int:
     )
     click.echo("all checks passed" if problems == 0 else f"{problems} problem(s)")
     return 0 if problems == 0 else 1
+
+
+def _integrity_checks(root: Path, report: Any) -> None:
+    """The kit's hooks and agents as installed (what the Stop integrity check watches), and no kill
+    switch in the settings Claude Code reads. An edited hook fails; an edited agent may be the team's
+    own change, so it warns."""
+    st = collect_status(root)
+    for tree, fails in zip(INTEGRITY_TREES, (True, False), strict=True):
+        changed = [r for r in st["modified"] + st["missing"] if r.startswith(tree + "/")]
+        report(
+            not changed,
+            f"the kit's files under {tree}/ are as installed"
+            + (f" (changed: {', '.join(changed[:5])})" if changed else ""),
+            "if you did not make these changes, `claude-kit doctor --fix` restores them"
+            + ("" if fails else " (an edited agent is kept beside it)"),
+            warn=not fails,
+        )
+    for rel in (SETTINGS, SETTINGS_LOCAL):
+        off = kill_switch_in(root / rel)
+        report(
+            not off,
+            f"{rel} does not switch the hooks off" + (f" ({off})" if off else ""),
+            f"remove {off} from {rel}",
+        )
+
+
+def kill_switch_in(path: Path) -> str:
+    """What in a Claude Code settings file turns the kit's hooks off (`env.CLAUDE_KIT_DISABLE`,
+    `disableAllHooks`), or ''."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return ""
+    if not isinstance(data, dict):
+        return ""
+    env = data.get("env")
+    env = env if isinstance(env, dict) else {}
+    found = [f"env.{k}" for k in (KILL_SWITCH, DISABLE_HOOKS_ENV) if env.get(k)]
+    if data.get("disableAllHooks") is True:
+        found.append("disableAllHooks")
+    return ", ".join(found)

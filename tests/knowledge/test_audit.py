@@ -39,6 +39,7 @@ EXPECTED: dict[str, tuple[str, str, int | None]] = {
     "config-invalid": ("CONFIG_INVALID", ".claude/claude-kit.yaml", 3),
     "config-key-unknown": ("CONFIG_KEY_UNKNOWN", "skills/gateway-demo/SKILL.md", 10),
     "gateway-no-routing": ("GATEWAY_NO_ROUTING", "skills/gateway-demo/SKILL.md", None),
+    "agent-edited": ("AGENT_EDITED", ".claude/agents/demo-developer.md", None),
     "hook-file-missing": ("HOOK_FILE_MISSING", ".claude/settings.json", 9),
     "hook-matcher-task": ("HOOK_MATCHER_TASK", ".claude/settings.json", 5),
     "hook-timeout": ("HOOK_TIMEOUT", ".claude/settings.json", 9),
@@ -81,7 +82,11 @@ EXPECTED: dict[str, tuple[str, str, int | None]] = {
     "context-budget": ("CONTEXT_BUDGET", "agents/demo-developer.md", None),
 }
 # Findings a fixture may produce besides its own: the budget fixture's long descriptions also warn.
-ALSO = {"tier1-budget": {"SKILL_DESCRIPTION_CORE_LONG"}}
+ALSO = {
+    "tier1-budget": {"SKILL_DESCRIPTION_CORE_LONG"},
+    # An installed layout with only its manifest and agents: no team config, no routing index.
+    "agent-edited": {"CONFIG_INVALID", "INDEX_MISSING"},
+}
 
 
 def run(name: str) -> audit.Audit:

@@ -123,6 +123,16 @@ def test_stale_cache_is_resolved_again(kit: Path, bin_dir: Path) -> None:
     assert cache(kit).read_text() == REAL + "\n"
 
 
+def test_a_cache_that_names_no_python_is_resolved_again(kit: Path, bin_dir: Path) -> None:
+    cache(kit).parent.mkdir(parents=True)
+    cache(kit).write_text("/bin/true\n")  # executable, and would answer every hook with nothing
+    shim(bin_dir)
+    res = run(kit, "probe", path=bin_dir)
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stdout)["exe"] == REAL
+    assert cache(kit).read_text() == REAL + "\n"
+
+
 def test_which_prints_the_interpreter_without_running_a_hook(kit: Path, bin_dir: Path) -> None:
     shim(bin_dir)
     res = run(kit, "--which", path=bin_dir)

@@ -72,10 +72,14 @@ def test_doctor_runs_the_cached_interpreter_even_with_the_kill_switch(
     monkeypatch.setenv("CLAUDE_KIT_DISABLE", "1")
     cache = installed / ".claude/.claude-kit/local/python"
     cache.parent.mkdir(parents=True, exist_ok=True)
-    cache.write_text("/bin/false\n")  # executable, so the launcher trusts it; not a Python
+    fake = installed.parent / "bin" / "python3"  # named and executable, so the launcher trusts it
+    fake.parent.mkdir(exist_ok=True)
+    fake.write_text("#!/bin/sh\nexit 1\n")
+    fake.chmod(0o755)
+    cache.write_text(f"{fake}\n")
     assert status.doctor(installed) == 1
     out = capsys.readouterr().out
-    assert "FAIL hook interpreter works: /bin/false does not run as Python 3.9+ (exit 1)" in out
+    assert f"FAIL hook interpreter works: {fake} does not run as Python 3.9+ (exit 1)" in out
     assert "delete .claude/.claude-kit/local/python" in out
 
 
@@ -95,7 +99,10 @@ def test_doctor_reports_broken_wiring(installed: Path, capsys: pytest.CaptureFix
     assert "FAIL hook file exists: .claude/hooks/stop.py" in out
     assert "FAIL .claude/hooks/claude-kit.json is current" in out and "claude-kit sync" in out
     assert "FAIL kit hooks not also registered in .claude/settings.local.json" in out
-    assert out.rstrip().endswith("4 problem(s)")
+    assert (
+        "FAIL the kit's files under .claude/hooks/ are as installed (changed: .claude/hooks/stop.py)" in out
+    )
+    assert out.rstrip().endswith("5 problem(s)")
 
 
 def test_doctor_without_the_kit(tmp_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:

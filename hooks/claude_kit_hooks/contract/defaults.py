@@ -25,6 +25,7 @@ HOOK_NAMES = (
     "prompt_reminder",
     "precompact_context",
     "subagent_context",
+    "kit_files",
     "agent_first",
     "shell_write_warning",
     "spawn_depth",
@@ -67,6 +68,8 @@ HOOK_EVENTS: dict[str, tuple[str, str | None, int]] = {
     "pre_compact": ("PreCompact", None, 10),
     # Claude Code 2.1.332+ (a skill's `!` shell lines); older versions ignore the entry.
     "pre_skill_shell_command": ("PreSkillShellCommand", "|".join(SHELL_TOOLS), 10),
+    # A settings file reloaded mid-session (the runtime would apply its hooks and env at once).
+    "config_change": ("ConfigChange", "project_settings|local_settings", 10),
 }
 # The runtime reads a hook's `timeout` as whole seconds; the kit keeps every entry in this range.
 HOOK_TIMEOUT_MIN, HOOK_TIMEOUT_MAX = 1, 600

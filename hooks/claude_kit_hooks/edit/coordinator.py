@@ -69,8 +69,8 @@ def coordinator_no_edit(h: Hook) -> None:
             return
     if name:
         why = f'Feature "{name}" is in progress (phase: {phase}), so the main thread only coordinates'
-        off = f"end it with `claude-kit feature mark {fid or '<id>'} --status complete` (or blocked), or"
-        off += f" {off_switch('coordinator_no_edit')}"
+        off = f"end the feature ({fid or 'the active one'}) from their terminal, or"
+        off += f" {off_switch('coordinator_no_edit')}; ask them if the feature is really over"
     else:
         why = f"Coordinator mode is on (`orchestration.coordinator_mode: true` in {CONFIG_YAML})"
         off = f"set it to false, or {off_switch('coordinator_no_edit')}"

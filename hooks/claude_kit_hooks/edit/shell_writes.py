@@ -35,8 +35,8 @@ if TYPE_CHECKING:
 
 MAX_SHELL_COMMAND = 64 * 1024  # longer commands are not parsed (logged); lexing is linear but pure Python
 # A cheap first look: most commands have no redirection and no writing command at all.
-_HINT = (
-    r">|\b(?:sed|perl|tee|cp|mv|install|dd|truncate|rm|git|go|find|python[\d.]*|node|ruby|gofmt|goimports"
+HINT = (
+    r">|\b(?:sed|perl|tee|cp|mv|ln|install|dd|truncate|rm|git|go|find|python[\d.]*|node|ruby|gofmt|goimports"
     r"|gofumpt|shfmt|clang-format|prettier|eslint|black|isort|autopep8|rustfmt|ruff|set-content"
     r"|add-content|clear-content|out-file|tee-object|copy-item|move-item|copy|move)\b"
 )
@@ -205,7 +205,7 @@ def command_targets(name: str, args: list[str], cwd: str) -> list[Target]:
         return inplace_files(name, args)
     if name == "tee":
         return [(a, "tee") for a in args if not a.startswith("-")]
-    if name in ("cp", "mv", "install"):
+    if name in ("cp", "mv", "install", "ln"):
         return _copy_dests(name, args, cwd)
     if name == "rm":
         return [(a, "rm") for a in args if not a.startswith("-")]
@@ -281,7 +281,7 @@ def shell_write_warning(h: Hook) -> None:
         return
     import re
 
-    if not re.search(_HINT, command, re.IGNORECASE):
+    if not re.search(HINT, command, re.IGNORECASE):
         return  # the common case: no redirection and no writing command at all
     if len(command) > MAX_SHELL_COMMAND:
         h.allow("shell_write_warning", f"command longer than {MAX_SHELL_COMMAND} characters; not inspected")

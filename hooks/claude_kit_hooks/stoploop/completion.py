@@ -109,6 +109,7 @@ def completion_gate(h: Hook, loop: CompletionLoop | None, msg: str) -> Decision 
         "completely and verifiably done, and only then, end your message with "
         f"<promise>{promise}</promise>.\n"
         f"Task:\n{str(loop.get('prompt', ''))[:1000]}\n"
-        "To end the loop early run `claude-kit loop cancel`. " + kill_switch("completion_loop")
+        "If the task cannot be finished, say why and ask the user to end the loop (only they can). "
+        + kill_switch("completion_loop")
     )
     return Decision("block", "completion_loop", "completion_loop", reason, commit=commit)

@@ -21,7 +21,7 @@ import time
 
 from claude_kit_hooks.contract.defaults import VERIFY_ROLES
 from claude_kit_hooks.contract.naming import safe_name
-from claude_kit_hooks.store.jsonfile import read_json, update_json
+from claude_kit_hooks.store.jsonfile import read_json, update_json, write_json_atomic
 
 TYPE_CHECKING = False  # typing costs ~14 ms at a hook's start-up; mypy still reads the branch
 if TYPE_CHECKING:
@@ -121,6 +121,28 @@ def reset_streak(d: StopState) -> None:
     d["history"] = []
 
 
+COPIES = ".copies"  # under the state folder, beside the sessions' folders (cleanup skips dot entries)
+
+
+def _copy_path(paths: KitPaths, sid: str, name: str) -> str:
+    return os.path.join(paths.state_dir, COPIES, f"{safe_name(sid)}.{name}.json")
+
+
+def keep_copy(paths: KitPaths, sid: str, name: str, data: Any) -> None:
+    """A copy of one state file outside the session's folder: what must survive that folder's deletion
+    (the working-tree baseline). Best effort: the original is the one that counts."""
+    import contextlib
+
+    with contextlib.suppress(OSError):
+        write_json_atomic(_copy_path(paths, sid, name), data)
+
+
+def read_copy(paths: KitPaths, sid: str, name: str) -> Any:
+    """The kept copy of one state file (keep_copy), or None."""
+    data = read_json(_copy_path(paths, sid, name), None)
+    return data if isinstance(data, dict) else None
+
+
 def maybe_cleanup(paths: KitPaths, current_sid: str, now: float | None = None) -> list[str]:
     """At most once a day per repo: delete session state untouched for RETENTION_DAYS (not the current)."""
     now = time.time() if now is None else now
@@ -142,6 +164,7 @@ def maybe_cleanup(paths: KitPaths, current_sid: str, now: float | None = None) -
         return removed
     keep = safe_name(current_sid)
     limit = RETENTION_DAYS * 86400
+    _cleanup_copies(os.path.join(base, COPIES), keep, now - RETENTION_DAYS * 86400)
     for entry in entries:
         path = os.path.join(base, entry)
         if entry == keep or entry.startswith(".") or not os.path.isdir(path):
@@ -152,6 +175,20 @@ def maybe_cleanup(paths: KitPaths, current_sid: str, now: float | None = None) -
             shutil.rmtree(path, ignore_errors=True)
             removed.append(entry)
     return removed
+
+
+def _cleanup_copies(folder: str, keep: str, older_than: float) -> None:
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        path = os.path.join(folder, name)
+        try:
+            if not name.startswith(keep + ".") and os.stat(path).st_mtime < older_than:
+                os.remove(path)
+        except OSError:
+            continue
 
 
 def _newest_mtime(path: str) -> float:

@@ -210,7 +210,9 @@ def take_baseline(h: Hook, timeout: float = 60) -> dict[str, Any] | None:
         if not d.get("ts"):
             d.update(base)
 
-    return session_state.update(h.paths, h.session_id, BASELINE, apply)
+    kept = session_state.update(h.paths, h.session_id, BASELINE, apply)
+    session_state.keep_copy(h.paths, h.session_id, BASELINE, kept)
+    return kept
 
 
 def note_tool_edit(h: Hook) -> None:
@@ -240,6 +242,18 @@ def scan(h: Hook) -> dict[str, list[str]]:
     if not h.enabled("track_modifications"):
         return {}
     base: dict[str, Any] | None = session_state.read(h.paths, h.session_id, BASELINE)
+    if not base:
+        # The session's state folder deleted mid-session is not "nothing changed": the copy kept
+        # beside it restores the starting point, so every change since it is found again.
+        base = session_state.read_copy(h.paths, h.session_id, BASELINE)
+        if base:
+            restored = base
+            session_state.update(h.paths, h.session_id, BASELINE, lambda d: d.update(restored))
+            h.log(
+                "track_modifications",
+                "warn",
+                "the session's state was missing: baseline restored from its copy",
+            )
     if not base:
         if take_baseline(h) is not None:
             h.log(

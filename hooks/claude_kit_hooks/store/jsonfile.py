@@ -9,6 +9,7 @@ runtime tells the user what (runtime/failure.py) instead of dropping it silently
 from __future__ import annotations
 
 import os
+import time
 
 from claude_kit_hooks.runtime.jsonio import dumps, loads
 
@@ -26,8 +27,13 @@ def read_json(path: str, default: Any = None) -> Any:
         return default
 
 
+LOCK_WAIT = 20.0  # seconds a writer waits, then fails: well inside the Stop hook's timeout (60 s or more)
+
+
 class Locked:
-    """Exclusive lock on `<path>.lock`: every writer of a shared file serialises on it."""
+    """Exclusive lock on `<path>.lock`: every writer of a shared file serialises on it. A lock held
+    longer than LOCK_WAIT (a hung writer, or a `flock` someone runs to keep a hook from recording) is
+    an OSError (EAGAIN), not a wait until the runtime kills the hook and its decision with it."""
 
     def __init__(self, path: str) -> None:
         self.path = path + ".lock"
@@ -43,7 +49,16 @@ class Locked:
         else:
             import fcntl
 
-            fcntl.flock(self.fd, fcntl.LOCK_EX)
+            deadline = time.monotonic() + LOCK_WAIT
+            while True:
+                try:
+                    fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        os.close(self.fd)
+                        raise
+                    time.sleep(0.01)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -68,6 +83,8 @@ class StateWriteError(OSError):
             "EACCES": "permission denied",
             "EPERM": "permission denied",
             "EFBIG": "file size limit exceeded",
+            "EAGAIN": f"locked by another process for more than {LOCK_WAIT:g} s",
+            "EWOULDBLOCK": f"locked by another process for more than {LOCK_WAIT:g} s",
         }
         name = errno.errorcode.get(self.errno or 0, "")  # by name: not every platform has every code
         return words.get(name) or self.strerror or "write failed"

@@ -108,7 +108,8 @@ def test_an_in_progress_feature_activates_it_and_is_named(tmp_repo: Path) -> Non
         'claude-kit: Feature "login" is in progress (phase: implementation), '
         "so the main thread only coordinates"
     )
-    assert "end it with `claude-kit feature mark 20261121-120000-login --status complete`" in result.reason
+    assert "The user can end the feature (20261121-120000-login) from their terminal" in result.reason
+    assert "feature mark" not in result.reason  # the user's command: never named to the model
     [rec] = log_records(tmp_repo, tool_use_id=payload["tool_use_id"], hook="coordinator_no_edit")
     assert (rec["feature"], rec["phase"]) == ("login", "implementation")
 
@@ -122,7 +123,7 @@ def test_a_feature_started_with_the_cli_activates_it(
     reason = run_hook(tmp_repo, "pre_tool_use", _write(tmp_repo, "cmd/api/main_test.go")).reason
     assert reason.startswith('claude-kit: Feature "order cancellation" is in progress (phase: setup)')
     active = json.loads((tmp_repo / ".claude/.output/features/active.json").read_text())
-    assert f"`claude-kit feature mark {active['feature_id']} --status complete`" in reason
+    assert f"end the feature ({active['feature_id']}) from their terminal" in reason
 
     assert ck("feature", "mark", active["feature_id"], "--status", "complete").exit_code == 0
     assert run_hook(tmp_repo, "pre_tool_use", _write(tmp_repo, "cmd/api/main_test.go")).stdout == ""

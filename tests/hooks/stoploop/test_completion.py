@@ -103,7 +103,8 @@ def test_each_stop_refeeds_the_prompt_until_the_promise(kit: Kit, cli: CK) -> No
     reason = blocked(kit.stop("worked on it"))
     assert reason.startswith("claude-kit completion loop: iteration 2/3.")
     assert "make the tests pass" in reason and "<promise>ALL GREEN</promise>" in reason
-    assert "claude-kit loop cancel" in reason and "completion_loop: {enabled: false}" in reason
+    assert "ask the user to end the loop (only they can)" in reason and "loop cancel" not in reason
+    assert "completion_loop: {enabled: false}" in reason
     assert kit.state("loop")["iteration"] == 2
 
     allowed(kit.stop("Finished. <promise> ALL  GREEN </promise>", active=True))

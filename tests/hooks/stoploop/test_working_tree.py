@@ -242,6 +242,54 @@ def test_a_shell_change_runs_the_domains_checks_at_stop(kit: Kit) -> None:
     assert "vet: BROKEN" in reason
 
 
+def test_a_deleted_state_folder_does_not_mean_nothing_changed(kit: Kit) -> None:
+    import shutil
+
+    kit.install(files={"cmd/api/main.go": GO})
+    _git(kit.repo, "add", "-A")
+    _git(kit.repo, "commit", "-qm", "start")
+    kit.call(events.record_baseline, "SessionStart", source="startup")
+    kit.write("cmd/api/main.go", GO + "// through a script\n")
+    shutil.rmtree(Path(kit.paths.state(kit.sid, "x")).parent)  # the session's state folder
+
+    found = working_tree.scan(kit.hook("Stop"))
+
+    assert found == {"backend": ["cmd/api/main.go"]}
+    [rec] = kit.decisions(hook="track_modifications", decision="warn", event="Stop")[:1]
+    assert "baseline restored from its copy" in rec["reason"]
+
+
+def test_a_state_lock_held_by_another_process_does_not_mean_nothing_to_review(
+    kit: Kit, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import fcntl
+    import os
+
+    from claude_kit_hooks.store import jsonfile
+
+    kit.install(files={"cmd/api/main.go": GO})
+    _git(kit.repo, "add", "-A")
+    _git(kit.repo, "commit", "-qm", "start")
+    kit.call(events.record_baseline, "SessionStart", source="startup")
+    kit.write("cmd/api/main.go", GO + "// through a script\n")
+    monkeypatch.setattr(jsonfile, "LOCK_WAIT", 0.2)
+    lock = kit.paths.state(kit.sid, working_tree.SEEN) + ".lock"
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    fcntl.flock(fd, fcntl.LOCK_EX)  # `flock` in the background, as the model might start it
+    try:
+        h = kit.stop()
+        reason = blocked(h)
+        assert reason.startswith(
+            "claude-kit could not record this session's state (locked by another process"
+        )
+        assert "Domain files that differ from git HEAD: cmd/api/main.go." in reason
+        assert "If a process of yours holds that lock, stop it." in h.messages[0]
+        again = kit.stop(active=True)
+        assert again.decision is None  # bounded: one block
+    finally:
+        os.close(fd)
+
+
 def test_a_shell_change_in_a_worktree_made_during_the_session_is_found_and_a_removed_one_is_not(
     committed: Kit,
 ) -> None:
