@@ -44,6 +44,8 @@ def session_context(h: Hook) -> None:
             "The context was just compacted: run `claude-kit feature resume` and re-read the state above "
             "before continuing."
         )
+    elif active_feature(h.paths, cfg):
+        text.append("`claude-kit feature resume` prints the open feature's phase and next step.")
     h.context("session_context", "\n".join(text), decision="allow", source=source)
 
 
