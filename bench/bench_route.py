@@ -13,13 +13,14 @@ median of N each:
 Target: command (warm) 2,000 / 50 <= 2x. Also prints the import time of `claude_kit.route`.
 
 Accuracy, before and after side by side: top-1 / top-3 on the labelled sets in tests/knowledge/
-(symptom_intents.yaml: symptoms as agents meet them; routing_labels.yaml: tasks as developers ask),
+(symptom_intents.yaml: symptoms as agents meet them; routing_labels.yaml: tasks as developers ask;
+heldout_intents.yaml: symptoms written by someone else, never used for tuning, ranked with a gateway),
 in three columns: the router and library of git revision --baseline (before), that router over this
 checkout's library (what the library's symptom triggers alone change), and this checkout (after).
 The baseline's installer/claude_kit and hooks/ run in a child process.
 Goal (issue 13) on symptom-phrased intents: top-1 >= 80%, top-3 >= 95%.
 
-Usage: python bench/bench_route.py [--runs 15] [--baseline REV] [--accuracy-only]
+Usage: python bench/bench_route.py [--runs 15] [--baseline REV] [--accuracy-only] [--labels FILE ...]
 """
 
 from __future__ import annotations
@@ -76,9 +77,12 @@ def generate(n: int, seed: int = 7) -> list[dict[str, Any]]:
     return out
 
 
-LABELS = ("symptom_intents.yaml", "routing_labels.yaml")
+LABELS = ("symptom_intents.yaml", "routing_labels.yaml", "heldout_intents.yaml")
 BASELINE = "286b3ed"  # main before issue 13's routing work
 # Run by both routers: top-1 / top-3 of each labelled set, over the library given as argv[1].
+# Two formats: the tuning sets map a category to [{intent, expect: name}] and rank over the whole
+# library; the held-out set is a list of {intent, gateway, expect: [skill-library/<cat>/<name>]},
+# ranked inside the gateway as `claude-kit route --gateway` does, and any listed skill counts.
 ACCURACY = """
 import json, sys, yaml
 from pathlib import Path
@@ -88,10 +92,16 @@ router = route_scoring.Router(entries)
 out = {}
 for f in sys.argv[2:]:
     data = yaml.safe_load(Path(f).read_text(encoding="utf-8"))
-    labels = [(i["intent"], i["expect"]) for items in data.values() for i in items]
-    names = [[h.name for h in router.rank(intent, limit=3)] for intent, _ in labels]
-    top1 = sum(n[:1] == [e] for n, (_, e) in zip(names, labels))
-    top3 = sum(e in n for n, (_, e) in zip(names, labels))
+    if isinstance(data, dict):
+        labels = [(i["intent"], None, {i["expect"]}) for items in data.values() for i in items]
+    else:
+        labels = [
+            (i["intent"], i["gateway"].removeprefix("gateway-"), {Path(p).name for p in i["expect"]})
+            for i in data
+        ]
+    names = [[h.name for h in router.rank(intent, gateway=gw, limit=3)] for intent, gw, _ in labels]
+    top1 = sum(bool(set(n[:1]) & e) for n, (_, _, e) in zip(names, labels))
+    top3 = sum(bool(set(n) & e) for n, (_, _, e) in zip(names, labels))
     out[Path(f).name] = [len(labels), top1, top3]
 print(json.dumps(out))
 """
@@ -107,9 +117,8 @@ def accuracy(source: Path, library: Path, label_files: list[Path]) -> dict[str, 
     return dict(json.loads(proc.stdout))
 
 
-def print_accuracy(baseline: str) -> None:
+def print_accuracy(baseline: str, labels: list[Path]) -> None:
     checkout = Path(__file__).resolve().parents[1]
-    labels = [checkout / "tests/knowledge" / name for name in LABELS]
     with tempfile.TemporaryDirectory() as tmp:
         paths = ["installer/claude_kit", "hooks", "skill-library"]
         command = ["git", "-C", str(checkout), "archive", "--format=tar", baseline, *paths]
@@ -125,7 +134,7 @@ def print_accuracy(baseline: str) -> None:
     print("checkout's library (what the skills' symptom triggers alone change); after = this checkout")
     print(f"{'labelled set':<22}{'intents':>8}{'top-1: before':>15}{'mid':>7}{'after':>7}", end="")
     print(f"{'top-3: before':>15}{'mid':>7}{'after':>7}")
-    for name in LABELS:
+    for name in (path.name for path in labels):
         n, b1, b3 = before[name]
         _, m1, m3 = mid[name]
         _, a1, a3 = after[name]
@@ -141,8 +150,15 @@ def main() -> int:
         "--baseline", default=BASELINE, help=f"git revision to compare with (default {BASELINE})"
     )
     parser.add_argument("--accuracy-only", action="store_true", help="skip the timing rounds")
+    parser.add_argument(
+        "--labels",
+        nargs="+",
+        type=Path,
+        help="labelled sets to measure (default: the three in tests/knowledge)",
+    )
     args = parser.parse_args()
-    print_accuracy(args.baseline)
+    default = [Path(__file__).resolve().parents[1] / "tests/knowledge" / name for name in LABELS]
+    print_accuracy(args.baseline, args.labels or default)
     if args.accuracy_only:
         return 0
     with tempfile.TemporaryDirectory() as tmp:
