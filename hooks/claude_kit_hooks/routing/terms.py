@@ -30,7 +30,7 @@ STOPWORDS = frozenset(
     other another same such one ones thing things way ways something anything please help let lets
     before after while again still keep keeps kept ever never up down out off
     isn aren wasn weren don doesn didn won wouldn shouldn couldn hasn haven hadn ca
-    they them their theirs us he him his she her hers am""".split()  # noqa: SIM905
+    they them their theirs us he him his she her hers am many much several few more most lot lots""".split()  # noqa: SIM905
 )
 _STEM_CACHE: dict[str, str] = {}
 # Developer vocabulary that names one thing in several ways. When every word of one phrase of a
