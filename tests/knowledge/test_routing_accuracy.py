@@ -156,6 +156,17 @@ def test_contractions_and_one_letter_words_are_not_terms() -> None:
     assert route_scoring.Router(entries).rank("isn't it wrapped errors")[0].name == "go-error-handling"
 
 
+def test_quantifiers_are_not_terms() -> None:
+    # a trigger holding "too many open files" (load testing) let "many pytest tests" rank it first
+    assert terms("share a fixture between many tests with several inputs") == [
+        "shar",
+        "fixtur",
+        "between",
+        "test",
+        "input",
+    ]
+
+
 def test_slow_does_not_pull_in_every_performance_skill() -> None:
     perf = entry("frontend-performance", "frontend", "improving performance.", ["performance", "latency"])
     assert route_scoring.Router([*ENTRIES, perf]).rank("slow migration backfill")[0].name != perf["name"]
