@@ -64,7 +64,7 @@ EDIT = _kit(
 )  # fmt: skip
 SHELL_WRITES = _kit(
     "edit.kit_files", "contract.protected", "edit.shell_writes", "edit.shell_lexer", "edit.shell_programs",
-    "edit.shell_paths", "edit.lock_commands", "edit.shell_route",
+    "edit.shell_paths", "edit.lock_commands", "edit.shell_route", "runtime.processes",
 )  # fmt: skip
 SPAWN_DEPTH = _kit("spawn.depth", "spawn.transcripts", "spawn.values")
 SPAWN_GATES = SPAWN_DEPTH | _kit(
@@ -79,17 +79,17 @@ SESSION_BRIEFINGS = _kit("briefings.session", "briefings.rules", "briefings.stat
 # The Stop loop's modules as each event uses them (stoploop/events.py routes the events).
 LOOP_TRACKING = _kit(
     "stoploop.events", "stoploop.session_state", "stoploop.tracking", "stoploop.verdicts", "stoploop.reports",
-    "stoploop.processes", "stoploop.roles", "stoploop.working_tree", "edit.delegation",
+    "runtime.processes", "stoploop.roles", "stoploop.working_tree", "edit.delegation",
 )  # fmt: skip
 LOOP_SUBAGENT_STOP = _kit(
     "stoploop.events", "stoploop.session_state", "stoploop.verdicts", "stoploop.reports",
-    "stoploop.output_location", "stoploop.processes", "stoploop.decision", "stoploop.roles",
+    "stoploop.output_location", "runtime.processes", "stoploop.decision", "stoploop.roles",
     "transcript.reader", "stoploop.working_tree", "edit.delegation",
 )  # fmt: skip
 LOOP_STOP = _kit(
     "stoploop.events", "stoploop.session_state", "stoploop.stop_gate", "stoploop.feedback",
     "stoploop.decision", "stoploop.roles", "stoploop.reports", "stoploop.output_location",
-    "stoploop.processes", "stoploop.quality_gate", "stoploop.check_budget", "stoploop.check_failures",
+    "runtime.processes", "stoploop.quality_gate", "stoploop.check_budget", "stoploop.check_failures",
     "stoploop.check_runner", "stoploop.check_scope", "stoploop.completion", "transcript.reader",
     "stoploop.working_tree", "edit.delegation", "stoploop.baseline_run",
 )  # fmt: skip
@@ -100,7 +100,7 @@ KIT_MODULES: dict[str, frozenset[str]] = {
     "post_tool_use": RUNTIME | SPAWN_DEPTH | _kit("spawn.usage") | LOOP_TRACKING,
     "session_start": RUNTIME
     | SESSION_BRIEFINGS
-    | _kit("stoploop.working_tree", "stoploop.processes", "stoploop.integrity", "contract.protected"),
+    | _kit("stoploop.working_tree", "runtime.processes", "stoploop.integrity", "contract.protected"),
     "user_prompt_submit": RUNTIME | SESSION_BRIEFINGS,
     "pre_compact": RUNTIME | SESSION_BRIEFINGS,
     "config_change": RUNTIME,

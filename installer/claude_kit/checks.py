@@ -15,8 +15,9 @@ from claude_kit import config, repo
 from claude_kit.detect_checks import DetectedCheck
 from claude_kit.errors import KitError
 from claude_kit_hooks.contract.records import Check, CompiledConfig
+from claude_kit_hooks.runtime import processes
 from claude_kit_hooks.runtime.project import Project
-from claude_kit_hooks.stoploop import check_runner, check_scope, processes
+from claude_kit_hooks.stoploop import check_runner, check_scope
 
 STATUS_WORDS = {"ok": "pass", "fail": "FAIL", "timeout": "TIMEOUT", "missing": "setup"}
 STATUS_COLORS = {"ok": "green", "fail": "red", "timeout": "red", "missing": "yellow"}

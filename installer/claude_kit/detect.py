@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 from claude_kit import manifests
 from claude_kit.detect_checks import DetectedCheck, LeftOut, detect_checks
 from claude_kit.manifests import Manifests
-from claude_kit_hooks.stoploop import processes
+from claude_kit_hooks.runtime import processes
 
 # Without a package.json, JS/TS under these folders is still taken for a frontend.
 FRONTEND_DIRS = {"ui", "frontend", "web", "webapp", "client", "components", "pages", "app"}

@@ -42,19 +42,12 @@ def without_ignored(root: str, found: Found) -> Found:
     """Drop the files git ignores (build output, `node_modules`, `.env` under a folder domain): the
     working-tree scan ignores them too, and deleting `ui/dist` is housekeeping, not a change to
     review. One `git check-ignore` for the whole command, only on the way to a deny."""
-    import subprocess
+    from claude_kit_hooks.runtime.processes import git
 
     rels = sorted({rel for _dev, files in found.values() for rel, _how in files})
-    try:
-        proc = subprocess.run(
-            ["git", "check-ignore", "--stdin", "-z"], cwd=root, input="\0".join(rels).encode() + b"\0",
-            capture_output=True, timeout=5,
-        )  # fmt: skip
-    except (OSError, subprocess.SubprocessError):
-        return found
-    ignored = (
-        set(proc.stdout.decode("utf-8", "surrogateescape").split("\0")) if proc.returncode == 0 else set()
-    )
+    listed = git(root, ["check-ignore", "--stdin", "-z"], timeout=5, stdin="\0".join(rels).encode() + b"\0")
+    # None: exit 1 (nothing ignored), 128 (not a git repository), or no git at all
+    ignored = set(listed.decode("utf-8", "surrogateescape").split("\0")) if listed else set()
     if not ignored:
         return found
     out: Found = {}

@@ -138,16 +138,9 @@ def _is_path_not_branch(cwd: str, operand: str) -> bool:
     for an ambiguous operand prefers the branch)."""
     if not os.path.exists(os.path.join(cwd, operand)):
         return False
-    import subprocess
+    from claude_kit_hooks.runtime.processes import git
 
-    try:
-        proc = subprocess.run(
-            ["git", "rev-parse", "--verify", "--quiet", f"refs/heads/{operand}"],
-            cwd=cwd, capture_output=True, timeout=5,
-        )  # fmt: skip
-    except (OSError, subprocess.SubprocessError):
-        return True
-    return proc.returncode != 0
+    return git(cwd, ["rev-parse", "--verify", "--quiet", f"refs/heads/{operand}"], timeout=5) is None
 
 
 def _patch_paths(path: str) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 from claude_kit_hooks.contract.defaults import ROLE_WORD
-from claude_kit_hooks.stoploop import processes
+from claude_kit_hooks.runtime import processes
 from claude_kit_hooks.stoploop.completion import scratchpad_rel
 from claude_kit_hooks.stoploop.feedback import issues_text
 from claude_kit_hooks.stoploop.roles import developer

@@ -19,18 +19,15 @@ from __future__ import annotations
 import os
 import time
 
-from claude_kit_hooks.stoploop import processes, session_state
+from claude_kit_hooks.runtime import processes
+from claude_kit_hooks.stoploop import session_state
 
 TYPE_CHECKING = False  # typing costs ~14 ms at a hook's start-up; mypy still reads the branch
 if TYPE_CHECKING:
-    from collections.abc import Callable
     from typing import Any
 
     from claude_kit_hooks.contract.records import Check
     from claude_kit_hooks.runtime.hook import Hook
-    from claude_kit_hooks.stoploop.records import CheckResult
-
-    Runner = Callable[[str, Check, int], CheckResult]  # the quality gate's run_check
 
 PREFIX = "claude-kit-baseline-"
 STALE_AFTER = 3600  # seconds: a copy this old belongs to a hook that was killed
@@ -67,9 +64,9 @@ def locate(h: Hook, cwd: str) -> Baseline | None:
     return Baseline(head, top, "" if inner == "." else inner)
 
 
-def failed_before(h: Hook, key: str, check: Check, cwd: str, sig: str, seconds: int, runner: Runner) -> bool:
+def failed_before(h: Hook, key: str, check: Check, cwd: str, sig: str, seconds: int) -> bool:
     """True when check `key` (failing now with signature `sig`, run in `cwd`) fails the same way on a
-    copy of the session's starting commit, run by `runner` (the quality gate's) for at most `seconds`."""
+    copy of the session's starting commit, run for at most `seconds`."""
     memo = (session_state.read(h.paths, h.session_id, "quality") or {}).get(MEMO + key)
     if isinstance(memo, dict):
         return memo.get("sig") == sig
@@ -78,7 +75,7 @@ def failed_before(h: Hook, key: str, check: Check, cwd: str, sig: str, seconds: 
     base = locate(h, cwd)
     if base is None:
         return False
-    found = run_on_copy(base, key, check, seconds, runner, forbidden=(os.path.realpath(cwd), base.top))
+    found = run_on_copy(base, key, check, seconds, forbidden=(os.path.realpath(cwd), base.top))
     answer = {"sig": found, "head": base.head, "ts": time.time()}
 
     def keep(d: dict[str, Any]) -> None:
@@ -94,15 +91,14 @@ def failed_before(h: Hook, key: str, check: Check, cwd: str, sig: str, seconds: 
     return found == sig
 
 
-def run_on_copy(
-    base: Baseline, key: str, check: Check, seconds: int, runner: Runner, forbidden: tuple[str, ...]
-) -> str:
+def run_on_copy(base: Baseline, key: str, check: Check, seconds: int, forbidden: tuple[str, ...]) -> str:
     """The failure signature of `check` on a fresh copy of `base.head` ("" when it passes there or
     gives no usable answer)."""
     import shutil
     import tempfile
 
     from claude_kit_hooks.stoploop.check_failures import signature
+    from claude_kit_hooks.stoploop.check_runner import run_check
 
     sweep(tempfile.gettempdir())
     copy = tempfile.mkdtemp(prefix=PREFIX)
@@ -113,7 +109,7 @@ def run_on_copy(
         left = int(seconds - (time.monotonic() - started))
         if left < 1:
             return ""
-        res = runner(os.path.join(copy, base.inner), check, left)
+        res = run_check(os.path.join(copy, base.inner), check, left)
     finally:
         shutil.rmtree(copy, ignore_errors=True)
     tail = res["tail"]

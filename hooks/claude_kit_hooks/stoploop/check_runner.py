@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 
-from claude_kit_hooks.stoploop import processes
+from claude_kit_hooks.runtime import processes
 
 TYPE_CHECKING = False  # typing costs ~14 ms at a hook's start-up; mypy still reads the branch
 if TYPE_CHECKING:

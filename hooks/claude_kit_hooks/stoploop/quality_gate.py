@@ -21,8 +21,9 @@ from __future__ import annotations
 import time
 
 from claude_kit_hooks.contract.layout import CHECK_CACHE
+from claude_kit_hooks.runtime import processes
 from claude_kit_hooks.runtime.project import split_worktree
-from claude_kit_hooks.stoploop import check_failures, check_scope, processes, session_state
+from claude_kit_hooks.stoploop import check_failures, check_scope, session_state
 from claude_kit_hooks.stoploop.check_runner import run_check
 from claude_kit_hooks.stoploop.decision import REASON_CAP, Decision, cap, kill_switch
 from claude_kit_hooks.stoploop.roles import developer
@@ -170,7 +171,7 @@ class _Run:
 
         assert self.budget is not None
         left = self.budget.limit(check["timeout"])
-        if not baseline_run.failed_before(self.h, key, check, root, sig, left, run_check):
+        if not baseline_run.failed_before(self.h, key, check, root, sig, left):
             return False
         check_failures.predates(self.h, self.fb, key, sig)
         return True

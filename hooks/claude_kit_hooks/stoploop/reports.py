@@ -15,8 +15,8 @@ import os
 import time
 
 from claude_kit_hooks.contract.layout import output_dir_of
+from claude_kit_hooks.runtime import processes
 from claude_kit_hooks.runtime.project import EXEMPT_HINTS, ruled_out
-from claude_kit_hooks.stoploop import processes
 
 TYPE_CHECKING = False  # typing costs ~14 ms at a hook's start-up; mypy still reads the branch
 if TYPE_CHECKING:

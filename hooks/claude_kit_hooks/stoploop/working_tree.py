@@ -28,8 +28,9 @@ import os
 import time
 
 from claude_kit_hooks.contract.layout import WORKTREES_DIR
+from claude_kit_hooks.runtime import processes
 from claude_kit_hooks.runtime.project import split_worktree
-from claude_kit_hooks.stoploop import processes, session_state
+from claude_kit_hooks.stoploop import session_state
 
 TYPE_CHECKING = False  # typing costs ~14 ms at a hook's start-up; mypy still reads the branch
 if TYPE_CHECKING:

@@ -20,6 +20,14 @@ def _git(repo: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
 
 
+def agent_stops(kit: Kit, agent_type: str, agent_id: str) -> None:
+    """The agent's SubagentStop: the working tree is scanned for what it changed."""
+    kit.call(
+        events.scan_working_tree, "SubagentStop", agent_type=agent_type, agent_id=agent_id,
+        last_assistant_message="done",
+    )  # fmt: skip
+
+
 @pytest.fixture
 def committed(kit: Kit) -> Kit:
     kit.install(files={"cmd/api/main.go": GO, "cmd/api/util.go": GO, "README.md": "# r\n"})
@@ -117,10 +125,7 @@ def test_a_tracked_edit_is_not_found_again_but_a_shell_change_after_it_is(commit
 
 def test_the_developers_own_shell_change_is_reviewed_without_blame(committed: Kit) -> None:
     committed.write("cmd/api/util.go", GO + "// heredoc\n")
-    committed.call(
-        events.scan_working_tree, "SubagentStop", agent_type="backend-developer", agent_id="d1",
-        last_assistant_message="done",
-    )  # fmt: skip
+    agent_stops(committed, "backend-developer", "d1")
 
     reason = blocked(committed.stop())
 
@@ -133,10 +138,7 @@ def test_a_reviewer_changing_code_through_bash_reopens_its_own_pass(committed: K
     committed.edit("cmd/api/main.go", text=GO + "// edit\n")
     committed.verdict("backend-reviewer", verdict_text("review"), agent_id="r1")
     committed.write("cmd/api/main.go", GO + "// the reviewer 'fixed' it\n")
-    committed.call(
-        events.scan_working_tree, "SubagentStop", agent_type="backend-reviewer", agent_id="r1",
-        last_assistant_message="done",
-    )  # fmt: skip
+    agent_stops(committed, "backend-reviewer", "r1")
 
     reason = blocked(committed.stop())
 
@@ -148,10 +150,7 @@ def test_a_reviewers_own_edit_is_found_at_its_stop_and_reopens_its_review(commit
     committed.edit("cmd/api/main.go", text=GO + "// dev\n")
     committed.verdict("backend-reviewer", verdict_text("review"), agent_id="r1")
     committed.edit("cmd/api/main.go", text=GO + "// reviewer\n", agent_type="backend-reviewer", agent_id="r1")
-    committed.call(
-        events.scan_working_tree, "SubagentStop", agent_type="backend-reviewer", agent_id="r1",
-        last_assistant_message="done",
-    )  # fmt: skip
+    agent_stops(committed, "backend-reviewer", "r1")
 
     reason = blocked(committed.stop())
 
@@ -163,10 +162,7 @@ def test_a_testers_test_files_reopen_nothing(committed: Kit) -> None:
     committed.edit("cmd/api/main.go", text=GO + "// edit\n")
     committed.verdict("backend-reviewer", verdict_text("review"))
     committed.write("cmd/api/main_test.go", "package main\n")
-    committed.call(
-        events.scan_working_tree, "SubagentStop", agent_type="backend-tester", agent_id="t1",
-        last_assistant_message="done",
-    )  # fmt: skip
+    agent_stops(committed, "backend-tester", "t1")
     committed.verdict("backend-tester", verdict_text("testing"))
 
     assert committed.stop().decision is None
@@ -182,10 +178,7 @@ def test_a_test_file_a_tester_deleted_reopens_review(kit: Kit) -> None:
     kit.edit("cmd/api/main.go", text=GO + "// edit\n")
     kit.verdict("backend-reviewer", verdict_text("review"))
     (kit.repo / "cmd/api/main_test.go").unlink()
-    kit.call(
-        events.scan_working_tree, "SubagentStop", agent_type="backend-tester", agent_id="t1",
-        last_assistant_message="done",
-    )  # fmt: skip
+    agent_stops(kit, "backend-tester", "t1")
     kit.verdict("backend-tester", verdict_text("testing"))
 
     reason = blocked(kit.stop())

@@ -1,6 +1,7 @@
-# claude-kit: managed, id=hooks/claude_kit_hooks/stoploop/processes
-"""Child processes the loop system runs from the project root: git, and shell commands (quality-gate
-checks, the advisor) that get their own process group, so a timeout kills everything they started.
+# claude-kit: managed, id=hooks/claude_kit_hooks/runtime/processes
+"""Child processes the hooks run: git (the Stop loop's scans, the shell checks' questions about
+ignored files and branches), and shell commands (quality-gate checks, the advisor) that get their
+own process group, so a timeout kills everything they started.
 
 subprocess is imported here, inside the functions: only the paths that run a command pay for it.
 """
@@ -14,14 +15,18 @@ if TYPE_CHECKING:
     import subprocess
 
 
-def git(root: str, args: list[str], timeout: float = 15) -> bytes | None:
-    """git's stdout (bytes) run in `root`, or None when git is missing, fails or times out."""
+def git(root: str, args: list[str], timeout: float = 15, stdin: bytes | None = None) -> bytes | None:
+    """git's stdout (bytes) run in `root` (fed `stdin` when given), or None when git is missing, fails
+    (a non-zero exit) or times out."""
     import subprocess
 
     try:
-        proc = subprocess.run(
-            ["git", *args], cwd=root, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout
-        )
+        if stdin is None:
+            proc = subprocess.run(
+                ["git", *args], cwd=root, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout
+            )
+        else:
+            proc = subprocess.run(["git", *args], cwd=root, input=stdin, capture_output=True, timeout=timeout)
     except (OSError, subprocess.SubprocessError):
         return None
     return proc.stdout if proc.returncode == 0 else None
