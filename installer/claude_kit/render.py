@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,7 @@ from claude_kit_hooks.contract.layout import (
     SKILLS_DIR,
     output_dir_of,
 )
-from claude_kit_hooks.contract.records import Manifest, SettingsEntry
+from claude_kit_hooks.contract.records import ExtraTool, Manifest, SettingsEntry
 
 # Payload folder -> where it is installed.
 TARGETS = {"hooks": HOOKS_DIR, "skills": SKILLS_DIR, "skill-library": SKILL_LIBRARY_DIR, "agents": AGENTS_DIR}
@@ -83,17 +84,37 @@ def left_out_agents(cfg: dict[str, Any]) -> list[str]:
     return out
 
 
+# The dispatchers that check an extra write tool's calls, and the kinds each one gets: PostToolUse
+# records edits only (a shell command's changes are found in the working tree, as for Bash).
+EXTRA_TOOL_EVENTS = {"pre_tool_use": ("edit", "shell"), "post_tool_use": ("edit",)}
+
+
+def tool_matcher(matcher: str, extra: list[ExtraTool]) -> str:
+    """`matcher` (exact names joined by `|`) with the extra write tools added. Names of letters,
+    digits, `_` and `-` keep it an exact-name list; a glob or a `.` makes it one anchored regex (the
+    runtime tests any other matcher as an unanchored JavaScript RegExp)."""
+    if not extra:
+        return matcher
+    if all(re.fullmatch(r"[A-Za-z0-9_-]+", t["tool"]) for t in extra):
+        return "|".join([matcher, *(t["tool"] for t in extra)])
+    return "^(?:" + "|".join([matcher, *(config_mod.tool_name_regex(t["tool"]) for t in extra)]) + ")$"
+
+
 def settings_entries(cfg: dict[str, Any] | None = None) -> list[SettingsEntry]:
-    """One entry per event dispatcher in the payload; the Stop timeout leaves room for `cfg`'s checks."""
+    """One entry per event dispatcher in the payload; the Stop timeout leaves room for `cfg`'s checks,
+    and the tool calls' matchers name `cfg`'s extra write tools."""
     hooks_dir = payload_root() / "hooks"
     entries: list[SettingsEntry] = []
     checks = None
+    extra = config_mod.compile_extra_tools(cfg) if cfg is not None else []
     if cfg is not None:
         domains = cfg["domains"].values()
         checks = [int(c.get("timeout", CHECK_TIMEOUT_DEFAULT)) for d in domains for c in d.get("checks", [])]
     for module, (event, matcher, timeout) in HOOK_EVENTS.items():
         if not (hooks_dir / f"{module}.py").is_file():
             continue
+        if module in EXTRA_TOOL_EVENTS and matcher is not None:
+            matcher = tool_matcher(matcher, [t for t in extra if t["kind"] in EXTRA_TOOL_EVENTS[module]])
         entries.append(
             {
                 "event": event,

@@ -181,7 +181,9 @@ def _schema_keys(node: dict[str, Any], prefix: str = "") -> set[str]:
     keys: set[str] = set()
     for name, sub in node.get("properties", {}).items():
         keys |= {f"{prefix}{name}"} | _schema_keys(sub, f"{prefix}{name}.")
-    placeholder = {"domains.": "<name>", "hooks.": "<id>", "budget.prices.": "<model prefix>"}.get(prefix)
+    placeholder = {
+        "domains.": "<name>", "hooks.": "<id>", "extra_tools.": "<tool>", "budget.prices.": "<model prefix>"
+    }.get(prefix)  # fmt: skip
     if placeholder and isinstance(node.get("additionalProperties"), dict):
         keys.add(f"{prefix}{placeholder}")
         if placeholder != "<model prefix>":  # a price's fields are documented in its row

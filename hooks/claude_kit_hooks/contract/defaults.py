@@ -55,6 +55,9 @@ SPAWN_TOOLS = ("Agent", "Task", "Workflow")
 # The spawning tools whose PostToolUse result is one agent's (its id, usage and final text).
 AGENT_TOOLS = ("Agent", "Task")
 SHELL_TOOLS = ("Bash", "PowerShell")
+# Extra write tools (team config `extra_tools`: MCP tools that edit files or run commands, such as
+# container-use's): each kind and the built-in tool whose checks a mapped call goes through.
+EXTRA_TOOL_KINDS = {"edit": "Write", "shell": "Bash"}
 
 # Dispatcher module -> (event, tool matcher, timeout in seconds) as wired into settings.json.
 HOOK_EVENTS: dict[str, tuple[str, str | None, int]] = {
@@ -109,6 +112,7 @@ DEFAULTS: dict[str, Any] = {
     "domains": {},
     "exemptions": {"tests": True, "docs": True, "globs": []},
     "hooks": {},
+    "extra_tools": {},
     "spawn": {"max_depth": 1},
     "orchestration": {"coordinator_mode": False, "feature_scope": "code"},
     "compaction": {"context_window": "auto", "warn_percent": 75, "must_percent": 80, "deny_percent": 85},

@@ -60,6 +60,22 @@ class Domain(TypedDict):
 Rule = list[Any]
 
 
+class ExtraTool(TypedDict):
+    """One extra write tool (team config `extra_tools`): calls whose tool name is `tool` (or matches
+    `regex`, an anchored regex from a glob; None for an exact name) are checked as EXTRA_TOOL_KINDS[kind]
+    calls, with the path or command taken from the input field `field`. `root_field` names the input
+    field holding the folder a relative path or the command is relative to (None: the session's
+    folder); an absolute path under `workdir` (the tool environment's own name for that folder) is
+    read as relative to it."""
+
+    tool: str
+    regex: str | None
+    kind: str  # "edit" | "shell"
+    field: str
+    root_field: str | None
+    workdir: str | None
+
+
 class Compaction(TypedDict):
     context_window: int | str
     warn_percent: float
@@ -113,6 +129,7 @@ class CompiledConfig(TypedDict):
     exempt_rules: list[Rule]  # [label, regex, hints]
     test_lead: str
     hooks: dict[str, bool]
+    extra_tools: list[ExtraTool]
     spawn: Spawn
     orchestration: Orchestration
     compaction: Compaction
