@@ -160,18 +160,26 @@ def tool_regex(pattern: str) -> str | None:
 
 def _extra_tool_problems(text: str, tools: dict[str, Any], source: str) -> list[str]:
     """A pattern that names one of the tools the kit already checks would route that tool's calls
-    through another tool's checks (a Bash call read as a file write): the team's error."""
+    through another tool's checks (a Bash call read as a file write); a second field would be
+    silently ignored: both are the team's errors."""
     problems = []
-    for pattern in tools:
-        rx = tool_regex(pattern)
-        taken = [
-            t for t in EDIT_TOOLS + SPAWN_TOOLS + SHELL_TOOLS if (re.match(rx, t) if rx else t == pattern)
-        ]
+    for pattern, spec in tools.items():
+        rx = tool_regex(pattern) or "^" + re.escape(pattern) + "$"
+        taken = [t for t in EDIT_TOOLS + SPAWN_TOOLS + SHELL_TOOLS if re.match(rx, t)]
         if taken:
             line = yaml_line_of(text, ["extra_tools", pattern])
             problems.append(
                 f"{source}:{line}: $.extra_tools -> {pattern!r} matches {', '.join(taken)}, which the kit "
                 "already checks; name the extra tools only (an MCP tool is mcp__<server>__<tool>)"
+            )
+        field, other = (
+            ("path_field", "command_field") if spec["kind"] == "edit" else ("command_field", "path_field")
+        )
+        if other in spec:
+            line = yaml_line_of(text, ["extra_tools", pattern, other])
+            problems.append(
+                f"{source}:{line}: $.extra_tools.{pattern}.{other} -> kind {spec['kind']} takes {field}, "
+                f"not {other}"
             )
     return problems
 
