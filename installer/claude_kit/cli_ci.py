@@ -18,9 +18,7 @@ def ci() -> None:
 @ci.command("init")
 @TARGET
 @click.option("--devcontainer", is_flag=True, help="Also write .devcontainer/devcontainer.json.")
-@click.option(
-    "--force", is_flag=True, help="Move a file of yours there aside (uninstall restores it)."
-)
+@click.option("--force", is_flag=True, help="Move a file of yours there aside (uninstall restores it).")
 @DRY_RUN
 def ci_init(target: Path, devcontainer: bool, force: bool, dry_run: bool) -> None:
     """Write a GitHub Actions workflow that runs a governed headless session.
