@@ -16,7 +16,7 @@ from claude_kit.fakeapi import Script, call
 from claude_kit.session_runner import run_session
 from tests.conftest import git
 from tests.e2e.kitrepo import decisions, install_kit
-from tests.installer.ciflow import run_step, session_args
+from tests.installer.ciflow import run_step, session_args, steps
 
 pytestmark = pytest.mark.e2e
 
@@ -65,7 +65,11 @@ def test_the_workflows_headless_session_is_governed_and_yields_the_job_verdict(
     assert exported.returncode == 0, exported.stdout
     records = json.loads((tmp_repo / ci.LOG_EXPORT).read_text())
     assert any(r.get("hook") == "agent_first" and r.get("decision") == "deny" for r in records)
-    assert (tmp_repo / ci.DECISION_LOG).is_file()  # the artefact's other file
+    # The artefact: the files the upload step lists are there (hidden ones too: the log is in .claude/).
+    upload = steps(tmp_repo)["Upload the decision log"]["with"]
+    listed = [line for line in upload["path"].splitlines() if line and "${{" not in line]
+    assert listed == [ci.DECISION_LOG, ci.LOG_EXPORT] and upload["include-hidden-files"] is True
+    assert all((tmp_repo / rel).is_file() for rel in listed)
 
     verdict = run_step(tmp_repo, "Verdict", {"RESULT": json.dumps(final["structured_output"])}, tmp_path)
     assert (verdict.returncode, verdict.outputs) == (0, {"verdict": "PASS"})

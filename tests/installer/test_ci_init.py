@@ -169,3 +169,16 @@ def test_the_verdict_step_turns_the_structured_result_into_the_job_output(
     # The action failed before any result (no structured_output): the job fails, its verdict NONE.
     missing = run_step(sample_repo, "Verdict", {"RESULT": ""}, tmp_path)
     assert (missing.returncode, missing.outputs) == (1, {"verdict": "NONE"})
+
+
+def test_dry_run_and_a_file_in_the_way_change_nothing(ck: CK, sample_repo: Path) -> None:
+    assert ck("install", str(sample_repo)).exit_code == 0
+    with unchanged(sample_repo):
+        res = ck("ci", "init", str(sample_repo), "--devcontainer", "--dry-run")
+    assert res.exit_code == 0, res.output
+    assert f"create    {ci.WORKFLOW}" in res.output and "nothing was written" in res.output
+    build_file_tree(sample_repo, {".github": "not a folder\n"})
+    with unchanged(sample_repo):
+        res = ck("ci", "init", str(sample_repo))
+    assert res.exit_code != 0
+    assert str(sample_repo / ".github") in res.output and "nothing was changed" in res.output
