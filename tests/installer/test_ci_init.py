@@ -182,3 +182,12 @@ def test_dry_run_and_a_file_in_the_way_change_nothing(ck: CK, sample_repo: Path)
         res = ck("ci", "init", str(sample_repo))
     assert res.exit_code != 0
     assert str(sample_repo / ".github") in res.output and "nothing was changed" in res.output
+
+
+def test_uninstall_leaves_the_folders_that_were_there_before_ci_init(ck: CK, sample_repo: Path) -> None:
+    assert ck("install", str(sample_repo)).exit_code == 0
+    (sample_repo / ".github").mkdir()  # the team's, empty for now
+    assert ck("ci", "init", str(sample_repo)).exit_code == 0
+    assert ck("ci", "init", str(sample_repo)).exit_code == 0  # a rerun does not adopt the kit's folder
+    assert ck("uninstall", str(sample_repo)).exit_code == 0
+    assert (sample_repo / ".github").is_dir() and not (sample_repo / ".github/workflows").exists()
