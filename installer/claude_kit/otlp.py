@@ -133,10 +133,15 @@ def log_request(records: Sequence[LogRecord]) -> dict[str, Any]:
 
 
 def spawn_spans(records: Sequence[LogRecord]) -> list[dict[str, Any]]:
-    """One span per agent spawn: from its first PreToolUse record to its last PostToolUse record (a
-    spawn the log shows no end of, still running or denied, ends where it starts)."""
+    """One span per agent spawn: from its first PreToolUse record to its PostToolUse record or the
+    last record of the agent it started (a background agent outlives its PostToolUse); a spawn the
+    log shows no end of (denied, or still running) ends where it starts."""
     spans: dict[str, dict[str, Any]] = {}
+    started: dict[str, dict[str, Any]] = {}  # spawned agent id -> its spawn's span
     for rec in records:
+        agent = rec.get("agent_id")
+        if agent and agent in started:
+            started[agent]["endTimeUnixNano"] = max(started[agent]["endTimeUnixNano"], _nanos(rec), key=int)
         call = rec.get("tool_use_id")
         if not call or str(rec.get("tool")) not in AGENT_TOOLS:
             continue
@@ -165,7 +170,12 @@ def spawn_spans(records: Sequence[LogRecord]) -> list[dict[str, Any]]:
             span["name"] = f"spawn {target}"
             span["_attrs"]["claude_kit.subagent_type"] = target
         if rec.get("event") == "PostToolUse":
-            span["endTimeUnixNano"] = _nanos(rec)
+            span["endTimeUnixNano"] = max(span["endTimeUnixNano"], _nanos(rec), key=int)
+        spawned = dict(rec).get("spawned_agent_id")  # spawn_result: the agent this call started
+        if spawned:
+            started[str(spawned)] = span
+            span["_attrs"]["claude_kit.spawned_agent.id"] = spawned
+            span["_attrs"]["claude_kit.spawn_status"] = dict(rec).get("status")
         if rec.get("decision") in ("deny", "block"):
             span["status"] = {"code": 2, "message": str(rec.get("reason") or "")[:200]}  # STATUS_CODE_ERROR
     for span in spans.values():

@@ -95,3 +95,11 @@ def test_the_log_answers_who_edited_what_during_a_feature_and_why_calls_were_blo
     spans = spans_body["resourceSpans"][0]["scopeSpans"][0]["spans"]
     assert [s["name"] for s in spans] == ["spawn backend-developer"] * 2
     assert all(int(s["endTimeUnixNano"]) >= int(s["startTimeUnixNano"]) for s in spans)
+    # each span names the agent its call started: the agent whose edit the log showed above
+    started = [
+        a["value"]["stringValue"]
+        for s in spans
+        for a in s["attributes"]
+        if a["key"] == "claude_kit.spawned_agent.id"
+    ]
+    assert started == [e["agent_id"] for e in edits]

@@ -184,3 +184,17 @@ def test_follow_filters_and_json_lines(ck: CK, tmp_repo: Path) -> None:
 def test_follow_option_misuse(ck: CK, tmp_repo: Path, args: tuple[str, ...], message: str) -> None:
     res = ck("log", str(tmp_repo), *args)
     assert res.exit_code == 2 and message in res.output
+
+
+@pytest.mark.parametrize("name", ["PostToolUse-agent-foreground", "PostToolUse-agent-background"])
+def test_a_spawn_result_joins_the_call_to_the_agent_it_started(tmp_repo: Path, name: str) -> None:
+    install(tmp_repo)
+    payload = fixture(name, tmp_repo)
+    run_hook(tmp_repo, "post_tool_use", payload)
+    [rec] = log_records(tmp_repo, hook="spawn_result")
+    resp = payload["tool_response"]
+    assert (rec["tool_use_id"], rec["spawned_agent_id"], rec["status"]) == (
+        payload["tool_use_id"], resp["agentId"], resp["status"]
+    )  # fmt: skip
+    assert rec["subagent_type"] == payload["tool_input"]["subagent_type"]
+    assert rec["prompt_id"] == payload["prompt_id"] and rec["agent_id"] is None  # spawned by the main thread

@@ -202,6 +202,26 @@ def test_a_bad_config_value_is_rejected_with_its_path(ck: CK, tmp_repo: Path) ->
     assert res.exit_code == 2 and "telemetry.otlp" in res.output
 
 
+def test_a_background_spawn_lasts_until_its_agent_last_logged() -> None:
+    records: list[Any] = [
+        _rec("2026-12-03T10:00:01Z", tool="Agent", tool_use_id="toolu_bg", hook="spawn_depth"),
+        _rec("2026-12-03T10:00:02Z", tool="Agent", tool_use_id="toolu_bg", hook="spawn_result",
+             event="PostToolUse", spawned_agent_id="agent42", status="async_launched",
+             subagent_type="backend-tester"),
+        _rec("2026-12-03T10:00:30Z", event="SubagentStop", hook="verdicts", agent_id="agent42",
+             agent_type="backend-tester"),
+        _rec("2026-12-03T10:00:40Z", event="Stop", hook="stop_gate"),
+    ]  # fmt: skip
+    [span] = otlp.spawn_spans(records)
+    assert span["name"] == "spawn backend-tester"
+    assert (span["startTimeUnixNano"], span["endTimeUnixNano"]) == (
+        "1796292001000000000",
+        "1796292030000000000",
+    )
+    assert _attrs(span)["claude_kit.spawned_agent.id"] == "agent42"
+    assert _attrs(span)["claude_kit.spawn_status"] == "async_launched"
+
+
 def test_trace_id_of_a_session_that_is_not_a_uuid() -> None:
     assert otlp.trace_id(SESSION) == SESSION.replace("-", "")
     assert len(otlp.trace_id("no-session")) == 32 and otlp.trace_id("no-session") == otlp.trace_id(

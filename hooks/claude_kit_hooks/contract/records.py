@@ -17,6 +17,7 @@ class Payload(TypedDict, total=False):
     session_id: str
     transcript_path: str
     cwd: str
+    prompt_id: str  # one per user prompt (2.1.196+); absent before the first
     permission_mode: str
     hook_event_name: str
     agent_id: str

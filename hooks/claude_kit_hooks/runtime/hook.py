@@ -53,7 +53,7 @@ class Hook:
         tool_input = payload.get("tool_input")
         self.tool_input: dict[str, Any] = tool_input if isinstance(tool_input, dict) else {}
         self.tool_use_id: str | None = payload.get("tool_use_id")
-        self.prompt_id = payload.get("prompt_id")
+        self.prompt_id: str | None = payload.get("prompt_id")
         # (feature id, phase) once a check read the active feature: every later record carries it.
         # Nothing reads the file just to log it (`claude-kit log` attributes the rest from the log).
         self.task: tuple[str, str] | None = None
