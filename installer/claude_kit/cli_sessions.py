@@ -50,7 +50,7 @@ def demo(directory: Path | None, install_runtime: bool, replay: bool) -> None:
 )
 @click.option(
     "--kind",
-    help="edit, shell, spawn, verdict, check, task, other; one record per tool call. Comma list.",
+    help="edit, shell, spawn, verdict, check, task, other; one record per tool call and event. Comma list.",
 )
 @click.option("--decision", help="allow, warn, deny, block, escalate, error. Comma list.")
 @click.option("--hook", "hook_name", help="Hook name, e.g. agent_first, compaction_gate. Comma list.")

@@ -255,7 +255,7 @@ def matches(rec: LogRecord, q: Query) -> bool:
 
 def select(records: Iterable[LogRecord], q: Query) -> list[LogRecord]:
     """The matching records, oldest first; only the last `q.limit` when it is positive. With --kind,
-    one record per tool call: the one that decided it (a deny or block, else the first)."""
+    one record per tool call and event: the one that decided it (a deny or block, else the first)."""
     found = [r for r in records if matches(r, q)]
     if q.kind:
         found = one_per_call(found)
