@@ -40,7 +40,10 @@ def kind_of(rec: LogRecord) -> str:
     """edit / shell / spawn (a tool call of that kind, or a subagent starting), verdict (a reviewer's
     or tester's verdict checked at its stop), check (a domain check run at a stop), task (a feature
     or phase change), other."""
-    event, tool, hook = rec.get("event"), rec.get("tool"), rec.get("hook")
+    event, hook = rec.get("event"), rec.get("hook")
+    tool = rec.get("checked_as") or rec.get(
+        "tool"
+    )  # an extra write tool: the Write or Bash it was checked as
     if event == TASK_EVENT:
         return "task"
     if hook == "verdicts":

@@ -203,6 +203,7 @@ class LogRecord(TypedDict, total=False):
     reason: str
     duration_ms: float
     tool: str
+    checked_as: str  # an extra write tool's call: the built-in tool it was checked as (Write, Bash)
     file: str
     feature: str  # the active feature's id ("" when none is in progress)
     phase: str  # its current phase

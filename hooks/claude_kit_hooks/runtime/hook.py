@@ -196,6 +196,8 @@ class Hook:
         }
         if self.tool_name:
             rec["tool"] = self.tool_name
+        if self.acts_as:  # an extra write tool's call: `claude-kit log` counts it as an edit or a command
+            rec["checked_as"] = self.acts_as
         if isinstance(self.prompt_id, str) and self.prompt_id:
             rec["prompt_id"] = self.prompt_id
         if self.task is not None:

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from claude_kit.logrecord import kind_of
 from claude_kit_hooks.contract.layout import KitPaths
 from claude_kit_hooks.runtime import config as runtime_config
 from claude_kit_hooks.stoploop import session_state
@@ -94,6 +95,8 @@ def test_a_main_thread_mcp_write_to_a_domain_file_is_denied_as_a_write_is(repo: 
     assert result.reason.startswith("claude-kit: cmd/api/main.go is a backend file.")
     [rec] = log_records(repo, tool_use_id=payload["tool_use_id"])
     assert (rec["hook"], rec["tool"], rec["file"]) == ("agent_first", WRITE, "cmd/api/main.go")
+    # `claude-kit log --kind edit` finds it: the record says what it was checked as.
+    assert rec["checked_as"] == "Write" and kind_of(rec) == "edit"  # type: ignore[arg-type]
 
 
 def test_an_mcp_write_to_the_kit_config_is_denied_to_the_developer_too(repo: Path) -> None:
