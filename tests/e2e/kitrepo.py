@@ -10,14 +10,17 @@ import json
 from pathlib import Path
 from typing import Any
 
-from claude_kit.fakeapi import Script
+from claude_kit.fakeapi import Script, Turn, agent_call
 from claude_kit.session_runner import SessionResult, run_session
 from tests.hooks.hookrun import BACKEND as BACKEND_CONFIG
 from tests.hooks.hookrun import LOOP_OFF, TWO_DOMAINS
 from tests.hooks.hookrun import install as install_kit
 from tests.hooks.hookrun import log_records as decisions
 
-__all__ = ["BACKEND_CONFIG", "LOOP_OFF", "TWO_DOMAINS", "decisions", "install_kit", "run_ok", "verdict"]
+__all__ = [
+    "BACKEND_CONFIG", "LOOP_OFF", "TWO_DOMAINS", "decisions", "install_kit", "main_texts", "run_ok", "spawn",
+    "verdict",
+]  # fmt: skip
 
 
 def run_ok(
@@ -50,3 +53,13 @@ def verdict(role: str, result: str, summary: str, issues: list[dict[str, Any]] |
         "summary": summary,
     }
     return f"# backend {role}\n- result: {result}\n\n```json\n{json.dumps(block)}\n```"
+
+
+def spawn(marker: str, agent: str, task: str) -> Turn:
+    """A foreground spawn of `agent` whose subagent runs the script keyed by `marker`."""
+    return Turn([agent_call(marker, task, subagent_type=agent, background=False)])
+
+
+def main_texts(result: SessionResult) -> list[str]:
+    """What the main thread was shown, one text per request to the fake API."""
+    return [r.text() for r in result.main_requests()]

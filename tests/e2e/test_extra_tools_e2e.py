@@ -16,9 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from claude_kit.fakeapi import Script, Turn, agent_call, call, say
+from claude_kit.fakeapi import Script, call, say
 from claude_kit.session_runner import SessionResult
-from tests.e2e.kitrepo import BACKEND_CONFIG, decisions, install_kit, run_ok
+from tests.e2e.kitrepo import BACKEND_CONFIG, decisions, install_kit, run_ok, spawn
+from tests.e2e.kitrepo import main_texts as texts
+from tests.e2e.kitrepo import verdict as kit_verdict
 from tests.e2e.mcp_files_server import RUN_TOOL, WRITE_TOOL, mcp_config
 
 pytestmark = pytest.mark.e2e
@@ -54,15 +56,7 @@ FILES = {"cmd/api/main.go": MAIN_GO, f".claude/agents/{DEV}.md": AGENT}
 
 
 def verdict(role: str) -> str:
-    block = {
-        "claude_kit": "verdict", "role": role, "domain": "backend", "verdict": "PASS", "issues": [],
-        "summary": f"{role} passed",
-    }  # fmt: skip
-    return f"# backend {role}\n- result: PASS\n\n```json\n{json.dumps(block)}\n```"
-
-
-def spawn(marker: str, agent: str, task: str) -> Turn:
-    return Turn([agent_call(marker, task, subagent_type=agent, background=False)])
+    return kit_verdict(role, "PASS", f"{role} passed")
 
 
 def run(repo: Path, home: Path, claude_bin: Path, script: Script) -> SessionResult:
@@ -71,10 +65,6 @@ def run(repo: Path, home: Path, claude_bin: Path, script: Script) -> SessionResu
         repo, home, claude_bin, script, prompt="change the api", timeout=180,
         extra_args=["--mcp-config", str(servers), "--strict-mcp-config"],
     )  # fmt: skip
-
-
-def texts(result: SessionResult) -> list[str]:
-    return [r.text() for r in result.main_requests()]
 
 
 def test_main_thread_mcp_write_is_denied_and_the_developers_is_tracked_and_reviewed(
