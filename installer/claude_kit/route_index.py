@@ -17,7 +17,7 @@ from claude_kit_hooks.routing.lexical import WEIGHTS, Weights, build_state, gate
 __all__ = ["WEIGHTS", "Weights", "build_state", "cached_state", "gateways_of"]
 
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 
 
 def _cache_file(index: Path) -> Path:

@@ -201,6 +201,41 @@ def test_symptoms_in_a_skill_body_are_indexed_below_its_triggers() -> None:
     assert [h.name for h in hits] == ["clients", "pool"]  # a trigger outweighs a body symptom
 
 
+def test_a_body_word_said_twice_is_indexed_once_is_not() -> None:
+    text = (
+        "---\nname: pool\ndescription: Use when sizing pools.\ntriggers: [pool size]\n---\n# Pools\n"
+        "Requests hang until the upstream recovers; a hang means no timeout was set. Mention stampede once.\n"
+    )
+    entry = knowledge.entry_for(text, "backend", "backend/pool")
+    assert entry is not None
+    assert "hang" in entry["body_terms"].split() and "stamped" not in entry["body_terms"].split()
+    router = route_scoring.Router([entry, *ENTRIES])
+    assert router.rank("requests hang")[0].name == "pool"
+    assert router.rank("cache stampede") == [] or router.rank("cache stampede")[0].name != "pool"
+
+
+def test_a_synonym_phrase_counts_whole_not_word_by_word() -> None:
+    # "ci" brings in "build server" and "broke" brings in "stopped working": their loose words
+    # ("server", "work", "stop") used to become query terms and match any skill saying them.
+    server = entry("http-server", "backend", "structuring an http server.", ["http server"])
+    ci = entry("ci-pipelines", "testing", "a build server pipeline is slow.", ["build server cache"])
+    router = route_scoring.Router([*ENTRIES, server, ci])
+    assert [h.name for h in router.rank("ci takes forty minutes")] == ["ci-pipelines"]
+    expanded = router._expand(terms("the service broke"), ["the", "servic", "broke"])
+    assert not {"~work", "~stop"} & set(expanded)
+
+
+def test_a_skill_meeting_more_of_the_query_beats_one_rare_word() -> None:
+    # Coverage: "pod" alone (a name word and a trigger) used to outrank a skill that meets most of
+    # the query in its description and body.
+    pods = entry("kubernetes-pods", "backend", "debugging kubernetes workloads.", ["pod"])
+    leak = entry("goroutine-leaks", "backend", "a goroutine never returns.", ["leak"])
+    leak["body_terms"] = "count climb memory"
+    router = route_scoring.Router([*ENTRIES, pods, leak])
+    hits = router.rank("goroutine count and memory climb until the pod dies")
+    assert [h.name for h in hits] == ["goroutine-leaks", "kubernetes-pods"]
+
+
 def test_nothing_in_common_returns_nothing() -> None:
     assert route_scoring.Router(ENTRIES).rank("zzzz qqqq") == []
 

@@ -1,11 +1,12 @@
 # claude-kit: managed, id=hooks/claude_kit_hooks/routing/lexical
 """Lexical ranking of library skills for a task: the one scoring definition the CLI's router extends.
 
-Per skill and field (name > triggers > description > symptoms > gateway, see Weights) the terms of
-routing.terms become postings with the field's weight, packed as bytes; one word string per skill
-and field serves the bigram checks. A query's score per skill = the IDF-weighted best field per
-term (SYNONYMS/IMPLIES add vocabulary) + bigrams + trigger hits (a trigger all of whose terms are in
-the query). The CLI's router (claude_kit.route_scoring) adds rapidfuzz's fuzzy terms and phrase
+Per skill and field (name > triggers > description > symptoms > gateway > body terms, see Weights)
+the terms of routing.terms become postings with the field's weight, packed as bytes; one word
+string per skill and field serves the bigram checks. A query's score per skill = the IDF-weighted
+best field per term (SYNONYMS/IMPLIES add vocabulary; their multi-word phrases count only whole),
+scaled by the share of the query the skill covers, + bigrams + trigger hits (a trigger all of whose
+terms are in the query). The CLI's router (claude_kit.route_scoring) adds rapidfuzz's fuzzy terms and phrase
 similarity; the spawn hook uses this class as it is. Standard library only.
 """
 
@@ -39,6 +40,10 @@ class Weights:
     trigger = 2.0
     description = 1.0
     symptom = 0.8  # headings, error strings and pitfall rows of the body: below what the author chose
+    body = 0.4  # the body's most frequent terms (index `body_terms`): its whole vocabulary, weakest
+    # score x (share of the query's IDF mass the skill matches) ** coverage: a skill that meets
+    # several of the query's words beats one that meets a single rare one strongly
+    coverage = 0.5
     category = 0.5
     fuzzy_term = 0.7  # a fuzzily matched term counts this much of an exact one (CLI only)
     synonym = 0.8  # a term added from SYNONYMS counts this much
@@ -82,7 +87,9 @@ def build_state(entries: Sequence[dict[str, Any]], w: Weights) -> tuple[Any, ...
         name_terms = terms(name)
         trig = [t for t in (tuple(dict.fromkeys(terms(x))) for x in triggers) if t]
         best: dict[str, float] = {}
+        body = e.get("body_terms")
         for field_terms, weight in (
+            (body.split() if isinstance(body, str) else [], w.body),
             (terms(" ".join(gateways_of(e))), w.category),
             (terms(symptoms), w.symptom),
             (terms(description), w.description),
@@ -147,19 +154,29 @@ class LexicalRouter:
         return {}
 
     # -- scoring ----------------------------------------------------------------------------------
-    def _expand(self, qterms: Sequence[str], words: Sequence[str]) -> dict[str, dict[str, float]]:
-        """Query term -> {vocabulary term: similarity 0..1}; `~term` keys are vocabulary additions."""
-        out: dict[str, dict[str, float]] = {}
-        present = set(qterms)
+    def _added_phrases(self, words: Sequence[str]) -> list[tuple[str, ...]]:
+        """The SYNONYMS/IMPLIES vocabulary the query's words bring in (stemmed word tuples)."""
         joined = " " + " ".join(words) + " "
         added: list[tuple[str, ...]] = []
         for group in synonym_groups():
             if any(f" {' '.join(phrase)} " in joined for phrase in group):
-                added.extend(group)
+                added.extend(phrase for phrase in group if f" {' '.join(phrase)} " not in joined)
         added.extend(implied for phrase, implied in implications() if f" {' '.join(phrase)} " in joined)
-        for phrase in added:
-            for t in phrase:
-                if t not in present and t not in STOPWORDS and t in self.postings:
+        return added
+
+    def _expand(self, qterms: Sequence[str], words: Sequence[str]) -> dict[str, dict[str, float]]:
+        """Query term -> {vocabulary term: similarity 0..1}; `~term` keys are vocabulary additions.
+
+        Only one-word additions become terms: a phrase ("build server", "stopped working") names
+        the thing only as a whole, and its words alone ("server", "work") would match anything;
+        _phrases scores it where the skill has the whole phrase."""
+        out: dict[str, dict[str, float]] = {}
+        present = set(qterms)
+        for phrase in self._added_phrases(words):
+            content = [t for t in phrase if t not in STOPWORDS]
+            if len(content) == 1:
+                t = content[0]
+                if t not in present and t in self.postings:
                     out.setdefault("~" + t, {})[t] = self.w.synonym
         for q in qterms:
             matches = self.similar_terms(q)
@@ -170,10 +187,20 @@ class LexicalRouter:
         return out
 
     def _bigrams(self, words: Sequence[str], total: dict[int, float]) -> None:
+        needles: dict[str, float] = {}
         for g in set(bigrams(words)):
             a, b = g.split(" ")
             content = a not in STOPWORDS and b not in STOPWORDS
-            factor = self.w.bigram * (1.0 if content else self.w.stop_bigram)
+            needles[g] = self.w.bigram * (1.0 if content else self.w.stop_bigram)
+        for phrase in self._added_phrases(words):
+            if len([t for t in phrase if t not in STOPWORDS]) > 1:
+                g = " ".join(phrase)
+                needles[g] = max(needles.get(g, 0.0), self.w.synonym * self.w.bigram)
+        self._phrases(needles, total)
+
+    def _phrases(self, needles: dict[str, float], total: dict[int, float]) -> None:
+        """Add factor x IDF x field weight for each skill whose words hold a needle phrase."""
+        for g, factor in needles.items():
             needle = f" {g} "
             hits = [i for i, text in enumerate(self.all_w) if needle in text]
             if not hits:
@@ -200,15 +227,24 @@ class LexicalRouter:
         total: dict[int, float] = {}
         self._bigrams(words, total)
         idf = {v: self.idf(v) for matches in expanded.values() for v in matches}
+        covered: dict[int, float] = {}
+        mass = 0.0
         for matches in expanded.values():
             best: dict[int, float] = {}
+            reach: dict[int, float] = {}
             for v, sim in matches.items():
                 for i, weight in self.posting(v):
                     s = idf[v] * sim * weight
                     if s > best.get(i, 0.0):
                         best[i] = s
+                    if idf[v] * sim > reach.get(i, 0.0):
+                        reach[i] = idf[v] * sim
+            mass += max(idf[v] * sim for v, sim in matches.items())
             for i, s in best.items():
                 total[i] = total.get(i, 0.0) + s
+                covered[i] = covered.get(i, 0.0) + reach[i]
+        if self.w.coverage and mass:
+            total = {i: s * (covered.get(i, 0.0) / mass) ** self.w.coverage for i, s in total.items()}
         if allowed is not None:
             total = {i: s for i, s in total.items() if i in allowed}
         if parts is not None:
