@@ -13,7 +13,7 @@ from click.testing import Result
 
 from claude_kit import knowledge, lifecycle, route, route_index, route_scoring
 from claude_kit.payload import payload_root
-from claude_kit_hooks.routing.terms import terms
+from claude_kit_hooks.routing.terms import all_words, terms
 from tests.conftest import build_file_tree
 
 HERE = Path(__file__).parent
@@ -221,8 +221,23 @@ def test_a_synonym_phrase_counts_whole_not_word_by_word() -> None:
     ci = entry("ci-pipelines", "testing", "a build server pipeline is slow.", ["build server cache"])
     router = route_scoring.Router([*ENTRIES, server, ci])
     assert [h.name for h in router.rank("ci takes forty minutes")] == ["ci-pipelines"]
-    expanded = router._expand(terms("the service broke"), ["the", "servic", "broke"])
-    assert not {"~work", "~stop"} & set(expanded)
+    expanded = router._expand(terms("the service broke"), all_words("the service broke"))
+    assert not {"work", "stop"} & {t for matches in expanded.values() for t in matches}
+
+
+def test_a_synonym_counts_once_with_the_word_it_stands_for(library: list[dict[str, Any]]) -> None:
+    # "broke" brings in "regression" and "broken": one concept, scored by its best match in a skill.
+    router = route_scoring.Router(library)
+    expanded = router._expand(terms("the build broke"), all_words("the build broke"))
+    assert set(expanded) == {"build", "brok"}
+    assert {"brok", "regression", "broken"} <= set(expanded["brok"])
+
+
+def test_a_phrasal_verb_is_its_compound() -> None:
+    # "logged out" used to leave only "log" (the particle is a stop word) and rank logging skills.
+    assert terms("a logged out user keeps calling the api") == ["logout", "user", "call", "api"]
+    assert terms("requests timed out after the shut-down") == ["request", "timeout", "shutdown"]
+    assert terms("log the request") == ["log", "request"]
 
 
 def test_a_skill_meeting_more_of_the_query_beats_one_rare_word() -> None:

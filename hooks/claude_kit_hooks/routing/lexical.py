@@ -154,37 +154,44 @@ class LexicalRouter:
         return {}
 
     # -- scoring ----------------------------------------------------------------------------------
-    def _added_phrases(self, words: Sequence[str]) -> list[tuple[str, ...]]:
-        """The SYNONYMS/IMPLIES vocabulary the query's words bring in (stemmed word tuples)."""
+    def _added_phrases(self, words: Sequence[str]) -> list[tuple[tuple[str, ...], list[tuple[str, ...]]]]:
+        """(the query's phrase, the SYNONYMS/IMPLIES vocabulary it brings in) per group that fires,
+        as stemmed word tuples."""
         joined = " " + " ".join(words) + " "
-        added: list[tuple[str, ...]] = []
+        found: list[tuple[tuple[str, ...], list[tuple[str, ...]]]] = []
         for group in synonym_groups():
-            if any(f" {' '.join(phrase)} " in joined for phrase in group):
-                added.extend(phrase for phrase in group if f" {' '.join(phrase)} " not in joined)
-        added.extend(implied for phrase, implied in implications() if f" {' '.join(phrase)} " in joined)
-        return added
+            here = [phrase for phrase in group if f" {' '.join(phrase)} " in joined]
+            if here:
+                found.append((here[0], [phrase for phrase in group if phrase not in here]))
+        found.extend(
+            (phrase, [implied]) for phrase, implied in implications() if f" {' '.join(phrase)} " in joined
+        )
+        return found
 
     def _expand(self, qterms: Sequence[str], words: Sequence[str]) -> dict[str, dict[str, float]]:
-        """Query term -> {vocabulary term: similarity 0..1}; `~term` keys are vocabulary additions.
+        """Query term -> {vocabulary term: similarity 0..1}; `~phrase` keys hold what a query phrase
+        brings in.
 
-        Only one-word additions become terms: a phrase ("build server", "stopped working") names
-        the thing only as a whole, and its words alone ("server", "work") would match anything;
-        _phrases scores it where the skill has the whole phrase."""
+        A synonym joins the query word it stands for: one concept counts once, by its best match in
+        a skill ("broke" finding "regression" and "broken" is one match, not three). Only one-word
+        additions become terms: a phrase ("build server", "used to work") names the thing only as a
+        whole, and its words alone ("server", "work") would match anything; _bigrams scores it where
+        the skill has the whole phrase."""
         out: dict[str, dict[str, float]] = {}
-        present = set(qterms)
-        for phrase in self._added_phrases(words):
-            content = [t for t in phrase if t not in STOPWORDS]
-            if len(content) == 1:
-                t = content[0]
-                if t not in present and t in self.postings:
-                    out.setdefault("~" + t, {})[t] = self.w.synonym
         for q in qterms:
             matches = self.similar_terms(q)
             if q in self.postings:
                 matches[q] = 1.0
-            if matches:
-                out[q] = matches
-        return out
+            out[q] = matches
+        present = set(qterms)
+        for phrase, additions in self._added_phrases(words):
+            key = phrase[0] if len(phrase) == 1 and phrase[0] in out else "~" + " ".join(phrase)
+            matches = out.setdefault(key, {})
+            for added in additions:
+                t = added[0]
+                if len(added) == 1 and t not in present and t not in STOPWORDS and t in self.postings:
+                    matches[t] = max(matches.get(t, 0.0), self.w.synonym)
+        return {q: matches for q, matches in out.items() if matches}
 
     def _bigrams(self, words: Sequence[str], total: dict[int, float]) -> None:
         needles: dict[str, float] = {}
@@ -192,10 +199,11 @@ class LexicalRouter:
             a, b = g.split(" ")
             content = a not in STOPWORDS and b not in STOPWORDS
             needles[g] = self.w.bigram * (1.0 if content else self.w.stop_bigram)
-        for phrase in self._added_phrases(words):
-            if len([t for t in phrase if t not in STOPWORDS]) > 1:
-                g = " ".join(phrase)
-                needles[g] = max(needles.get(g, 0.0), self.w.synonym * self.w.bigram)
+        for _, additions in self._added_phrases(words):
+            for added in additions:
+                if len(added) > 1:
+                    g = " ".join(added)
+                    needles[g] = max(needles.get(g, 0.0), self.w.synonym * self.w.bigram)
         self._phrases(needles, total)
 
     def _phrases(self, needles: dict[str, float], total: dict[int, float]) -> None:
