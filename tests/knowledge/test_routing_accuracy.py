@@ -11,8 +11,9 @@ import pytest
 import yaml
 from click.testing import Result
 
-from claude_kit import knowledge, lifecycle, route, route_index, route_scoring
+from claude_kit import knowledge, lifecycle, route, route_scoring
 from claude_kit.payload import payload_root
+from claude_kit_hooks.routing import lexical
 from claude_kit_hooks.routing.terms import all_words, terms
 from tests.conftest import build_file_tree
 
@@ -261,7 +262,7 @@ def test_cached_state_ranks_exactly_like_a_fresh_build(tmp_path: Path) -> None:
     fresh = route_scoring.load_router(ENTRIES, index).rank("zero downtime migration backfill")
     cached = route_scoring.load_router(ENTRIES, index).rank("zero downtime migration backfill")
     assert fresh == cached
-    cache = route_index._cache_file(index.resolve())
+    cache = Path(lexical.cache_file(str(index.resolve())))
     assert cache.is_file() and str(cache).startswith(str(Path.home()))  # XDG_CACHE_HOME is the test's home
     index.write_bytes(knowledge.index_bytes(ENTRIES[:1]))  # a changed index is not served from the cache
     assert [h.name for h in route_scoring.load_router(ENTRIES[:1], index).rank("backfill")] == []

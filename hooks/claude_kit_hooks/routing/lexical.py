@@ -12,6 +12,7 @@ similarity; the spawn hook uses this class as it is. Standard library only.
 
 from __future__ import annotations
 
+import contextlib
 import math
 from array import array
 
@@ -97,7 +98,8 @@ def build_state(entries: Sequence[dict[str, Any]], w: Weights) -> tuple[Any, ...
             (name_terms, w.name),
         ):
             for t in field_terms:
-                best[t] = weight if weight > best.get(t, 0.0) else best[t]
+                if weight > best.get(t, 0.0):
+                    best[t] = weight
         for t, weight in best.items():
             postings.setdefault(t, array("I")).append(i << 8 | round(weight * 10))
         # Word strings (stop words kept) for bigram checks at query time; " | " keeps two
@@ -114,6 +116,62 @@ def build_state(entries: Sequence[dict[str, Any]], w: Weights) -> tuple[Any, ...
                 owner.append(i)
     packed = {t: p.tobytes() for t, p in postings.items()}
     return packed, names_w, triggers_w, descs_w, all_w, trigger_terms, choices, owner.tobytes()
+
+
+# Bumped when build_state's output changes shape or meaning for the same index and weights.
+CACHE_FORMAT = 5
+
+
+def cache_file(index: str) -> str:
+    """Where the built state of the index file `index` (an absolute path) is cached."""
+    import hashlib
+    import os
+
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    name = hashlib.sha1(index.encode(), usedforsecurity=False).hexdigest()[:20] + ".marshal"
+    return os.path.join(base, "claude-kit", "route", name)
+
+
+def cached_state(
+    entries: Sequence[dict[str, Any]], index: str | None, w: Weights = WEIGHTS
+) -> tuple[Any, ...]:
+    """build_state(entries) of the index file `index` (which `entries` were read from), cached per
+    (path, size, mtime, weights, Python version) in ~/.cache/claude-kit/route ($XDG_CACHE_HOME).
+
+    Building tokenizes every field of every skill; the spawn hook and `claude-kit route` both load
+    it from here instead. Only derived data: an unreadable or stale cache is rebuilt, and a cache that
+    cannot be written costs the next call the build again."""
+    if index is None:
+        return build_state(entries, w)
+    import marshal
+    import os
+    import sys
+
+    index = os.path.realpath(index)
+    try:
+        st = os.stat(index)
+    except OSError:
+        return build_state(entries, w)
+    key = f"{CACHE_FORMAT}|{sys.version}|{w!r}|{index}|{st.st_size}|{st.st_mtime_ns}"
+    cache = cache_file(index)
+    try:
+        with open(cache, "rb") as f:
+            cached_key, state = marshal.load(f)
+        if cached_key == key:
+            return tuple(state)
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    state = build_state(entries, w)
+    tmp = f"{cache}.{os.getpid()}.tmp"
+    try:
+        os.makedirs(os.path.dirname(cache), exist_ok=True)
+        with open(tmp, "wb") as f:
+            marshal.dump((key, state), f)
+        os.replace(tmp, cache)  # atomic: a concurrent reader sees the old file or the new one
+    except (OSError, ValueError):
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+    return state
 
 
 class LexicalRouter:
