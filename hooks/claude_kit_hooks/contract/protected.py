@@ -39,6 +39,16 @@ INTEGRITY_FILES = (SETTINGS, SETTINGS_LOCAL, CONFIG_YAML, MANIFEST, PYTHON_CACHE
 INTEGRITY_TREES = (HOOKS_DIR, AGENTS_DIR)
 
 
+def permission_deny_rules() -> tuple[str, ...]:
+    """Claude Code permission rules that deny its file tools the kit's own paths (`/` anchors a rule at
+    the project root). The runtime enforces them itself, also in `bypassPermissions` mode and on a
+    Bash redirection, and its sandbox turns them into write denies for every shell command.
+
+    The output folder's control files are left to the `kit_files` check: the model's own `claude-kit
+    feature` and `lock` commands write them, which a sandbox deny would break."""
+    return tuple(f"Edit(/{path}**)" if path.endswith("/") else f"Edit(/{path})" for path, _ in _KIT_PATHS)
+
+
 def _output_paths(output_dir: str) -> tuple[tuple[str, str], ...]:
     locks_dir = in_output(output_dir, LOCKS_FILE).rsplit("/", 1)[0] + "/"
     return (
