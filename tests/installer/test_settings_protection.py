@@ -53,11 +53,13 @@ def _switch(repo: Path, **switches: bool) -> None:
 def test_the_rules_cover_every_kit_path_the_edit_check_protects() -> None:
     assert RULES == [
         "Edit(/.claude/hooks/**)",
-        "Edit(/.claude/.claude-kit/**)",
         "Edit(/.claude/settings.json)",
         "Edit(/.claude/settings.local.json)",
         "Edit(/.claude/claude-kit.yaml)",
         "Edit(/.claude/agents/**)",
+        "Edit(/.claude/.claude-kit/manifest.json)",
+        "Edit(/.claude/.claude-kit/base/**)",
+        "Edit(/.claude/.claude-kit/local/python)",
     ]
     assert wanted(None) == Protection(deny=tuple(RULES))
     assert wanted({"protection": {"permission_rules": False, "sandbox": True}}) == Protection(

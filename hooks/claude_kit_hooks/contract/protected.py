@@ -12,6 +12,7 @@ from __future__ import annotations
 from claude_kit_hooks.contract.layout import (
     ACTIVE_FEATURE,
     AGENTS_DIR,
+    BASE_DIR,
     CONFIG_YAML,
     HOOKS_DIR,
     KIT_DIR,
@@ -44,9 +45,12 @@ def permission_deny_rules() -> tuple[str, ...]:
     the project root). The runtime enforces them itself, also in `bypassPermissions` mode and on a
     Bash redirection, and its sandbox turns them into write denies for every shell command.
 
-    The output folder's control files are left to the `kit_files` check: the model's own `claude-kit
-    feature` and `lock` commands write them, which a sandbox deny would break."""
-    return tuple(f"Edit(/{path}**)" if path.endswith("/") else f"Edit(/{path})" for path, _ in _KIT_PATHS)
+    Of the kit's own folder only what stays put is named (the manifest, the pristine copies, the
+    interpreter cache): the session state and logs are left to the `kit_files` check, and so are the
+    output folder's control files, since the model's own `claude-kit loop`, `feature` and `lock`
+    commands write them, which a sandbox deny would break."""
+    paths = [p for p, _ in _KIT_PATHS if p != f"{KIT_DIR}/"] + [MANIFEST, f"{BASE_DIR}/", PYTHON_CACHE]
+    return tuple(f"Edit(/{p}**)" if p.endswith("/") else f"Edit(/{p})" for p in paths)
 
 
 def _output_paths(output_dir: str) -> tuple[tuple[str, str], ...]:
