@@ -180,3 +180,29 @@ def test_merge_then_unmerge_is_the_identity_and_merging_twice_adds_nothing() -> 
     twice = merge(once.settings, want, once.deny, once.sandbox, once.created)
     assert twice.settings == once.settings and twice.deny == once.deny and twice.sandbox == once.sandbox
     assert unmerge(twice.settings, twice.deny, twice.sandbox, twice.created) == start
+
+
+def test_doctor_names_a_missing_rule_and_a_sandbox_that_cannot_start(
+    ck: CK, sample_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _ok(ck, "install", str(sample_repo))
+    assert "ok   .claude/settings.json denies Claude Code's file tools the kit's files" in _ok(
+        ck, "doctor", str(sample_repo)
+    )
+    data = _settings(sample_repo)
+    data["permissions"]["deny"].remove("Edit(/.claude/hooks/**)")
+    (sample_repo / SETTINGS).write_text(json.dumps(data, indent=2) + "\n")
+    _switch(sample_repo, sandbox=True)
+    monkeypatch.setattr("claude_kit.status.sys.platform", "linux")
+    monkeypatch.setattr("claude_kit.status.shutil.which", lambda tool: None if tool == "bwrap" else "/x")
+    out = ck("doctor", str(sample_repo)).output
+    assert "FAIL .claude/settings.json denies Claude Code's file tools the kit's files (missing: " in out
+    assert "Edit(/.claude/hooks/**)" in out
+    assert "FAIL .claude/settings.json turns the sandbox on (protection.sandbox)" in out
+    assert "FAIL the sandbox can start (bubblewrap and socat installed) (not found: bwrap)" in out
+    _ok(ck, "sync", str(sample_repo))
+    out = ck("doctor", str(sample_repo)).output
+    assert (
+        "ok   .claude/settings.json denies" in out
+        and "ok   .claude/settings.json turns the sandbox on" in out
+    )
