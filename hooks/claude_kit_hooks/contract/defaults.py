@@ -111,6 +111,7 @@ DEFAULTS: dict[str, Any] = {
     "hooks": {},
     "spawn": {"max_depth": 1},
     "orchestration": {"coordinator_mode": False, "feature_scope": "code"},
+    "protection": {"permission_rules": True, "sandbox": False},
     "compaction": {"context_window": "auto", "warn_percent": 75, "must_percent": 80, "deny_percent": 85},
     "budget": {
         "session_tokens": None,

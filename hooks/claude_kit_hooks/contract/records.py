@@ -226,13 +226,18 @@ class SettingsEntry(TypedDict):
     handler: HookHandler
 
 
-class ManifestSettings(TypedDict):
-    """What the kit did to .claude/settings.json, so uninstall gives it back as it was."""
-
+class _ManifestSettingsKeys(TypedDict):
     existed: bool
     original_text: str | None
     entries: list[SettingsEntry]
-    created: list[str]  # containers the merge created ("hooks", "hooks.<Event>")
+    created: list[str]  # containers the merge created ("hooks", "hooks.<Event>", "permissions", ...)
+
+
+class ManifestSettings(_ManifestSettingsKeys, total=False):
+    """What the kit did to .claude/settings.json, so uninstall gives it back as it was."""
+
+    deny: list[str]  # the `permissions.deny` rules the kit added (not those the user had already)
+    sandbox: dict[str, Any]  # the `sandbox` keys the kit set, with the values it set
 
 
 class ManifestClaudeMd(TypedDict):
