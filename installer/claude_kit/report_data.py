@@ -1,0 +1,297 @@
+"""`claude-kit report`, first half: collect one or more sessions from the decision log, the feedback
+state and the transcripts into typed records (report_html.py renders them)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from claude_kit import logquery
+from claude_kit.errors import KitError
+from claude_kit.logrecord import record_time, who
+from claude_kit.session_runner import find_transcript
+from claude_kit_hooks.contract.layout import COMPILED_CONFIG, state_file
+from claude_kit_hooks.spawn.transcripts import session_transcripts
+from claude_kit_hooks.spawn.usage import scan_usage
+from claude_kit_hooks.stoploop.session_state import norm_feedback
+
+MAX_SESSIONS = 50  # a report of the whole log shows the latest ones
+
+
+class Usage(NamedTuple):
+    tokens: int = 0
+    usd: float = 0.0
+    unpriced: int = 0  # tokens of models without a price in budget.prices
+
+
+class AgentRun(NamedTuple):
+    """The main thread (agent_id "") or one subagent of a session."""
+
+    agent_id: str
+    agent_type: str
+    start: datetime | None
+    end: datetime | None
+    verdict: str | None  # PASS | FAIL for a reviewer/tester whose verdict the loop counted
+    usage: Usage | None  # None: no transcript found
+
+    @property
+    def label(self) -> str:
+        return who({"agent_id": self.agent_id, "agent_type": self.agent_type})
+
+    @property
+    def seconds(self) -> float:
+        return (self.end - self.start).total_seconds() if self.start and self.end else 0.0
+
+
+class Decision(NamedTuple):
+    """A deny, block or escalation, with what the model (or the user) was told."""
+
+    when: datetime | None
+    decision: str
+    hook: str
+    event: str
+    caller: str
+    target: str  # tool and file
+    reason: str
+
+
+class DomainLoop(NamedTuple):
+    """Where a domain's review/test loop stands at the end of the session."""
+
+    domain: str
+    changes: int
+    files: tuple[str, ...]
+    phases: tuple[tuple[str, str, str], ...]  # (role, verdict, agent) since the last change
+    failures: int
+
+
+class Budget(NamedTuple):
+    tokens: int | None
+    usd: float | None
+
+
+class SessionReport(NamedTuple):
+    session_id: str
+    start: datetime | None
+    end: datetime | None
+    runs: tuple[AgentRun, ...]  # the main thread first
+    blocks: tuple[Decision, ...]
+    escalations: tuple[Decision, ...]
+    loops: tuple[DomainLoop, ...]
+    iteration: int
+    usage: Usage | None
+    budget: Budget
+    decisions: int  # records of the session in the log
+
+
+class Report(NamedTuple):
+    title: str
+    generated: datetime
+    sessions: tuple[SessionReport, ...]
+
+
+# -- selecting the records ------------------------------------------------------------------------------
+def feature_window(root: Path, ref: str) -> tuple[str, datetime, datetime | None]:
+    """A feature's name and the time it was worked on (open-ended while it is not complete)."""
+    from claude_kit.feature_store import Features
+
+    fs = Features(root)
+    m = fs.load(fs.resolve(ref))
+    start = record_time({"ts": m.get("created_at")})
+    if start is None:
+        raise KitError(f"{fs.rel(fs.path(str(m.get('id'))))}: no created_at", hint="check the MANIFEST.yaml")
+    end = record_time({"ts": m.get("updated_at")}) if m.get("status") == "complete" else None
+    return str(m.get("name") or ref), start, end
+
+
+def by_session(
+    records: Iterable[dict[str, Any]],
+    session: str | None = None,
+    window: tuple[datetime, datetime | None] | None = None,
+) -> dict[str, list[dict[str, Any]]]:
+    """The records of each chosen session, oldest first; sessions in order of first appearance."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    q = logquery.Query(session=session, limit=0)
+    for rec in records:
+        if not rec.get("session_id") or not logquery.matches(rec, q):
+            continue
+        if window is not None:
+            when = record_time(rec)
+            if when is None or when < window[0] or (window[1] is not None and when > window[1]):
+                continue
+        out.setdefault(str(rec["session_id"]), []).append(rec)
+    return dict(list(out.items())[-MAX_SESSIONS:])
+
+
+# -- one session ------------------------------------------------------------------------------------------
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _budget(cfg: dict[str, Any]) -> Budget:
+    b = cfg.get("budget") if isinstance(cfg.get("budget"), dict) else {}
+    tokens, usd = b.get("session_tokens"), b.get("session_usd")
+    return Budget(
+        tokens if isinstance(tokens, int) and not isinstance(tokens, bool) and tokens > 0 else None,
+        float(usd) if isinstance(usd, (int, float)) and not isinstance(usd, bool) and usd > 0 else None,
+    )
+
+
+def transcript_usage(main: Path | None, prices: dict[str, Any]) -> dict[str, Usage]:
+    """Usage per transcript of the session: "" for the main thread, else the agent id."""
+    if main is None:
+        return {}
+    out = {}
+    for path in session_transcripts(str(main)):
+        entry = scan_usage(path, {}, prices)
+        name = Path(path).name
+        key = name[len("agent-") : -len(".jsonl")] if name.startswith("agent-") else ""
+        out[key] = Usage(int(entry.get("tokens", 0)), float(entry.get("usd", 0.0)), int(entry.get("unpriced", 0)))
+    return out
+
+
+def _transcript_times(main: Path | None) -> dict[str, tuple[datetime | None, datetime | None]]:
+    """First and last timestamp of each transcript, keyed as transcript_usage is."""
+    out: dict[str, tuple[datetime | None, datetime | None]] = {}
+    for path in session_transcripts(str(main)) if main else []:
+        times = []
+        try:
+            lines = Path(path).read_bytes().splitlines()
+        except OSError:
+            continue
+        for raw in lines:
+            try:
+                obj = json.loads(raw)
+            except ValueError:
+                continue
+            when = record_time({"ts": obj.get("timestamp")}) if isinstance(obj, dict) else None
+            if when is not None:
+                times.append(when)
+        name = Path(path).name
+        key = name[len("agent-") : -len(".jsonl")] if name.startswith("agent-") else ""
+        out[key] = (min(times), max(times)) if times else (None, None)
+    return out
+
+
+def _decision(rec: dict[str, Any]) -> Decision:
+    return Decision(
+        when=record_time(rec),
+        decision=str(rec.get("decision") or ""),
+        hook=str(rec.get("hook") or ""),
+        event=str(rec.get("event") or ""),
+        caller=who(rec),
+        target=" ".join(str(rec[k]) for k in ("tool", "file") if rec.get(k)),
+        reason=str(rec.get("reason") or ""),
+    )
+
+
+def _loops(feedback: dict[str, Any]) -> tuple[tuple[DomainLoop, ...], int]:
+    if not feedback:
+        return (), 0
+    fb = norm_feedback(feedback)
+    failures: dict[str, int] = {}
+    for f in fb["failures"]:
+        failures[str(f.get("domain"))] = failures.get(str(f.get("domain")), 0) + 1
+    loops = tuple(
+        DomainLoop(
+            domain=name,
+            changes=int(d.get("changes", 0)),
+            files=tuple(str(f) for f in d.get("files", [])),
+            phases=tuple(
+                (role, str(v.get("verdict")), str(v.get("agent"))) for role, v in sorted(d.get("phases", {}).items())
+            ),
+            failures=failures.get(name, 0),
+        )
+        for name, d in sorted(fb["domains"].items())
+    )
+    return loops, int(fb["iteration"])
+
+
+def collect_session(root: Path, session_id: str, records: list[dict[str, Any]], home: Path) -> SessionReport:
+    cfg = _read_json(root / COMPILED_CONFIG)
+    prices = (cfg.get("budget") or {}).get("prices") or {} if isinstance(cfg.get("budget"), dict) else {}
+    main = find_transcript(home, session_id)
+    usage = transcript_usage(main, prices)
+    times = _transcript_times(main)
+    fb_raw = _read_json(root / state_file(session_id, "feedback"))
+    verdicts = {
+        aid: str(a.get("verdict"))
+        for aid, a in (fb_raw.get("agents") or {}).items()
+        if isinstance(a, dict) and a.get("verdict")
+    }
+    agents: dict[str, dict[str, Any]] = {}
+    for rec in records:
+        aid = str(rec.get("agent_id") or "")
+        if aid:
+            a = agents.setdefault(aid, {"type": rec.get("agent_type") or "agent", "times": []})
+            if (when := record_time(rec)) is not None:
+                a["times"].append(when)
+    for aid in usage:  # an agent that no hook logged still ran and cost tokens
+        if aid and aid not in agents:
+            agents[aid] = {"type": "agent", "times": []}
+
+    def run(aid: str, agent_type: str, own: list[datetime]) -> AgentRun:
+        first, last = times.get(aid, (None, None))
+        spans = [t for t in (first, last, *own) if t is not None]
+        return AgentRun(
+            aid, agent_type, min(spans, default=None), max(spans, default=None), verdicts.get(aid), usage.get(aid)
+        )
+
+    main_run = run("", "", [t for r in records if not r.get("agent_id") and (t := record_time(r))])
+    runs = [run(aid, str(a["type"]), a["times"]) for aid, a in agents.items()]
+    runs.sort(key=lambda r: (r.start is None, r.start.timestamp() if r.start else 0.0))
+    loops, iteration = _loops(fb_raw)
+    total = (
+        Usage(
+            sum(u.tokens for u in usage.values()),
+            round(sum(u.usd for u in usage.values()), 6),
+            sum(u.unpriced for u in usage.values()),
+        )
+        if usage
+        else None
+    )
+    everything = [t for r in (main_run, *runs) for t in (r.start, r.end) if t is not None]
+    return SessionReport(
+        session_id=session_id,
+        start=min(everything, default=None),
+        end=max(everything, default=None),
+        runs=(main_run, *runs),
+        blocks=tuple(_decision(r) for r in records if r.get("decision") in logquery.BLOCKING),
+        escalations=tuple(_decision(r) for r in records if r.get("decision") == "escalate"),
+        loops=loops,
+        iteration=iteration,
+        usage=total,
+        budget=_budget(cfg),
+        decisions=len(records),
+    )
+
+
+def collect(
+    root: Path, *, session: str | None = None, feature: str | None = None, home: Path | None = None
+) -> Report:
+    """Every chosen session of the repository at `root` (all logged ones when neither filter is set)."""
+    if session and feature:
+        raise KitError("--session and --feature: choose one", hint="a feature's report covers its sessions")
+    window = None
+    title = "claude-kit report"
+    if feature:
+        name, start, end = feature_window(root, feature)
+        window, title = (start, end), f"claude-kit report: feature {name}"
+    elif session:
+        title = f"claude-kit report: session {session}"
+    chosen = by_session(logquery.read_records(logquery.log_files(root)), session, window)
+    if session and not chosen:
+        raise KitError(f"--session {session}: no such session in the decision log", hint="see `claude-kit log`")
+    home = home or Path.home()
+    return Report(
+        title=title,
+        generated=datetime.now().astimezone(),
+        sessions=tuple(collect_session(root, sid, recs, home) for sid, recs in chosen.items()),
+    )
