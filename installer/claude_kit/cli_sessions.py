@@ -161,7 +161,11 @@ def loop_cancel(session: str | None) -> None:
 @click.option("--session", help="Session id or a prefix of it (default: every session in the log).")
 @click.option("--feature", help="A feature's id or name: the sessions' records while it was worked on.")
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default="report.html", show_default=True
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="report.html",
+    show_default=True,
 )
 def report(target: Path, session: str | None, feature: str | None, output: Path) -> None:
     """Write one self-contained HTML page about the logged sessions (no network needed to view it).

@@ -99,11 +99,14 @@ def feature_window(root: Path, ref: str) -> tuple[str, datetime, datetime | None
     from claude_kit.feature_store import Features
 
     fs = Features(root)
-    m = fs.load(fs.resolve(ref))
-    start = record_time({"ts": m.get("created_at")})
+    feature_id = fs.resolve(ref)
+    m = fs.load(feature_id)
+    start = record_time({"ts": str(m.get("created_at"))})
     if start is None:
-        raise KitError(f"{fs.rel(fs.path(str(m.get('id'))))}: no created_at", hint="check the MANIFEST.yaml")
-    end = record_time({"ts": m.get("updated_at")}) if m.get("status") == "complete" else None
+        raise KitError(
+            f"{fs.rel(fs.path(feature_id))}: created_at is not a date", hint="check the MANIFEST.yaml"
+        )
+    end = record_time({"ts": str(m.get("updated_at"))}) if m.get("status") == "complete" else None
     return str(m.get("name") or ref), start, end
 
 
@@ -135,8 +138,13 @@ def _read_json(path: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def _budget_config(cfg: dict[str, Any]) -> dict[str, Any]:
+    b = cfg.get("budget")
+    return b if isinstance(b, dict) else {}
+
+
 def _budget(cfg: dict[str, Any]) -> Budget:
-    b = cfg.get("budget") if isinstance(cfg.get("budget"), dict) else {}
+    b = _budget_config(cfg)
     tokens, usd = b.get("session_tokens"), b.get("session_usd")
     return Budget(
         tokens if isinstance(tokens, int) and not isinstance(tokens, bool) and tokens > 0 else None,
@@ -153,7 +161,9 @@ def transcript_usage(main: Path | None, prices: dict[str, Any]) -> dict[str, Usa
         entry = scan_usage(path, {}, prices)
         name = Path(path).name
         key = name[len("agent-") : -len(".jsonl")] if name.startswith("agent-") else ""
-        out[key] = Usage(int(entry.get("tokens", 0)), float(entry.get("usd", 0.0)), int(entry.get("unpriced", 0)))
+        out[key] = Usage(
+            int(entry.get("tokens", 0)), float(entry.get("usd", 0.0)), int(entry.get("unpriced", 0))
+        )
     return out
 
 
@@ -205,7 +215,8 @@ def _loops(feedback: dict[str, Any]) -> tuple[tuple[DomainLoop, ...], int]:
             changes=int(d.get("changes", 0)),
             files=tuple(str(f) for f in d.get("files", [])),
             phases=tuple(
-                (role, str(v.get("verdict")), str(v.get("agent"))) for role, v in sorted(d.get("phases", {}).items())
+                (role, str(v.get("verdict")), str(v.get("agent")))
+                for role, v in sorted(d.get("phases", {}).items())
             ),
             failures=failures.get(name, 0),
         )
@@ -216,7 +227,7 @@ def _loops(feedback: dict[str, Any]) -> tuple[tuple[DomainLoop, ...], int]:
 
 def collect_session(root: Path, session_id: str, records: list[dict[str, Any]], home: Path) -> SessionReport:
     cfg = _read_json(root / COMPILED_CONFIG)
-    prices = (cfg.get("budget") or {}).get("prices") or {} if isinstance(cfg.get("budget"), dict) else {}
+    prices = _budget_config(cfg).get("prices") or {}
     main = find_transcript(home, session_id)
     usage = transcript_usage(main, prices)
     times = _transcript_times(main)
@@ -241,7 +252,12 @@ def collect_session(root: Path, session_id: str, records: list[dict[str, Any]], 
         first, last = times.get(aid, (None, None))
         spans = [t for t in (first, last, *own) if t is not None]
         return AgentRun(
-            aid, agent_type, min(spans, default=None), max(spans, default=None), verdicts.get(aid), usage.get(aid)
+            aid,
+            agent_type,
+            min(spans, default=None),
+            max(spans, default=None),
+            verdicts.get(aid),
+            usage.get(aid),
         )
 
     main_run = run("", "", [t for r in records if not r.get("agent_id") and (t := record_time(r))])
@@ -288,7 +304,9 @@ def collect(
         title = f"claude-kit report: session {session}"
     chosen = by_session(logquery.read_records(logquery.log_files(root)), session, window)
     if session and not chosen:
-        raise KitError(f"--session {session}: no such session in the decision log", hint="see `claude-kit log`")
+        raise KitError(
+            f"--session {session}: no such session in the decision log", hint="see `claude-kit log`"
+        )
     home = home or Path.home()
     return Report(
         title=title,

@@ -68,7 +68,11 @@ def timeline(s: SessionReport) -> Chart:
                 f"{run.label}: {run.seconds:.1f} s{verdict}")
         )  # fmt: skip
     marks = tuple(
-        Mark(LABEL_WIDTH + _seconds(s.start, d.when) * scale, rows.get(d.caller, 0) * ROW + 2, f"{d.hook} {d.decision}")
+        Mark(
+            LABEL_WIDTH + _seconds(s.start, d.when) * scale,
+            rows.get(d.caller, 0) * ROW + 2,
+            f"{d.hook} {d.decision}",
+        )
         for d in s.blocks
     )
     return Chart(len(s.runs) * ROW + 8, tuple(bars), marks)

@@ -27,10 +27,18 @@ def test_report_of_a_real_session_shows_its_spawn_and_its_block(
     script = Script(
         main=[
             call("Edit", edit),
-            Turn([agent_call("DEVTASK", "add run() to main", subagent_type="backend-developer", background=False)]),
+            Turn(
+                [
+                    agent_call(
+                        "DEVTASK", "add run() to main", subagent_type="backend-developer", background=False
+                    )
+                ]
+            ),
             say("the developer changed it"),
         ],
-        agents={"DEVTASK": [call("Read", {"file_path": str(target)}), call("Edit", edit), say("edited main.go")]},
+        agents={
+            "DEVTASK": [call("Read", {"file_path": str(target)}), call("Edit", edit), say("edited main.go")]
+        },
     )
     result = run_ok(tmp_repo, isolated_home, claude_bin, script, prompt="change the api", timeout=90)
     assert target.read_text() == "package main\n\nfunc main() { run() }\n"
