@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from claude_kit.fakeapi import Script, Turn, agent_call, call, say
-from tests.e2e.kitrepo import BACKEND_CONFIG, LOOP_OFF, install_kit, run_ok
+from claude_kit.fakeapi import call
+from tests.e2e.kitrepo import BACKEND_CONFIG, LOOP_OFF, delegated_edit, install_kit, main_edit, run_ok
 
 pytestmark = pytest.mark.e2e
 
@@ -23,23 +23,7 @@ def test_report_of_a_real_session_shows_its_spawn_and_its_block(
 ) -> None:
     install_kit(tmp_repo, config=BACKEND_CONFIG + LOOP_OFF, files={"cmd/api/main.go": MAIN_GO})
     target = tmp_repo / "cmd/api/main.go"
-    edit = {"file_path": str(target), "old_string": "main() {}", "new_string": "main() { run() }"}
-    script = Script(
-        main=[
-            call("Edit", edit),
-            Turn(
-                [
-                    agent_call(
-                        "DEVTASK", "add run() to main", subagent_type="backend-developer", background=False
-                    )
-                ]
-            ),
-            say("the developer changed it"),
-        ],
-        agents={
-            "DEVTASK": [call("Read", {"file_path": str(target)}), call("Edit", edit), say("edited main.go")]
-        },
-    )
+    script = delegated_edit(target, call("Edit", main_edit(target)))
     result = run_ok(tmp_repo, isolated_home, claude_bin, script, prompt="change the api", timeout=90)
     assert target.read_text() == "package main\n\nfunc main() { run() }\n"
     out = tmp_repo / "out/report.html"
