@@ -14,6 +14,7 @@ from claude_kit.errors import KitError
 from claude_kit.logrecord import record_time, who
 from claude_kit.session_runner import find_transcript
 from claude_kit_hooks.contract.layout import COMPILED_CONFIG, state_file
+from claude_kit_hooks.contract.records import LogRecord
 from claude_kit_hooks.spawn.transcripts import session_transcripts
 from claude_kit_hooks.spawn.usage import scan_usage
 from claude_kit_hooks.stoploop.session_state import norm_feedback
@@ -94,38 +95,12 @@ class Report(NamedTuple):
 
 
 # -- selecting the records ------------------------------------------------------------------------------
-def feature_window(root: Path, ref: str) -> tuple[str, datetime, datetime | None]:
-    """A feature's name and the time it was worked on (open-ended while it is not complete)."""
-    from claude_kit.feature_store import Features
-
-    fs = Features(root)
-    feature_id = fs.resolve(ref)
-    m = fs.load(feature_id)
-    start = record_time({"ts": str(m.get("created_at"))})
-    if start is None:
-        raise KitError(
-            f"{fs.rel(fs.path(feature_id))}: created_at is not a date", hint="check the MANIFEST.yaml"
-        )
-    end = record_time({"ts": str(m.get("updated_at"))}) if m.get("status") == "complete" else None
-    return str(m.get("name") or ref), start, end
-
-
-def by_session(
-    records: Iterable[dict[str, Any]],
-    session: str | None = None,
-    window: tuple[datetime, datetime | None] | None = None,
-) -> dict[str, list[dict[str, Any]]]:
-    """The records of each chosen session, oldest first; sessions in order of first appearance."""
-    out: dict[str, list[dict[str, Any]]] = {}
-    q = logquery.Query(session=session, limit=0)
+def by_session(records: Iterable[LogRecord], q: logquery.Query) -> dict[str, list[LogRecord]]:
+    """The records of each session that `q` selects, oldest first; sessions in order of first appearance."""
+    out: dict[str, list[LogRecord]] = {}
     for rec in records:
-        if not rec.get("session_id") or not logquery.matches(rec, q):
-            continue
-        if window is not None:
-            when = record_time(rec)
-            if when is None or when < window[0] or (window[1] is not None and when > window[1]):
-                continue
-        out.setdefault(str(rec["session_id"]), []).append(rec)
+        if rec.get("session_id") and logquery.matches(rec, q):
+            out.setdefault(str(rec["session_id"]), []).append(rec)
     return dict(list(out.items())[-MAX_SESSIONS:])
 
 
@@ -181,7 +156,7 @@ def _transcript_times(main: Path | None) -> dict[str, tuple[datetime | None, dat
                 obj = json.loads(raw)
             except ValueError:
                 continue
-            when = record_time({"ts": obj.get("timestamp")}) if isinstance(obj, dict) else None
+            when = record_time({"ts": str(obj.get("timestamp"))}) if isinstance(obj, dict) else None
             if when is not None:
                 times.append(when)
         name = Path(path).name
@@ -190,7 +165,7 @@ def _transcript_times(main: Path | None) -> dict[str, tuple[datetime | None, dat
     return out
 
 
-def _decision(rec: dict[str, Any]) -> Decision:
+def _decision(rec: LogRecord) -> Decision:
     return Decision(
         when=record_time(rec),
         decision=str(rec.get("decision") or ""),
@@ -225,7 +200,7 @@ def _loops(feedback: dict[str, Any]) -> tuple[tuple[DomainLoop, ...], int]:
     return loops, int(fb["iteration"])
 
 
-def collect_session(root: Path, session_id: str, records: list[dict[str, Any]], home: Path) -> SessionReport:
+def collect_session(root: Path, session_id: str, records: list[LogRecord], home: Path) -> SessionReport:
     cfg = _read_json(root / COMPILED_CONFIG)
     prices = _budget_config(cfg).get("prices") or {}
     main = find_transcript(home, session_id)
@@ -292,21 +267,17 @@ def collect_session(root: Path, session_id: str, records: list[dict[str, Any]], 
 def collect(
     root: Path, *, session: str | None = None, feature: str | None = None, home: Path | None = None
 ) -> Report:
-    """Every chosen session of the repository at `root` (all logged ones when neither filter is set)."""
+    """Every chosen session of the repository at `root` (all logged ones when neither filter is set);
+    with a feature, each session's records while that feature was the task (logrecord.with_tasks)."""
     if session and feature:
         raise KitError("--session and --feature: choose one", hint="a feature's report covers its sessions")
-    window = None
-    title = "claude-kit report"
-    if feature:
-        name, start, end = feature_window(root, feature)
-        window, title = (start, end), f"claude-kit report: feature {name}"
-    elif session:
-        title = f"claude-kit report: session {session}"
-    chosen = by_session(logquery.read_records(logquery.log_files(root)), session, window)
-    if session and not chosen:
-        raise KitError(
-            f"--session {session}: no such session in the decision log", hint="see `claude-kit log`"
-        )
+    title = f"claude-kit report: feature {feature}" if feature else "claude-kit report"
+    title = f"claude-kit report: session {session}" if session else title
+    q = logquery.Query(session=session, feature=feature, limit=0)
+    chosen = by_session(logquery.read_records(logquery.log_files(root)), q)
+    if (session or feature) and not chosen:
+        option = f"--session {session}" if session else f"--feature {feature}"
+        raise KitError(f"{option}: no session in the decision log matches", hint="see `claude-kit log`")
     home = home or Path.home()
     return Report(
         title=title,

@@ -13,13 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from claude_kit.errors import KitError
-from claude_kit.feature_manifest import new_manifest
 from claude_kit.report_data import collect
 from claude_kit.report_html import render
 from claude_kit_hooks.contract.layout import COMPILED_CONFIG, DECISION_LOG, state_file
+from claude_kit_hooks.contract.records import TASK_EVENT
 
 SID = "5e55a0e1-0000-4000-8000-000000000001"
 OTHER = "0be7a1e2-0000-4000-8000-000000000002"
@@ -117,23 +116,30 @@ def test_collect_every_session_or_one_and_the_errors(logged: tuple[Path, Path]) 
     assert [s.session_id for s in collect(root, home=home).sessions] == [SID, OTHER]
     other = collect(root, session=OTHER, home=home).sessions[0]
     assert other.usage is None and [r.usage for r in other.runs] == [None]  # no transcript on this machine
-    with pytest.raises(KitError, match="no such session"):
+    with pytest.raises(KitError, match="no session in the decision log matches"):
         collect(root, session="ffff", home=home)
     with pytest.raises(KitError, match="choose one"):
         collect(root, session=SID, feature="x", home=home)
 
 
-def test_a_feature_report_covers_the_records_while_it_was_worked_on(logged: tuple[Path, Path]) -> None:
+def test_a_feature_report_covers_the_records_while_it_was_the_task(logged: tuple[Path, Path]) -> None:
     root, home = logged
-    folder = root / ".claude/.output/features/20261203-100030-a-feature"
-    folder.mkdir(parents=True)
-    manifest = new_manifest("20261203-100030-a-feature", "a feature", "a-feature", "small")
-    manifest.update(status="complete", created_at="2026-12-03T10:00:30Z", updated_at="2026-12-03T10:01:30Z")
-    (folder / "MANIFEST.yaml").write_text(yaml.safe_dump(manifest))
-    report = collect(root, feature="20261203-100030-a-feature", home=home)
+    # `claude-kit feature` marks the task in the log; the records after the mark belong to it.
+    records = [
+        json.loads(line) for line in (root / DECISION_LOG).read_text().splitlines() if line.startswith("{")
+    ]
+    task = {"event": TASK_EVENT, "hook": "feature", "decision": "allow", "session_id": ""}
+    records.insert(
+        3, {**task, "ts": "2026-12-03T10:00:30Z", "feature": "20261203-100030-api", "phase": "impl"}
+    )
+    records.insert(7, {**task, "ts": "2026-12-03T10:03:00Z", "feature": "", "phase": ""})
+    _jsonl(root / DECISION_LOG, records)
+    report = collect(root, feature="100030-api", home=home)
     [s] = report.sessions
-    assert report.title == "claude-kit report: feature a feature"
-    assert s.decisions == 2 and s.blocks == ()  # 10:01:10 and 10:01:20; the deny at 10:00 is before it
+    assert report.title == "claude-kit report: feature 100030-api"
+    assert s.session_id == SID and s.decisions == 3 and s.blocks == () and len(s.escalations) == 1
+    with pytest.raises(KitError, match="--feature other: no session"):
+        collect(root, feature="other", home=home)
 
 
 def test_the_page_escapes_and_redacts_what_the_log_holds(logged: tuple[Path, Path]) -> None:
@@ -202,4 +208,4 @@ def test_the_command_writes_the_page_or_nothing(
     assert f"Session {SID}" in out.read_text() and "1,800" in out.read_text()  # the transcripts under HOME
     missing = tmp_path / "missing.html"
     res = CliRunner().invoke(cli, ["report", str(root), "--session", "ffff", "-o", str(missing)])
-    assert res.exit_code != 0 and "--session ffff: no such session" in res.output and not missing.exists()
+    assert res.exit_code != 0 and "--session ffff: no session" in res.output and not missing.exists()
