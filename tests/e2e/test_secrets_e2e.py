@@ -1,8 +1,8 @@
 """Secrets never touch the context (issue 15), in real Claude Code sessions: the model runs a command
 that needs a token through `claude-kit secrets run` from Bash; the command gets the token and prints
 it (and its base64), and yet no request the runtime sends to the model, no line of the transcript and
-no decision-log record holds the token in either form. Reading the env file or printing the
-environment is denied with the `secrets run` form.
+no decision-log record holds the token in either form. Reading the env file (`cat`, the Read tool)
+or printing the environment is denied with the `secrets run` form.
 """
 
 from __future__ import annotations
@@ -68,6 +68,7 @@ def test_a_command_uses_the_token_and_the_model_never_sees_it(
             call("Bash", {"command": run_with_token}),
             call("Bash", {"command": f"cat {env_file}"}),
             call("Bash", {"command": "printenv | grep -i token"}),
+            call("Read", {"file_path": str(env_file)}),
             say("The token works."),
         ]
     )
@@ -82,9 +83,10 @@ def test_a_command_uses_the_token_and_the_model_never_sees_it(
     assert f"claude-kit: this command reads the secret file {env_file}" in mains[2]
     assert "claude-kit: this command prints the environment (`printenv`)" in mains[3]
     assert "`claude-kit secrets run API_TOKEN -- <command>`" in mains[3]
-    assert [e.tool for e in result.tool_errors()] == ["Bash", "Bash"]
+    assert f"claude-kit: this Read call reads the secret file {env_file}" in mains[4]
+    assert [e.tool for e in result.tool_errors()] == ["Bash", "Bash", "Read"]
     denies = decisions(root, session_id=result.session_id, hook="secret_exposure", decision="deny")
-    assert len(denies) == 2
+    assert [d["tool"] for d in denies] == ["Bash", "Bash", "Read"]
     # Nowhere the model or a log could show it: request bodies, the transcript, the decision log.
     sent = everything_sent(result)
     assert TOKEN not in sent and ENCODED not in sent

@@ -171,9 +171,10 @@ def _reads_env(word: str) -> bool:
 
 
 def _deny(h: Hook, names: list[str], why: str, **extra: str) -> None:
+    what = "command" if h.tool_name not in ("Read", "Grep") else f"{h.tool_name} call"
     h.deny(
         NAME,
-        f"claude-kit: this command {why}, which would put a secret into the conversation, so it was not "
+        f"claude-kit: this {what} {why}, which would put a secret into the conversation, so it was not "
         f"run. Run what needs a secret through `{run_form(names)}`: the command gets the secrets in its "
         f"own environment, and what it prints comes back with their values redacted. Configured "
         f"secrets: {', '.join(names)} (`{RUN_FORM}` works only with these). How: the library skill "

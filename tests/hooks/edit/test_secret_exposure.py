@@ -140,7 +140,7 @@ def test_without_configured_secrets_nothing_is_checked(tmp_repo: Path) -> None:
 
 def test_read_and_grep_of_the_secret_file_are_denied(kit: Path, env_file: Path) -> None:
     permission, reason = decide(kit, fixture("PreToolUse-read", kit, file_path=str(env_file)))
-    assert permission == "deny" and f"reads the secret file {env_file}" in reason
+    assert permission == "deny" and f"claude-kit: this Read call reads the secret file {env_file}" in reason
     grep = fixture("PreToolUse-read", kit, file_path=None)
     grep["tool_name"], grep["tool_input"] = "Grep", {"pattern": "TOKEN", "path": str(env_file.parent)}
     assert decide(kit, grep)[0] == "deny"
