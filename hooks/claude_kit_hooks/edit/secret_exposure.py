@@ -64,14 +64,26 @@ def secret_shell(h: Hook) -> None:
         if found:
             _deny(h, names, f"reads the secret file {found}", file=found, command=command[:300])
             return
+    with_secrets = False
     for argv, _redirects in simple_commands(tokens):
         words = strip_wrappers(argv)
         if _runs_with_secrets(words):
+            with_secrets = True
             continue  # the form to use: its output comes back redacted
         why = _prints_environment(argv, words, names, powershell) or _uses_secret(argv, names)
         if why:
             _deny(h, names, why, command=command[:300])
             return
+    expanded = _expanded_by_caller(command, names) if with_secrets and not powershell else None
+    if expanded:
+        h.deny(
+            NAME,
+            f"claude-kit: in this command your own shell expands ${expanded} before `{RUN_FORM}` starts, "
+            "where it is not set, so the command would get an empty value; it was not run. Let the "
+            f"command's shell expand it: `{RUN_FORM} {expanded} -- sh -c '... ${expanded} ...'` (single "
+            "quotes around the whole command).",
+            command=command[:300],
+        )
 
 
 def secret_read(h: Hook) -> None:
@@ -162,6 +174,30 @@ def _uses_secret(argv: list[str], names: list[str]) -> str | None:
                 if whole and (before.endswith(("$", "${", "$env:", "$ENV:", "${!")) or _reads_env(word)):
                     return f"uses the secret variable {name}"
                 at = word.find(name, at + 1)
+    return None
+
+
+def _expanded_by_caller(command: str, names: list[str]) -> str | None:
+    """The first secret name `command` writes as `$NAME` or `${NAME}` outside single quotes: the
+    calling shell expands it, not the command `claude-kit secrets run` starts."""
+    single = double = False
+    i = 0
+    while i < len(command):
+        c = command[i]
+        if c == "\\" and not single:
+            i += 2
+            continue
+        if c == "'" and not double:
+            single = not single
+        elif c == '"' and not single:
+            double = not double
+        elif c == "$" and not single:
+            rest = command[i + 1 : i + 66].lstrip("{")
+            for name in names:
+                after = rest[len(name) : len(name) + 1]
+                if rest.startswith(name) and not (after.isalnum() or after == "_"):
+                    return name
+        i += 1
     return None
 
 

@@ -132,6 +132,20 @@ def test_ordinary_commands_and_the_secrets_run_form_pass(kit: Path, command: str
     assert decide(kit, shell(kit, command)) == (None, "")
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        'claude-kit secrets run API_TOKEN -- curl -H "Authorization: Bearer $API_TOKEN" https://x',
+        'claude-kit secrets run API_TOKEN -- sh -c "curl -u me:${API_TOKEN} https://x"',
+    ],
+)
+def test_a_secret_the_calling_shell_would_expand_is_denied_with_the_quoting(kit: Path, command: str) -> None:
+    permission, reason = decide(kit, shell(kit, command))
+    assert permission == "deny"
+    assert "your own shell expands $API_TOKEN before `claude-kit secrets run` starts" in reason
+    assert "`claude-kit secrets run API_TOKEN -- sh -c '... $API_TOKEN ...'`" in reason
+
+
 def test_without_configured_secrets_nothing_is_checked(tmp_repo: Path) -> None:
     repo = install(tmp_repo, files={"cmd/api/main.go": "package main\n"})
     assert decide(repo, shell(repo, "env | sort")) == (None, "")
