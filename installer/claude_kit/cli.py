@@ -37,15 +37,8 @@ def cli() -> None:
     """
 
 
-for _area in (
-    cli_install,
-    cli_knowledge,
-    cli_orchestration,
-    cli_scenarios,
-    cli_secrets,
-    cli_sessions,
-    cli_ci,
-):
+_AREAS = (cli_install, cli_knowledge, cli_orchestration, cli_scenarios, cli_secrets, cli_sessions, cli_ci)
+for _area in _AREAS:
     for _command in _area.COMMANDS:
         cli.add_command(_command)
 
