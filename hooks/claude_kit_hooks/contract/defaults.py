@@ -156,6 +156,8 @@ DEFAULTS: dict[str, Any] = {
     # name -> {provider, and where the value is}: `claude-kit secrets run` reads it, the hooks get the
     # names and the env files (secret_providers.py); values are never in the config.
     "secrets": {},
+    # Where `claude-kit log --otlp` sends the decision log: an OTLP/HTTP collector URL or a JSON file.
+    "telemetry": {"otlp": None},
 }
 
 # What the main thread may not edit while a feature is in progress (orchestration.feature_scope):
