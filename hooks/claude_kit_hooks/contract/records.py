@@ -94,6 +94,14 @@ class Logging(TypedDict):
     keep: int
 
 
+class Secrets(TypedDict):
+    """What the hooks know of the team's secrets: their names and the env files that hold some (as the
+    config gives them, `~` unexpanded: contract.secrets.secret_file_path resolves them); no values."""
+
+    names: list[str]
+    files: list[str]
+
+
 class Spawn(TypedDict):
     max_depth: int
 
@@ -121,6 +129,7 @@ class CompiledConfig(TypedDict):
     limits: Limits
     advisor: Advisor
     logging: Logging
+    secrets: Secrets
 
 
 # -- state and control files -----------------------------------------------------------------------
