@@ -21,6 +21,7 @@ from claude_kit_hooks.contract.defaults import (
     DEFAULTS,
     HOOK_EVENTS,
     TEST_LEAD,
+    pre_tool_use_matcher,
     stop_timeout,
 )
 from claude_kit_hooks.contract.layout import (
@@ -88,7 +89,9 @@ def settings_entries(cfg: dict[str, Any] | None = None) -> list[SettingsEntry]:
     hooks_dir = payload_root() / "hooks"
     entries: list[SettingsEntry] = []
     checks = None
+    secret_files = False
     if cfg is not None:
+        secret_files = any(s.get("provider") == "env_file" for s in cfg.get("secrets", {}).values())
         domains = cfg["domains"].values()
         checks = [int(c.get("timeout", CHECK_TIMEOUT_DEFAULT)) for d in domains for c in d.get("checks", [])]
     for module, (event, matcher, timeout) in HOOK_EVENTS.items():
@@ -97,7 +100,7 @@ def settings_entries(cfg: dict[str, Any] | None = None) -> list[SettingsEntry]:
         entries.append(
             {
                 "event": event,
-                "matcher": matcher,
+                "matcher": pre_tool_use_matcher(secret_files) if module == "pre_tool_use" else matcher,
                 "handler": {
                     "type": "command",
                     "command": settings_merge.command_for(module),

@@ -126,3 +126,21 @@ def test_list_shows_names_and_providers_never_values(repo: Path) -> None:
     rows = json.loads(proc.stdout)
     assert [(r["name"], r["provider"]) for r in rows] == [("API_TOKEN", "env_file"), ("NPM_TOKEN", "op")]
     assert TOKEN not in proc.stdout
+
+
+def _pre_tool_use_matchers(root: Path) -> list[str]:
+    settings = json.loads((root / ".claude/settings.json").read_text())
+    return [g["matcher"] for g in settings["hooks"]["PreToolUse"]]
+
+
+def test_read_and_grep_start_the_hook_only_where_secret_files_are_configured(repo: Path) -> None:
+    """A Read is the most frequent tool call: without secret files it starts no hook process."""
+    outside = {"CLAUDECODE": ""}
+    assert kit(repo, "install", env=outside).returncode == 0, "install"
+    [matcher] = _pre_tool_use_matchers(repo)
+    assert matcher.split("|")[-2:] == ["Read", "Grep"]
+    config = repo / ".claude/claude-kit.yaml"
+    config.write_text(config.read_text().split("secrets:")[0])
+    assert kit(repo, "sync", env=outside).returncode == 0, "sync"
+    [matcher] = _pre_tool_use_matchers(repo)
+    assert "Read" not in matcher.split("|") and "Edit" in matcher.split("|")

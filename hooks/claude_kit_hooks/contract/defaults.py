@@ -63,7 +63,7 @@ SECRET_READ_TOOLS = ("Read", "Grep")
 HOOK_EVENTS: dict[str, tuple[str, str | None, int]] = {
     "session_start": ("SessionStart", None, 10),
     "user_prompt_submit": ("UserPromptSubmit", None, 10),
-    "pre_tool_use": ("PreToolUse", "|".join(EDIT_TOOLS + SPAWN_TOOLS + SHELL_TOOLS + SECRET_READ_TOOLS), 10),
+    "pre_tool_use": ("PreToolUse", "|".join(EDIT_TOOLS + SPAWN_TOOLS + SHELL_TOOLS), 10),
     "post_tool_use": ("PostToolUse", "|".join(EDIT_TOOLS + AGENT_TOOLS), 10),
     "subagent_start": ("SubagentStart", None, 10),
     "subagent_stop": ("SubagentStop", None, 60),
@@ -74,6 +74,15 @@ HOOK_EVENTS: dict[str, tuple[str, str | None, int]] = {
     # A settings file reloaded mid-session (the runtime would apply its hooks and env at once).
     "config_change": ("ConfigChange", "project_settings|local_settings", 10),
 }
+
+
+def pre_tool_use_matcher(secret_files: bool) -> str:
+    """The PreToolUse matcher: Read and Grep join it only where the team config names secret files,
+    so a repository without them starts no hook process on its most frequent tool calls."""
+    base = HOOK_EVENTS["pre_tool_use"][1] or ""
+    return "|".join((base, *SECRET_READ_TOOLS)) if secret_files else base
+
+
 # The runtime reads a hook's `timeout` as whole seconds; the kit keeps every entry in this range.
 HOOK_TIMEOUT_MIN, HOOK_TIMEOUT_MAX = 1, 600
 CHECK_TIMEOUT_DEFAULT = 300
