@@ -16,7 +16,18 @@ from pathlib import Path
 
 import click
 
-from claude_kit import apply, claude_link, config, detect, detect_report, manifest, render, repo, versions
+from claude_kit import (
+    apply,
+    claude_link,
+    config,
+    detect,
+    detect_report,
+    manifest,
+    render,
+    repo,
+    settings_protection,
+    versions,
+)
 from claude_kit._version import __version__
 from claude_kit.detect import Detection
 from claude_kit.errors import KitError
@@ -138,6 +149,7 @@ def install(
             old,
             __version__,
             force=force,
+            protection=settings_protection.wanted(cfg),
         )
         code = _apply(root, plan, dry_run=dry_run, command="update" if require_installed else "install")
     if code == 0 and old is None and show_next and not dry_run:
@@ -168,6 +180,7 @@ def sync(target: Path, *, dry_run: bool = False) -> int:
             render.settings_entries(cfg),
             render.claude_md_body(cfg, root),
             old,
+            protection=settings_protection.wanted(cfg),
         )
         _refuse_rule_change_in_tool_call(plan)
         return _apply(root, plan, dry_run=dry_run, command="sync")

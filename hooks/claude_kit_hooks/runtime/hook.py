@@ -156,6 +156,8 @@ class Hook:
     # -- decision log ---------------------------------------------------------------------
     def log(self, hook: str, decision: str, reason: str, **extra: Any) -> None:
         self.logged = True
+        cfg = self._config if self._config_loaded else None
+        names = cfg["secrets"]["names"] if cfg else ()
         rec: dict[str, Any] = {
             "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()) + "Z",
             "session_id": self.session_id,
@@ -165,7 +167,7 @@ class Hook:
             "event": self.event,
             "hook": hook,
             "decision": decision,
-            "reason": redact(reason[:2256])[:2000],
+            "reason": redact(reason[:2256], names)[:2000],
             "duration_ms": round((time.perf_counter() - self.started) * 1000, 2),
         }
         if self.tool_name:
@@ -175,7 +177,6 @@ class Hook:
         if self.task is not None:
             rec["feature"], rec["phase"] = self.task
         for key, value in extra.items():
-            rec[key] = redact(value[:756])[:500] if isinstance(value, str) else value
-        cfg = self._config if self._config_loaded else None
+            rec[key] = redact(value[:756], names)[:500] if isinstance(value, str) else value
         record: LogRecord = rec  # type: ignore[assignment]  # built key by key above
         append_log(self.paths.decision_log, record, cfg["logging"] if cfg else None)
