@@ -17,7 +17,7 @@ import click
 
 from claude_kit import render, settings_merge
 from claude_kit._version import __version__
-from claude_kit.errors import KitError
+from claude_kit.errors import KitError, file_in_the_way
 from claude_kit.fsutil import atomic_write
 from claude_kit.payload import payload_root
 from claude_kit_hooks.contract.naming import PLUGIN_NAME
@@ -140,7 +140,8 @@ def _read_record(target: Path) -> dict[str, str] | None:
     return {str(k): v for k, v in files.items()}
 
 
-def _current(path: Path) -> bytes | None:
+def _current(target: Path, rel: str) -> bytes | None:
+    path = target / rel
     try:
         return path.read_bytes()
     except FileNotFoundError:
@@ -148,7 +149,7 @@ def _current(path: Path) -> bytes | None:
     except IsADirectoryError:
         raise KitError(f"{path}: is a folder where the plugin has a file; nothing was changed") from None
     except NotADirectoryError:
-        raise KitError(f"{path}: a file sits where the plugin needs a folder; nothing was changed") from None
+        raise file_in_the_way(target, path) from None
 
 
 def plan_export(target: Path, files: list[PluginFile], *, force: bool = False) -> ExportPlan:
@@ -164,13 +165,13 @@ def plan_export(target: Path, files: list[PluginFile], *, force: bool = False) -
         )
     plan = ExportPlan(target, files)
     for f in files:
-        if _current(target / f.path) != f.data:
+        if _current(target, f.path) != f.data:
             plan.writes.append(f.path)
     wanted = {f.path for f in files}
     for rel, sha in sorted((record or {}).items()):
         if rel in wanted:
             continue
-        data = _current(target / rel)
+        data = _current(target, rel)
         if data is None:
             continue
         (plan.removals if _sha(data) == sha else plan.kept).append(rel)
@@ -197,8 +198,9 @@ def export_plugin(target: Path, *, force: bool = False, dry_run: bool = False) -
     """`claude-kit export plugin`: plan, print, write; the next steps when something was written."""
     target = target.expanduser().absolute()
     plan = plan_export(target, plugin_files(), force=force)
-    for rel in plan.writes:
-        click.echo(f"write    {rel}")
+    if dry_run:
+        for rel in plan.writes:
+            click.echo(f"write    {rel}")
     for rel in plan.removals:
         click.echo(f"remove   {rel}  (no longer part of the plugin)")
     for rel in plan.kept:

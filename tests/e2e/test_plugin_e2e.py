@@ -4,6 +4,9 @@ install's files (no .claude/hooks/run, no settings.json entries, no .claude/agen
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -102,3 +105,28 @@ def test_a_project_without_the_team_config_is_left_alone_and_told_how_to_set_up(
     assert notes == [SETUP_NOTICE], result.describe()
     assert SETUP_NOTICE not in result.request_texts()  # the user's to act on, not the model's
     assert not (tmp_repo / ".claude").exists()  # nothing written in a project the kit does not govern
+
+
+def test_the_exported_plugin_passes_claude_plugin_validate(
+    tmp_path: Path, claude_bin: Path, plugin_dir: Path
+) -> None:
+    home = tmp_path / "home"  # validate writes ~/.claude.json
+    home.mkdir()
+
+    def validate(*args: str) -> str:
+        proc = subprocess.run(
+            [str(claude_bin), "plugin", "validate", *args, str(plugin_dir)],
+            capture_output=True, text=True, timeout=120, check=False,
+            env={**os.environ, "HOME": str(home)},
+        )  # fmt: skip
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        return proc.stdout
+
+    provides = validate()
+    assert f"❯ agents: {DEVELOPER}" in provides
+    assert f"❯ skills: {PLUGIN_NAME}:using-the-kit" in provides
+    assert 'command "sh \\"${CLAUDE_PLUGIN_ROOT}/hooks/run\\" pre_tool_use || exit 1"' in provides
+    report = json.loads(validate("--json"))
+    assert report["success"] is True
+    assert report["manifest"]["errors"] == [] and report["manifest"]["warnings"] == []
+    assert [item["errors"] for item in report["contents"] if item["errors"]] == []
