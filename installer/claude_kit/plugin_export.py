@@ -41,9 +41,9 @@ PLUGIN_README = f"""# {PLUGIN_NAME}: claude-kit's plugin edition
 Written by `claude-kit export plugin` (claude-kit {{version}}); regenerate it rather than editing it.
 
 The hooks enforce what a project's team config says, and a project without one is left alone (its
-first session says so). To set a project up, in its repository (outside Claude Code):
+first session says so). To set a project up, in its repository (outside Claude Code, with the
+`claude-kit` command installed as claude-kit's README says):
 
-    pip install claude-kit
     claude-kit sync --plugin     # writes .claude/claude-kit.yaml (detected) and compiles it
 
 Commit `.claude/claude-kit.yaml` and `.claude/hooks/claude-kit.json`; after editing the YAML run

@@ -17,8 +17,8 @@ if TYPE_CHECKING:
 SETUP_NOTICE = (
     "claude-kit plugin: this project has no compiled team config (.claude/hooks/claude-kit.json), so "
     "the plugin's hooks enforce nothing here. To govern it, run `claude-kit sync --plugin` in the "
-    "repository (outside Claude Code; `pip install claude-kit` first), then commit .claude/claude-kit.yaml "
-    "and .claude/hooks/claude-kit.json."
+    "repository (outside Claude Code, with claude-kit installed: see its README), then commit "
+    ".claude/claude-kit.yaml and .claude/hooks/claude-kit.json."
 )
 
 
