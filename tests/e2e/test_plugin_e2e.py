@@ -13,6 +13,7 @@ import pytest
 
 from claude_kit import plugin_export, plugin_project
 from claude_kit.fakeapi import Script, Turn, agent_call, call, say
+from claude_kit.payload import payload_root
 from claude_kit_hooks.contract.layout import CONFIG_YAML
 from claude_kit_hooks.contract.naming import PLUGIN_NAME
 from claude_kit_hooks.runtime.plugin import SETUP_NOTICE
@@ -57,6 +58,8 @@ def test_agent_first_through_the_plugin(
     script = Script(
         main=[
             call("Edit", edit),
+            # The plugin's own folder is the kit too: the model may not switch its hooks off there.
+            call("Write", {"file_path": str(plugin_dir / "hooks/run"), "content": "exit 0\n"}),
             Turn([agent_call("DEVTASK", "add run() to main", subagent_type=DEVELOPER, background=False)]),
             say("the developer changed it"),
         ],
@@ -72,6 +75,8 @@ def test_agent_first_through_the_plugin(
     assert "PreToolUse:Edit hook error" in after_edit, result.describe()
     # The spawn the deny hands the model names the plugin's agent as the runtime knows it.
     assert f'Spawn it: Agent(subagent_type="{DEVELOPER}", description="Edit cmd/api/main.go"' in after_edit
+    assert "is a file of the governance-kit plugin" in result.main_requests()[2].text()
+    assert (plugin_dir / "hooks/run").read_bytes() == (payload_root() / "hooks/run").read_bytes()
     assert target.read_text() == EDITED_GO, result.describe()
     records = decisions(tmp_repo, hook="agent_first", tool="Edit")
     assert [(r["decision"], r.get("agent_type")) for r in records] == [

@@ -36,15 +36,33 @@ def plugin_project(hooks_dir: str, env: Mapping[str, str]) -> str | None:
     return os.path.abspath(env.get("CLAUDE_PROJECT_DIR") or os.getcwd())
 
 
+def _loaded_from(env: Mapping[str, str]) -> str | None:
+    """The plugin's root when these very modules were loaded from its hooks folder, else None."""
+    package_hooks = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    return env[PLUGIN_ROOT_ENV] if plugin_project(package_hooks, env) is not None else None
+
+
 def shipped_agent(name: str, env: Mapping[str, str] | None = None) -> str | None:
     """The file of agent `name` in the plugin these hooks were loaded from; None when they are not a
     plugin's (a repository install's agents are the project's) or it ships no such agent."""
-    env = os.environ if env is None else env
-    package_hooks = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    if plugin_project(package_hooks, env) is None:
+    plugin = _loaded_from(os.environ if env is None else env)
+    if plugin is None:
         return None
-    path = os.path.join(env[PLUGIN_ROOT_ENV], "agents", f"{name}.md")
+    path = os.path.join(plugin, "agents", f"{name}.md")
     return path if os.path.isfile(path) else None
+
+
+def plugin_file(path: str, root: str, env: Mapping[str, str] | None = None) -> str | None:
+    """`path` (relative to project `root` unless absolute) relative to the plugin these hooks were loaded
+    from, links resolved; None when it lies outside it or these hooks are not a plugin's."""
+    plugin = _loaded_from(os.environ if env is None else env)
+    if not path or plugin is None:
+        return None
+    plugin = os.path.realpath(plugin)
+    full = os.path.realpath(os.path.join(root, path))
+    if full != plugin and not full.startswith(plugin.rstrip(os.sep) + os.sep):
+        return None
+    return os.path.relpath(full, plugin).replace(os.sep, "/")
 
 
 def spawn_name(name: str) -> str:

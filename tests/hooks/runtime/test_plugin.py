@@ -91,3 +91,18 @@ def test_a_repository_installs_session_start_says_nothing_without_a_config(
     monkeypatch.delenv("CLAUDE_PLUGIN_ROOT", raising=False)
     assert _session_start(tmp_path, "startup") == ""
     assert run("SessionStart", [], root=str(tmp_path), stdin=io.BytesIO(b"{}"), stdout=io.BytesIO()) == 0
+
+
+def test_the_plugins_own_files_are_denied_to_the_edit_tools(as_plugin: Path, tmp_path: Path) -> None:
+    from claude_kit_hooks.edit.kit_files import kit_files
+    from tests.hooks.runtime.test_entry import call
+
+    root = project(tmp_path, "proj")
+    target = as_plugin / "hooks/run"
+    payload = {"session_id": "s1", "tool_name": "Write", "tool_input": {"file_path": str(target)}}
+    answer = json.loads(call(root, [kit_files], payload))["hookSpecificOutput"]
+    assert answer["permissionDecision"] == "deny"
+    assert f"hooks/run is a file of the {PLUGIN_NAME} plugin" in answer["permissionDecisionReason"]
+    # A project file is not the plugin's.
+    payload["tool_input"] = {"file_path": str(root / "main.go")}
+    assert call(root, [kit_files], payload) == ""
