@@ -257,7 +257,7 @@ def export() -> None:
 
     \b
     Examples:
-      claude-kit export plugin ./claude-kit-plugin
+      claude-kit export plugin ./governance-kit
     """
 
 
@@ -276,8 +276,8 @@ def export_plugin(directory: Path, dry_run: bool, force: bool) -> None:
 
     \b
     Examples:
-      claude-kit export plugin ./claude-kit-plugin
-      claude plugin validate ./claude-kit-plugin && claude --plugin-dir ./claude-kit-plugin
+      claude-kit export plugin ./governance-kit
+      claude plugin validate ./governance-kit && claude --plugin-dir ./governance-kit
     """
     from claude_kit import plugin_export
 
