@@ -77,7 +77,9 @@ def test_agent_first_through_the_plugin(
     assert f'Spawn it: Agent(subagent_type="{DEVELOPER}", description="Edit cmd/api/main.go"' in after_edit
     assert "is a file of the governance-kit plugin" in result.main_requests()[2].text()
     assert (plugin_dir / "hooks/run").read_bytes() == (payload_root() / "hooks/run").read_bytes()
+    # The developer's Edit found `main() {}`: the main thread's denied Edit left the file untouched.
     assert target.read_text() == EDITED_GO, result.describe()
+    assert result.tool_errors()[2:] == []  # the developer's Read and Edit went through
     records = decisions(tmp_repo, hook="agent_first", tool="Edit")
     assert [(r["decision"], r.get("agent_type")) for r in records] == [
         ("deny", None),
