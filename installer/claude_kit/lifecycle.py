@@ -107,6 +107,11 @@ def _prepare(root: Path, *, allow_detect: bool) -> tuple[dict[str, object], str,
 
 def _installed(root: Path, target: Path) -> Manifest:
     old = manifest.load(root)
+    if old is None and (root / COMPILED_CONFIG).is_file():
+        raise KitError(
+            f"{root}: claude-kit is not installed here; its compiled config is the plugin edition's",
+            hint=f"run `claude-kit sync --plugin {target}`",
+        )
     if old is None:
         raise KitError(f"{root}: claude-kit is not installed here", hint=f"run `claude-kit install {target}`")
     return old

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -84,8 +85,11 @@ def left_out_agents(cfg: dict[str, Any]) -> list[str]:
     return out
 
 
-def settings_entries(cfg: dict[str, Any] | None = None) -> list[SettingsEntry]:
-    """One entry per event dispatcher in the payload; the Stop timeout leaves room for `cfg`'s checks."""
+def settings_entries(
+    cfg: dict[str, Any] | None = None, command: Callable[[str], str] = settings_merge.command_for
+) -> list[SettingsEntry]:
+    """One entry per event dispatcher in the payload, each running `command(module)`; the Stop timeout
+    leaves room for `cfg`'s checks (the static maximum without a config)."""
     hooks_dir = payload_root() / "hooks"
     entries: list[SettingsEntry] = []
     checks = None
@@ -103,7 +107,7 @@ def settings_entries(cfg: dict[str, Any] | None = None) -> list[SettingsEntry]:
                 "matcher": pre_tool_use_matcher(secret_files) if module == "pre_tool_use" else matcher,
                 "handler": {
                     "type": "command",
-                    "command": settings_merge.command_for(module),
+                    "command": command(module),
                     "timeout": stop_timeout(checks) if module == "stop" else timeout,
                 },
             }

@@ -31,10 +31,19 @@ __all__ = [
 
 
 def run_ok(
-    repo: Path, home: Path, claude_bin: Path, script: Script, *, prompt: str = "go", timeout: float = 120
+    repo: Path,
+    home: Path,
+    claude_bin: Path,
+    script: Script,
+    *,
+    prompt: str = "go",
+    timeout: float = 120,
+    extra_args: tuple[str, ...] = (),
 ) -> SessionResult:
     """One `claude -p <prompt>` session against the scripted fake API; asserts it ended in success."""
-    result = run_session(repo, prompt, script, home=home, claude_bin=claude_bin, timeout=timeout)
+    result = run_session(
+        repo, prompt, script, home=home, claude_bin=claude_bin, timeout=timeout, extra_args=extra_args
+    )
     assert result.returncode == 0, result.describe()
     assert result.last_result()["subtype"] == "success", result.describe()
     return result

@@ -8,6 +8,7 @@ import os
 import time
 
 from claude_kit_hooks.contract.defaults import DISABLE_HOOKS_ENV
+from claude_kit_hooks.contract.naming import kit_agent_name
 from claude_kit_hooks.decisionlog.redact import redact
 from claude_kit_hooks.decisionlog.writer import append_log
 
@@ -48,7 +49,11 @@ class Hook:
         self.timing = timing or Timing()
         self.session_id = str(payload.get("session_id") or "no-session")
         self.agent_id: str | None = payload.get("agent_id")
-        self.agent_type: str | None = payload.get("agent_type")
+        agent_type = payload.get("agent_type")
+        # The plugin edition's agents come as `<plugin>:<name>`: the checks know them by their name.
+        self.agent_type: str | None = (
+            kit_agent_name(agent_type) if isinstance(agent_type, str) else agent_type
+        )
         self.tool_name = str(payload.get("tool_name") or "")
         tool_input = payload.get("tool_input")
         self.tool_input: dict[str, Any] = tool_input if isinstance(tool_input, dict) else {}
