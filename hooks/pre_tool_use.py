@@ -3,15 +3,16 @@
 
 Edit/Write/NotebookEdit and Agent/Task calls fail closed (deny with the next step and the kill
 switch) on internal errors, up to the runtime's circuit-breaker limit per session; Bash/PowerShell
-only get warnings, so they fail open. An extra write tool (team config `extra_tools`) is checked as
-the Write or Bash call it amounts to; other tools are not checked. See runtime/failure.py.
+and Read/Grep (checked only for the team's secret files) fail open. An extra write tool (team config
+`extra_tools`) is checked as the Write or Bash call it amounts to; other tools are not checked. See
+runtime/failure.py.
 """
 
 from __future__ import annotations
 
 import sys
 
-from claude_kit_hooks.contract.defaults import EDIT_TOOLS, SHELL_TOOLS, SPAWN_TOOLS
+from claude_kit_hooks.contract.defaults import EDIT_TOOLS, SECRET_READ_TOOLS, SHELL_TOOLS, SPAWN_TOOLS
 from claude_kit_hooks.runtime.entry import project_root_of, run
 
 TYPE_CHECKING = False
@@ -40,7 +41,7 @@ def _edit_checks() -> Iterator[Check]:
     yield file_locks
 
 
-ROUTED = EDIT_TOOLS + SPAWN_TOOLS + SHELL_TOOLS
+ROUTED = EDIT_TOOLS + SPAWN_TOOLS + SHELL_TOOLS + SECRET_READ_TOOLS
 
 
 def route(h: Hook) -> None:
@@ -64,6 +65,12 @@ def route(h: Hook) -> None:
         from claude_kit_hooks.edit.shell_route import shell_checks
 
         checks = shell_checks()
+    elif tool in SECRET_READ_TOOLS:
+        if not h.config["secrets"]["files"]:
+            return  # no secret files configured (most repositories): nothing to load for a Read
+        from claude_kit_hooks.edit.secret_exposure import secret_read
+
+        checks = [secret_read]
     else:
         return
     for check in checks:

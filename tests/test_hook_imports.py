@@ -37,8 +37,8 @@ ALLOWED = {
     "weakref", "_weakrefset", "subprocess", "_posixsubprocess", "signal", "select", "selectors",
     "threading", "_thread", "warnings", "shlex", "io", "_io", "struct", "_struct", "binascii", "base64",
     "random", "_random", "_sha512", "difflib", "heapq", "_heapq", "atexit", "codecs", "encodings",
-    # the spawn hook's routing postings (packed integers)
-    "array",
+    # the spawn hook's routing postings (packed integers) and their cache (routing.lexical.cached_state)
+    "array", "marshal",
 }  # fmt: skip
 
 
@@ -65,6 +65,7 @@ EDIT = _kit(
 SHELL_WRITES = _kit(
     "edit.kit_files", "contract.protected", "edit.shell_writes", "edit.shell_lexer", "edit.shell_programs",
     "edit.shell_paths", "edit.lock_commands", "edit.shell_route", "runtime.processes",
+    "edit.secret_exposure", "contract.secrets",
 )  # fmt: skip
 SPAWN_DEPTH = _kit("spawn.depth", "spawn.transcripts", "spawn.values")
 SPAWN_GATES = SPAWN_DEPTH | _kit(

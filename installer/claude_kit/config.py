@@ -27,6 +27,7 @@ from claude_kit_hooks.contract.defaults import (
     DOC_FILE_RULES,
     EDIT_TOOLS,
     HOOK_NAMES,
+    SECRET_READ_TOOLS,
     SHELL_TOOLS,
     SPAWN_TOOLS,
     TEST_FILE_RULES,
@@ -165,7 +166,7 @@ def _extra_tool_problems(text: str, tools: dict[str, Any], source: str) -> list[
     problems = []
     for pattern, spec in tools.items():
         rx = tool_regex(pattern) or "^" + re.escape(pattern) + "$"
-        taken = [t for t in EDIT_TOOLS + SPAWN_TOOLS + SHELL_TOOLS if re.match(rx, t)]
+        taken = [t for t in EDIT_TOOLS + SPAWN_TOOLS + SHELL_TOOLS + SECRET_READ_TOOLS if re.match(rx, t)]
         if taken:
             line = yaml_line_of(text, ["extra_tools", pattern])
             problems.append(
@@ -311,6 +312,10 @@ def compile_config(cfg: dict[str, Any], source_bytes: bytes) -> CompiledConfig:
         "limits": cfg["limits"],
         "advisor": cfg["advisor"],
         "logging": cfg["logging"],
+        "secrets": {
+            "names": list(cfg["secrets"]),
+            "files": sorted({s["file"] for s in cfg["secrets"].values() if s["provider"] == "env_file"}),
+        },
     }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from claude_kit_hooks.contract.defaults import (
     DEFAULTS,
     HOOK_EVENTS,
     TEST_LEAD,
+    pre_tool_use_matcher,
     stop_timeout,
 )
 from claude_kit_hooks.contract.layout import (
@@ -100,19 +102,26 @@ def tool_matcher(matcher: str, extra: list[ExtraTool]) -> str:
     return "^(?:" + "|".join([matcher, *(config_mod.tool_name_regex(t["tool"]) for t in extra)]) + ")$"
 
 
-def settings_entries(cfg: dict[str, Any] | None = None) -> list[SettingsEntry]:
-    """One entry per event dispatcher in the payload; the Stop timeout leaves room for `cfg`'s checks,
-    and the tool calls' matchers name `cfg`'s extra write tools."""
+def settings_entries(
+    cfg: dict[str, Any] | None = None, command: Callable[[str], str] = settings_merge.command_for
+) -> list[SettingsEntry]:
+    """One entry per event dispatcher in the payload, each running `command(module)`; the Stop timeout
+    leaves room for `cfg`'s checks (the static maximum without a config), and the tool calls' matchers
+    name `cfg`'s extra write tools."""
     hooks_dir = payload_root() / "hooks"
     entries: list[SettingsEntry] = []
     checks = None
+    secret_files = False
     extra = config_mod.compile_extra_tools(cfg) if cfg is not None else []
     if cfg is not None:
+        secret_files = any(s.get("provider") == "env_file" for s in cfg.get("secrets", {}).values())
         domains = cfg["domains"].values()
         checks = [int(c.get("timeout", CHECK_TIMEOUT_DEFAULT)) for d in domains for c in d.get("checks", [])]
     for module, (event, matcher, timeout) in HOOK_EVENTS.items():
         if not (hooks_dir / f"{module}.py").is_file():
             continue
+        if module == "pre_tool_use":
+            matcher = pre_tool_use_matcher(secret_files)
         if module in EXTRA_TOOL_EVENTS and matcher is not None:
             matcher = tool_matcher(matcher, [t for t in extra if t["kind"] in EXTRA_TOOL_EVENTS[module]])
         entries.append(
@@ -121,7 +130,7 @@ def settings_entries(cfg: dict[str, Any] | None = None) -> list[SettingsEntry]:
                 "matcher": matcher,
                 "handler": {
                     "type": "command",
-                    "command": settings_merge.command_for(module),
+                    "command": command(module),
                     "timeout": stop_timeout(checks) if module == "stop" else timeout,
                 },
             }

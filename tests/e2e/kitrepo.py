@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from claude_kit.fakeapi import Script, Turn, agent_call
+from claude_kit.fakeapi import Script, Turn, agent_call, call, say
 from claude_kit.session_runner import SessionResult, run_session
 from tests.hooks.hookrun import BACKEND as BACKEND_CONFIG
 from tests.hooks.hookrun import LOOP_OFF, TWO_DOMAINS
@@ -18,8 +18,8 @@ from tests.hooks.hookrun import install as install_kit
 from tests.hooks.hookrun import log_records as decisions
 
 __all__ = [
-    "BACKEND_CONFIG", "LOOP_OFF", "TWO_DOMAINS", "decisions", "install_kit", "main_texts", "run_ok", "spawn",
-    "verdict",
+    "BACKEND_CONFIG", "LOOP_OFF", "TWO_DOMAINS", "decisions", "delegated_edit", "install_kit", "main_edit",
+    "main_texts", "run_ok", "spawn", "verdict",
 ]  # fmt: skip
 
 
@@ -63,3 +63,21 @@ def spawn(marker: str, agent: str, task: str) -> Turn:
 def main_texts(result: SessionResult) -> list[str]:
     """What the main thread was shown, one text per request to the fake API."""
     return [r.text() for r in result.main_requests()]
+
+
+def main_edit(target: Path) -> dict[str, str]:
+    """An Edit's input that changes `main() {}` in `target` to `main() { run() }`."""
+    return {"file_path": str(target), "old_string": "main() {}", "new_string": "main() { run() }"}
+
+
+def delegated_edit(target: Path, *before: Turn) -> Script:
+    """The main thread (after `before`) spawns backend-developer, which makes main_edit(target)."""
+    spawn = agent_call("DEVTASK", "add run() to main", subagent_type="backend-developer", background=False)
+    developer = [
+        call("Read", {"file_path": str(target)}),
+        call("Edit", main_edit(target)),
+        say("edited main.go"),
+    ]
+    return Script(
+        main=[*before, Turn([spawn]), say("the developer changed it")], agents={"DEVTASK": developer}
+    )

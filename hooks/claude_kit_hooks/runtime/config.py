@@ -58,6 +58,9 @@ def complete(raw: dict[str, Any]) -> CompiledConfig:
     cfg["extra_tools"] = [t for t in extra if _is_extra_tool(t)] if isinstance(extra, list) else []
     cfg["output_dir"] = _text(raw.get("output_dir"), DEFAULTS["output_dir"]).rstrip("/")
     cfg["test_lead"] = _text(raw.get("test_lead"), TEST_LEAD)
+    secrets = raw.get("secrets")
+    secrets = secrets if isinstance(secrets, dict) else {}
+    cfg["secrets"] = {"names": _strings(secrets.get("names")), "files": _strings(secrets.get("files"))}
     return cfg  # type: ignore[return-value]  # completed to the CompiledConfig shape above
 
 
