@@ -89,6 +89,13 @@ EXPLANATIONS: dict[str, Explanation] = {
         "If the user did not make the changes, `claude-kit doctor --fix` from their terminal restores "
         "the installed kit. The same changes never block again.",
     ),
+    "secret_exposure": Explanation(
+        "A command would have put one of the team's configured secrets into the context: it reads a "
+        "secret env file (a shell command, Read or Grep), prints the environment, or uses a secret "
+        "variable outside `claude-kit secrets run`. Nothing was run.",
+        "Run the command as `claude-kit secrets run NAME... -- <command>`: the command gets the "
+        "secrets in its own environment and its output comes back with the values redacted.",
+    ),
     "shell_write_warning": Explanation(
         "A shell command plainly writes a domain's files (sed -i, redirection, tee, cp/mv, gofmt -w, "
         "git checkout -- ...) from the main thread, or from a read-only role (reviewer, lead, "
