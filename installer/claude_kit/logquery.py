@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 import click
 
-from claude_kit import repo
+from claude_kit import repo, shared_state
 from claude_kit.errors import KitError
 from claude_kit.logrecord import record_time, who
 from claude_kit.output import emit
@@ -152,7 +152,7 @@ GENERIC = Explanation("A claude-kit hook decided.", "Do what the reason says.")
 # -- reading ----------------------------------------------------------------------------------------
 def log_files(root: Path) -> list[Path]:
     """The current log and its rotations, oldest first."""
-    current = root / DECISION_LOG
+    current = shared_state.path(root, DECISION_LOG)
     rotated = []
     for p in current.parent.glob(current.name + ".*"):
         suffix = p.name[len(current.name) + 1 :]
@@ -311,7 +311,8 @@ def log_command(target: Path, q: Query, *, why: bool = False, fmt: str = "text")
         raise KitError(f"--decision: unknown {', '.join(sorted(bad))}", hint=f"use {', '.join(DECISIONS)}")
     files = log_files(root)
     if not files:
-        msg = f"no decision log yet ({DECISION_LOG}): the hooks write it when they run"
+        where = shared_state.shown(root, DECISION_LOG)
+        msg = f"no decision log yet ({where}): the hooks write it when they run"
         emit(None if why else [], fmt, lambda: click.echo(msg, err=True))
         return 0
     if why:

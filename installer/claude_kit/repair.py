@@ -59,4 +59,5 @@ def repair(root: Path) -> int:
         for a in plan.actions:
             click.echo(f"{'restore' if a.status == 'update' else a.status:8} {a.path}")
         apply.apply_plan(root, plan, command="doctor --fix")
+        lifecycle.move_shared_state(root)
     return lifecycle.sync(root)

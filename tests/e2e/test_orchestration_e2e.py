@@ -48,7 +48,7 @@ def test_feature_state_drives_the_coordinator_gate_and_survives_sessions(
     assert manifest["phases"]["brainstorming"]["status"] == "skipped"
     assert manifest["phases"]["implementation"]["status"] == "in_progress"
     assert manifest["phases"]["implementation"]["agent"] == "backend-developer"
-    active = json.loads((tmp_repo / ".claude/.output/features/active.json").read_text())
+    active = json.loads((tmp_repo / ".git/claude-kit/features/active.json").read_text())
     assert active["name"] == "health check" and active["current_phase"] == "implementation"
 
     # With the feature in progress the main thread delegates the domain's code, tests included; a

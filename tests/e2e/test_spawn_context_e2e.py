@@ -132,7 +132,7 @@ def test_budget_denies_the_next_spawn_once_a_subagent_spent_it(
 def test_context_hooks_reach_the_model_and_survive_compaction(
     tmp_repo: Path, isolated_home: Path, claude_bin: Path
 ) -> None:
-    install_kit(tmp_repo, files={".claude/.output/features/active.json": json.dumps(FEATURE)})
+    install_kit(tmp_repo, files={".git/claude-kit/features/active.json": json.dumps(FEATURE)})
     script = Script(
         main=[
             # 980,000 tokens: above the runtime's auto-compact threshold for the 1M window, so it

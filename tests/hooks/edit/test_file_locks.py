@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from claude_kit import locks
-from tests.conftest import build_file_tree
+from tests.conftest import build_file_tree, git_repo
 from tests.hooks.hookrun import assert_clean, fixture, install, log_records, run_hook
 
-LOCKS = ".claude/.output/locks/locks.json"
+LOCKS = ".git/claude-kit/locks/locks.json"
 PAST = "2000-01-01T00:00:00Z"
 
 
@@ -173,12 +173,10 @@ def test_without_a_locks_file_the_check_opens_nothing(kit: Path) -> None:
     assert [os.path.basename(p) for p in found["opened"]] == ["locks.json"]  # one small JSON read
 
 
-def test_the_locks_file_is_under_each_projects_output_folder(tmp_path: Path) -> None:
+def test_the_locks_file_is_the_repositorys_and_machine_local_outside_git(tmp_path: Path) -> None:
     from claude_kit_hooks.contract.layout import KitPaths
     from claude_kit_hooks.edit.file_locks import locks_path
-    from claude_kit_hooks.runtime.config import complete
 
-    a, b = tmp_path / "a", tmp_path / "b"
-    assert locks_path(KitPaths(str(a)), complete({})) == str(a / LOCKS)
-    custom = complete({"output_dir": "build/out/"})
-    assert locks_path(KitPaths(str(b)), custom) == str(b / "build/out/locks/locks.json")
+    repo, plain = git_repo(tmp_path / "a"), tmp_path / "b"
+    assert locks_path(KitPaths(str(repo))) == str(repo / LOCKS)
+    assert locks_path(KitPaths(str(plain))) == str(plain / ".claude/.claude-kit/local/locks/locks.json")

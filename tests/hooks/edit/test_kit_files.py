@@ -99,7 +99,7 @@ SHELL_WRITES = [
     'echo \'{"env": {"CLAUDE_KIT_OFF": "1"}}\' | tee .claude/settings.local.json',
     "cp /tmp/empty.json .claude/settings.json",
     "mv .claude/hooks/stop.py /tmp/",
-    "python3 -c \"open('.claude/.output/features/active.json', 'w').write('{}')\"",
+    "python3 -c \"open('.git/claude-kit/features/active.json', 'w').write('{}')\"",
     "cd .claude && echo x > settings.json",
 ]
 USER_ONLY = [
