@@ -18,6 +18,7 @@ import os
 import time
 
 from claude_kit_hooks.contract.layout import CONFIG_YAML, LOCKS_FILE
+from claude_kit_hooks.runtime.project import split_worktree
 from claude_kit_hooks.store.jsonfile import read_json
 
 TYPE_CHECKING = False  # typing costs ~14 ms at a hook's start-up; mypy still reads the branch
@@ -44,6 +45,8 @@ def file_locks(h: Hook) -> None:
     rel = h.edit_relpath()
     if rel is None:
         return
+    # Locks name files as the project root does: the same file in a worktree under .claude/worktrees/.
+    rel = split_worktree(rel)[1]
     locks = read_json(path, {})
     rec = locks.get(rel) if isinstance(locks, dict) else None
     if not isinstance(rec, dict):
