@@ -5,6 +5,7 @@ in the other and `claude-kit log` shows both sessions' decisions."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -26,6 +27,25 @@ TARGET = "cmd/api/main.go"
 
 def kit_cli(args: str) -> str:
     return f'"{sys.executable}" -m claude_kit {args}'
+
+
+def kit(cwd: Path, *args: str) -> str:
+    """The CLI as the user runs it in a checkout; PATH without a `claude` (the runtime is not asked)."""
+    path = os.pathsep.join(
+        d
+        for d in os.environ.get("PATH", "").split(os.pathsep)
+        if not os.path.exists(os.path.join(d, "claude"))
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "claude_kit", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PATH": path},
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    return run.stdout
 
 
 def wait_for(test: str) -> str:
@@ -96,13 +116,17 @@ def test_a_lock_taken_in_one_worktree_is_honoured_in_another_and_one_log_holds_b
     assert json.loads(locks.read_text()) == {}
 
     # One log for the repository, whichever checkout asks.
-    shown = subprocess.run(
-        [sys.executable, "-m", "claude_kit", "log", "--limit", "0", "--format", "json"],
-        cwd=other,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    sessions = {r["session_id"] for r in json.loads(shown.stdout)}
+    sessions = {r["session_id"] for r in json.loads(kit(other, "log", "--limit", "0", "--format", "json"))}
     assert {result_a.session_id, result_b.session_id} <= sessions
     assert not (other / ".claude/.claude-kit/local/log").exists()
+
+    # `claude-kit status --sessions` from either checkout lists both sessions, each in its checkout.
+    listed = json.loads(kit(tmp_repo, "status", "--sessions", "--format", "json"))
+    assert listed == json.loads(kit(other, "status", "--sessions", "--format", "json"))
+    by_id = {s["session_id"]: s for s in listed["sessions"]}
+    assert Path(by_id[result_a.session_id]["checkout"]).resolve() == tmp_repo.resolve()
+    assert Path(by_id[result_b.session_id]["checkout"]).resolve() == other.resolve()
+    for result in (result_a, result_b):
+        [agent] = by_id[result.session_id]["agents"]
+        assert agent["agent_type"] == "backend-developer" and agent["stopped"], listed
+        assert by_id[result.session_id]["active"]
