@@ -103,8 +103,8 @@ def _move_log(legacy: Legacy) -> list[str]:
     log = path(legacy.root, DECISION_LOG)
     log.parent.mkdir(parents=True, exist_ok=True)
     with Locked(str(log)):  # the hooks' rotation lock: no rotation renumbers files meanwhile
-        taken = [int(p.name.rsplit(".", 1)[1]) for p in log.parent.glob(log.name + ".*")]
-        first = max([n for n in taken if n > 0], default=0) + 1
+        suffixes = [p.name.rsplit(".", 1)[1] for p in log.parent.glob(log.name + ".*")]
+        first = max([int(n) for n in suffixes if n.isdigit()], default=0) + 1
         for n, src in enumerate(old, start=first):
             _move(src, log.with_name(f"{log.name}.{n}"))
     return [f"moved the decision log ({len(old)} file(s)) to {shown(legacy.root, DECISION_LOG)}"]
