@@ -4,22 +4,34 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 
 from claude_kit.payload import payload_root
 
-HELDOUT = Path(__file__).parent / "heldout_intents.yaml"
+HERE = Path(__file__).parent
+
+# Each held-out set with the minimum size it was written to: the first set from issue 13, the second
+# written later by someone who saw neither the router nor the first set.
+HELDOUT_SETS = {
+    "heldout_intents.yaml": 40,
+    "heldout_intents_2.yaml": 80,
+}
 
 
-def test_heldout_intents_name_existing_skills_and_gateways() -> None:
+@pytest.mark.parametrize(("name", "minimum"), sorted(HELDOUT_SETS.items()))
+def test_heldout_intents_name_existing_skills_and_gateways(name: str, minimum: int) -> None:
     root = payload_root()
-    entries = yaml.safe_load(HELDOUT.read_text(encoding="utf-8"))
-    assert len(entries) >= 40
+    entries = yaml.safe_load((HERE / name).read_text(encoding="utf-8"))
+    assert len(entries) >= minimum
     problems = []
     for entry in entries:
         assert set(entry) == {"intent", "gateway", "expect"}, entry
         if not (root / "skills" / f"gateway-{entry['gateway']}" / "SKILL.md").is_file():
             problems.append(f"{entry['intent']!r}: no gateway {entry['gateway']!r}")
+        if not (isinstance(entry["expect"], list) and entry["expect"]):
+            problems.append(f"{entry['intent']!r}: expect must be a non-empty list")
+            continue
         for path in entry["expect"]:
             if not (path.startswith("skill-library/") and (root / path / "SKILL.md").is_file()):
                 problems.append(f"{entry['intent']!r}: no library skill {path!r}")
