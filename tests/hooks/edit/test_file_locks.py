@@ -62,6 +62,17 @@ def test_an_edit_by_another_agent_is_denied_with_holder_expiry_and_next_steps(ki
     )
 
 
+def test_a_lock_holds_for_the_same_file_in_a_worktree_under_claude_worktrees(kit: Path) -> None:
+    # An `isolation: worktree` agent edits <root>/.claude/worktrees/<name>/notes.txt: the same file.
+    locks.acquire(kit, ["notes.txt"], "backend-developer")
+    build_file_tree(kit, {".claude/worktrees/agent-1/notes.txt": "a\n"})
+    result = run_hook(
+        kit, "pre_tool_use", edit(kit, "frontend-developer", ".claude/worktrees/agent-1/notes.txt")
+    )
+    assert result.permission == "deny"
+    assert "notes.txt is locked by backend-developer until" in result.reason
+
+
 def test_a_lock_is_held_by_the_agent_instance_not_its_type(kit: Path) -> None:
     locks.acquire(kit, ["notes.txt"], "a1111111111111111")
     holder = edit(kit, "backend-developer")
