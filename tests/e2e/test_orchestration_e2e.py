@@ -42,7 +42,7 @@ def test_feature_state_drives_the_coordinator_gate_and_survives_sessions(
     first = run_ok(tmp_repo, isolated_home, claude_bin, script, prompt="add a health check")
 
     # The CLI wrote a schema-valid MANIFEST.yaml with the SMALL work type's skipped phases.
-    [manifest_path] = (tmp_repo / ".claude/.output/features").glob("*-health-check/MANIFEST.yaml")
+    [manifest_path] = (tmp_repo / ".git/claude-kit/features").glob("*-health-check/MANIFEST.yaml")
     manifest = yaml.safe_load(manifest_path.read_text())
     assert manifest["work_type"] == "small" and manifest["status"] == "in_progress"
     assert manifest["phases"]["brainstorming"]["status"] == "skipped"

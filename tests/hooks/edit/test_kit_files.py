@@ -50,6 +50,15 @@ def write(repo: Path, rel: str, *, subagent: bool = False) -> dict[str, Any]:
         (f"{OUT}/locks/locks.json", "the file locks of parallel agents"),
         (".claude", "a folder holding the kit's hooks"),
         (".", "the project root (it holds the kit)"),
+        (
+            ".git/claude-kit/locks/locks.json",
+            "the repository's shared kit state (locks, features, decision log)",
+        ),
+        (
+            ".git/claude-kit/features/active.json",
+            "the repository's shared kit state (locks, features, decision log)",
+        ),
+        (".git", "a folder holding the repository's shared kit state (locks, features, decision log)"),
     ],
 )
 def test_what_is_protected(rel: str, kind: str) -> None:
