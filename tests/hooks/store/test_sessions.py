@@ -6,7 +6,11 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
+
+import pytest
+from click.testing import Result
 
 from tests.conftest import git
 from tests.hooks.hookrun import fixture, install, run_hook
@@ -46,3 +50,29 @@ def test_a_resume_keeps_the_first_start_and_old_records_go(tmp_repo: Path) -> No
     assert again["started"] == first["started"] and again["source"] == "resume"
     assert again["seen"] >= first["seen"]
     assert not stale.exists()
+
+
+def test_status_sessions_shows_each_sessions_agents_loops_and_the_feature(
+    tmp_repo: Path, ck: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = install(tmp_repo, files={"cmd/api/main.go": "package main\n"})
+    monkeypatch.chdir(repo)
+    monkeypatch.setattr("claude_kit.sessions.shutil.which", lambda name: None)  # no `claude` to ask
+    assert ck("feature", "start", "health check", "--type", "small").exit_code == 0
+    start(repo, "s1")
+    edit = fixture("PostToolUse-subagent-edit", repo, file_path=str(repo / "cmd/api/main.go"))
+    edit["session_id"] = "s1"
+    (repo / "cmd/api/main.go").write_text("package main\n\nfunc A() {}\n")
+    run_hook(repo, "post_tool_use", edit)
+    run_hook(repo, "subagent_stop", {**fixture("SubagentStop-foreground", repo), "session_id": "s1",
+                                      "agent_id": edit["agent_id"]})  # fmt: skip
+    data = json.loads(ck("status", "--sessions", "--format", "json").output)
+    assert data["feature"]["phase"] == "setup" and data["feature"]["feature_id"].endswith("-health-check")
+    [s1] = data["sessions"]
+    assert (s1["session_id"], s1["checkout"], s1["active"]) == ("s1", str(repo), True)
+    assert "feedback loop iteration" in s1["open_loops"] and "backend" in s1["open_loops"]
+    [agent] = s1["agents"]
+    assert agent["agent_id"] == edit["agent_id"] and agent["stopped"]
+    assert data["runtime_sessions"] is None
+    text = ck("status", "--sessions").output
+    assert "session  s1  active" in text and f"{edit['agent_type']} {edit['agent_id']}  finished" in text
