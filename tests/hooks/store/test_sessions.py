@@ -76,3 +76,19 @@ def test_status_sessions_shows_each_sessions_agents_loops_and_the_feature(
     assert data["runtime_sessions"] is None
     text = ck("status", "--sessions").output
     assert "session  s1  active" in text and f"{edit['agent_type']} {edit['agent_id']}  finished" in text
+
+
+def test_background_sessions_from_claude_agents_json_are_those_naming_a_checkout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from claude_kit import sessions
+
+    here, elsewhere = tmp_path / "repo", tmp_path / "elsewhere"
+    entries = [{"id": "a", "cwd": str(here)}, {"id": "b", "cwd": str(elsewhere)}]
+    fake = tmp_path / "claude"
+    fake.write_text(f"#!/bin/sh\n[ \"$1 $2\" = 'agents --json' ] && echo '{json.dumps(entries)}'\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr("claude_kit.sessions.shutil.which", lambda name: str(fake))
+    assert sessions.runtime_sessions(tmp_path, {str(here)}) == [entries[0]]
+    fake.write_text("#!/bin/sh\necho 'not json'\n")
+    assert sessions.runtime_sessions(tmp_path, {str(here)}) is None  # nothing to list, never a failure
