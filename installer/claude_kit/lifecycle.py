@@ -178,9 +178,9 @@ def sync(target: Path, *, dry_run: bool = False) -> int:
 def move_shared_state(root: Path) -> None:
     """State an older kit kept in this checkout moves to the repository's shared folder, which the hooks
     just installed read (under the repository's lock, so no other lifecycle command interleaves)."""
-    from claude_kit import shared_state
+    from claude_kit import state_migration
 
-    for line in shared_state.migrate(root):
+    for line in state_migration.migrate(root):
         click.echo(f"shared   {line}")
 
 
@@ -229,9 +229,9 @@ def uninstall(target: Path, *, dry_run: bool = False, allow_downgrade: bool = Fa
             return 0
         output = _output_dir_or_default(root)
         apply.apply_plan(root, plan, command="uninstall")
-        from claude_kit import shared_state
+        from claude_kit import state_migration
 
-        for line in shared_state.remove(root):
+        for line in state_migration.remove(root):
             click.echo(line)
     left = sorted(p for p in (root / output).rglob("*") if p.is_file()) if (root / output).is_dir() else []
     if left:

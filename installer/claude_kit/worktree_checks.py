@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from claude_kit import fsutil
-from claude_kit.shared_state import Legacy
+from claude_kit.state_migration import Legacy
 from claude_kit_hooks.contract.layout import COMPILED_CONFIG, CONFIG_YAML, MANIFEST, SETTINGS, git_common_dir
 from claude_kit_hooks.contract.records import Manifest
 
