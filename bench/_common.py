@@ -105,6 +105,18 @@ def edit_payload(repo: Path, *, subagent: bool, session: str = "bench-session") 
     return json.dumps(payload).encode()
 
 
+def spawn_payload(repo: Path, *, session: str = "bench-session") -> bytes:
+    """A main-thread PreToolUse Agent call to backend-developer: the spawn gates allow it and
+    spawn_skills routes its prompt over the library index."""
+    prompt = "the orders endpoint returns 500 when postgres says too many clients already; fix the pool"
+    payload = {
+        "session_id": session, "transcript_path": "", "cwd": str(repo),
+        "hook_event_name": "PreToolUse", "tool_name": "Agent", "tool_use_id": "toolu_bench_spawn",
+        "tool_input": {"description": "fix the pool", "prompt": prompt, "subagent_type": "backend-developer"},
+    }  # fmt: skip
+    return json.dumps(payload).encode()
+
+
 def timed(
     argv: Sequence[str],
     env: dict[str, str],

@@ -4,11 +4,14 @@ Compares, in one run with interleaved rounds (median of N each):
   hook (deny)   `sh -c '<PreToolUse command from the installed settings.json>'`, CLAUDE_PROJECT_DIR
                 set, a main-thread Edit of a domain file on stdin (agent_first denies and logs)
   hook (allow)  the same with the Edit made inside a subagent (allowed and logged)
+  hook (spawn)  a main-thread Agent call to backend-developer: the spawn gates allow it and
+                spawn_skills routes its prompt over the library index (updatedInput)
   python        `<the interpreter the launcher resolved> -c pass`   <- the baseline (target <= 1.3x)
   python -E -S  the same interpreter with the launcher's flags: the floor a Python hook can reach
   python3 PATH  `python3 -c pass` through PATH (a pyenv shim shows up here)
-  baseline      with --baseline REV: the same two hook cases with the hook files of git revision REV
-                (same config and wiring), so a change to the hooks is judged side by side
+  baseline      with --baseline REV: the same hook cases with the hook files of git revision REV
+                (same config and wiring; its index without the `body_terms` field that revisions
+                before it did not write), so a change to the hooks is judged side by side
 Then the hook's import-time breakdown (`-X importtime`, self time per module).
 
 Usage: python bench/bench_hooks.py [--runs 40] [--baseline REV]
@@ -33,8 +36,10 @@ from _common import (
     make_repo,
     median_ms,
     settings_command,
+    spawn_payload,
     timed,
 )
+from claude_kit_hooks.contract.layout import SKILL_INDEX
 
 
 def import_breakdown(py: str, repo: Path, payload: bytes, env: dict[str, str]) -> list[tuple[str, int]]:
@@ -71,6 +76,7 @@ def main() -> int:
         cases: dict[str, tuple[list[str], bytes]] = {
             "hook (deny)": (["sh", "-c", command], deny),
             "hook (allow)": (["sh", "-c", command], allow),
+            "hook (spawn)": (["sh", "-c", command], spawn_payload(repo)),
             "python": ([py, "-c", "pass"], b""),
             "python -E -S": ([py, "-E", "-S", "-c", "pass"], b""),
             "python3 PATH": (["python3", "-c", "pass"], b""),
@@ -85,9 +91,15 @@ def main() -> int:
             )  # fmt: skip
             old_answer = json.loads(check.stdout)["hookSpecificOutput"]
             assert old_answer["permissionDecision"] == "deny", check.stdout
-            envs = {"baseline (deny)": old_env, "baseline (allow)": old_env}
+            envs = {"baseline (deny)": old_env, "baseline (allow)": old_env, "baseline (spawn)": old_env}
             cases["baseline (deny)"] = (["sh", "-c", old_command], edit_payload(old, subagent=False))
             cases["baseline (allow)"] = (["sh", "-c", old_command], edit_payload(old, subagent=True))
+            cases["baseline (spawn)"] = (["sh", "-c", old_command], spawn_payload(old))
+            index = old / SKILL_INDEX
+            data = json.loads(index.read_text(encoding="utf-8"))
+            for skill in data["skills"]:
+                skill.pop("body_terms", None)
+            index.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
         else:
             envs = {}
         for name, (argv, stdin) in cases.items():  # warm-up: bytecode caches, page cache
@@ -109,7 +121,7 @@ def main() -> int:
         print(f"hook (deny) / python -c pass = {ratio:.2f}x (target <= 1.30x): {verdict}")
         print(f"hook (deny) - python -E -S = {med['hook (deny)'] - med['python -E -S']:.1f} ms of kit work")
         if args.baseline:
-            for kind in ("deny", "allow"):
+            for kind in ("deny", "allow", "spawn"):
                 now, then = med[f"hook ({kind})"], med[f"baseline ({kind})"]
                 ratio_vs = f"{now / then:.3f}x ({now:.1f} vs {then:.1f} ms)"
                 print(f"hook ({kind}) / baseline {args.baseline} = {ratio_vs}")

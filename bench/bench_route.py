@@ -14,7 +14,8 @@ Target: command (warm) 2,000 / 50 <= 2x. Also prints the import time of `claude_
 
 Accuracy, before and after side by side: top-1 / top-3 on the labelled sets in tests/knowledge/
 (symptom_intents.yaml: symptoms as agents meet them; routing_labels.yaml: tasks as developers ask;
-heldout_intents.yaml: symptoms written by someone else, never used for tuning, ranked with a gateway),
+heldout_intents.yaml and heldout_intents_2.yaml: symptoms written by someone else, ranked with a
+gateway),
 in three columns: the router and library of git revision --baseline (before), that router over this
 checkout's library (what the library's symptom triggers alone change), and this checkout (after).
 The baseline's installer/claude_kit and hooks/ run in a child process.
@@ -77,7 +78,14 @@ def generate(n: int, seed: int = 7) -> list[dict[str, Any]]:
     return out
 
 
-LABELS = ("symptom_intents.yaml", "routing_labels.yaml", "heldout_intents.yaml")
+# heldout_intents_2.yaml: a second held-out set written blind by someone else (measured when present).
+LABELS = (
+    "symptom_intents.yaml",
+    "routing_labels.yaml",
+    "routing_holdout.yaml",
+    "heldout_intents.yaml",
+    "heldout_intents_2.yaml",
+)
 BASELINE = "286b3ed"  # main before issue 13's routing work
 # Run by both routers: top-1 / top-3 of each labelled set, over the library given as argv[1].
 # Two formats: the tuning sets map a category to [{intent, expect: name}] and rank over the whole
@@ -154,10 +162,11 @@ def main() -> int:
         "--labels",
         nargs="+",
         type=Path,
-        help="labelled sets to measure (default: the three in tests/knowledge)",
+        help="labelled sets to measure (default: those of LABELS in tests/knowledge)",
     )
     args = parser.parse_args()
-    default = [Path(__file__).resolve().parents[1] / "tests/knowledge" / name for name in LABELS]
+    here = Path(__file__).resolve().parents[1] / "tests/knowledge"
+    default = [here / name for name in LABELS if (here / name).is_file()]
     print_accuracy(args.baseline, args.labels or default)
     if args.accuracy_only:
         return 0

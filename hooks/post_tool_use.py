@@ -21,9 +21,10 @@ def route(h: Hook) -> None:
 
         events.track_modification(h)
     elif h.tool_name in AGENT_TOOLS:
-        from claude_kit_hooks.spawn.usage import account_usage
+        from claude_kit_hooks.spawn.usage import account_usage, log_spawn_result
         from claude_kit_hooks.stoploop import events as loop_events
 
+        log_spawn_result(h)
         account_usage(h)
         loop_events.capture_agent_result(h)
 

@@ -37,8 +37,8 @@ ALLOWED = {
     "weakref", "_weakrefset", "subprocess", "_posixsubprocess", "signal", "select", "selectors",
     "threading", "_thread", "warnings", "shlex", "io", "_io", "struct", "_struct", "binascii", "base64",
     "random", "_random", "_sha512", "difflib", "heapq", "_heapq", "atexit", "codecs", "encodings",
-    # the spawn hook's routing postings (packed integers)
-    "array",
+    # the spawn hook's routing postings (packed integers) and their cache (routing.lexical.cached_state)
+    "array", "marshal",
 }  # fmt: skip
 
 

@@ -146,7 +146,8 @@ def audit(target: Path, *, source: bool = False, fmt: str = "text", strict: bool
             if c.spawns:
                 name, chars = max(c.spawns.items(), key=lambda kv: kv[1])
                 click.echo(
-                    f"  per spawn: up to {chars:,} characters ({name}: body, preloaded skills, CLAUDE.md)"
+                    f"  per spawn: up to {chars:,} characters "
+                    f"({name}: body, preloaded skills, listing, CLAUDE.md)"
                 )
         summary = f"audit: {errors} error(s), {warnings} warning(s) in {a.files_checked} files"
         click.echo(click.style(summary, fg="red" if errors else ("yellow" if warnings else "green")))

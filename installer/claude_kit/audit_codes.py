@@ -44,7 +44,7 @@ CODES: dict[str, tuple[str, str, str]] = {
     "AGENT_COORDINATOR_EDITS": (
         ERROR,
         "a lead/test-lead can edit files (Edit/Write/NotebookEdit)",
-        "list its tools without Edit/Write/NotebookEdit: `tools: Read, Grep, Glob, Bash, Skill`",
+        "list its tools without Edit/Write/NotebookEdit: `tools: Read, Grep, Glob, Bash`",
     ),
     "AGENT_WORKER_SPAWNS": (
         ERROR,

@@ -1,6 +1,7 @@
 """Audit of the always-on context cost: what the kit's files put into every main-thread request
 (skill listing, agent listing, the CLAUDE.md block) and into every spawn of each agent (its body,
-preloaded skills, the CLAUDE.md block), against the budget `context.budget_chars`.
+preloaded skills, the skill listing when it has the Skill tool, the CLAUDE.md block), against the
+budget `context.budget_chars`.
 
 A static estimate from the files, close to what bench/bench_context.py measures in the requests
 the real runtime sends; the runtime adds its own framing around each piece.
@@ -23,7 +24,7 @@ class ContextCost(NamedTuple):
     agents: int  # agents as the Agent tool lists them: "- name: description (Tools: ...)"
     claude_md: int  # the kit's block in CLAUDE.md (0 in a source tree: rendered per repository)
     main: int  # listing + agents + claude_md
-    spawns: dict[str, int]  # agent -> body + preloaded skills + claude_md
+    spawns: dict[str, int]  # agent -> body + preloaded skills (+ listing with the Skill tool) + claude_md
     budget: int
 
 
@@ -61,6 +62,15 @@ def preloaded(doc: Doc) -> list[str]:
     return [str(s).strip() for s in names if str(s).strip()]
 
 
+def has_skill_tool(doc: Doc) -> bool:
+    """The runtime shows the skill listing to an agent with the Skill tool; no `tools` inherits all."""
+    tools = (doc.meta or {}).get("tools")
+    if not tools:
+        return True
+    names = tools.split(",") if isinstance(tools, str) else tools
+    return "Skill" in {str(t).strip() for t in names}
+
+
 def measure(a: Audit) -> ContextCost:
     """The cost of the files the audit read (a.core and a.agent_docs)."""
     block = claude_md_chars(a)
@@ -71,7 +81,8 @@ def measure(a: Audit) -> ContextCost:
         name = str(meta.get("name") or doc.path.stem)
         agents += len(f"- {name}: {meta.get('description') or ''} (Tools: {meta.get('tools') or '*'})\n")
         skills = sum(body_chars(a.core[s]) for s in preloaded(doc) if s in a.core)
-        spawns[name] = body_chars(doc) + skills + block
+        listing = a.tier1_chars if has_skill_tool(doc) else 0
+        spawns[name] = body_chars(doc) + skills + listing + block
     main = a.tier1_chars + agents + block
     return ContextCost(a.tier1_chars, agents, block, main, spawns, budget_of(a))
 
@@ -95,6 +106,6 @@ def check_context(a: Audit) -> ContextCost:
                 doc.path,
                 None,
                 f"a spawn of {name} starts with {chars:,} characters of kit text (body, preloaded skills, "
-                f"CLAUDE.md block); budget {cost.budget:,}",
+                f"skill listing with the Skill tool, CLAUDE.md block); budget {cost.budget:,}",
             )
     return cost

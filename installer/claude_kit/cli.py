@@ -1,6 +1,6 @@
 """The `claude-kit` command line: parse options and call one function per command, nothing else.
 
-The commands are grouped by area (cli_install, cli_knowledge, cli_orchestration, cli_scenarios,
+The commands are grouped by area (cli_install, cli_knowledge, cli_orchestration, cli_scenarios, cli_ci,
 cli_sessions); each imports its implementation inside the command, so that `claude-kit --help` stays
 fast.
 """
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from claude_kit import cli_install, cli_knowledge, cli_orchestration, cli_scenarios, cli_sessions
+from claude_kit import cli_ci, cli_install, cli_knowledge, cli_orchestration, cli_scenarios, cli_sessions
 from claude_kit._version import __version__
 
 
@@ -29,7 +29,7 @@ def cli() -> None:
     """
 
 
-for _area in (cli_install, cli_knowledge, cli_orchestration, cli_scenarios, cli_sessions):
+for _area in (cli_install, cli_knowledge, cli_orchestration, cli_scenarios, cli_sessions, cli_ci):
     for _command in _area.COMMANDS:
         cli.add_command(_command)
 

@@ -45,40 +45,82 @@ def demo(directory: Path | None, install_runtime: bool, replay: bool) -> None:
 @TARGET
 @click.option("--session", help="Session id (a prefix is enough).")
 @click.option("--agent", help="Agent id (prefix) or agent type; `main` = the main thread. Comma list.")
+@click.option(
+    "--feature", help="Feature id, or a part of it: records written while it was active. Comma list."
+)
+@click.option(
+    "--kind",
+    help="edit, shell, spawn, verdict, check, task, other; one record per tool call and event. Comma list.",
+)
 @click.option("--decision", help="allow, warn, deny, block, escalate, error. Comma list.")
 @click.option("--hook", "hook_name", help="Hook name, e.g. agent_first, compaction_gate. Comma list.")
 @click.option("--event", help="Hook event, e.g. PreToolUse, Stop. Comma list.")
 @click.option("--tool", help="Tool name, e.g. Edit, Write, Agent, Bash. Comma list.")
 @click.option("--file", "file_part", help="Only records whose file contains this text.")
 @click.option("--since", help="ISO date/time (UTC unless it has an offset) or an age: 30m, 2h, 1d.")
-@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True, help="Last N; 0 = all.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Last N; 0 = all. [default: 50; all with --otlp]",
+)
 @click.option(
     "--why",
     is_flag=True,
     help="Explain the most recent deny/block and how to get past it; after an escalation, the path there.",
 )
+@click.option(
+    "--follow", "following", is_flag=True, help="Keep printing new records as the hooks write them."
+)
+@click.option(
+    "--follow-for",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="With --follow: stop after this many seconds (default: until Ctrl-C).",
+)
+@click.option(
+    "--otlp",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    metavar="[URL|FILE]",
+    help="Export the selected records as OpenTelemetry (OTLP/HTTP JSON) logs, and spawns as spans, to "
+    "a collector URL or a JSON-lines file; alone: the team config's telemetry.otlp, else "
+    "OTEL_EXPORTER_OTLP_ENDPOINT.",
+)
 @FORMAT
 def log(
-    target: Path, session: str | None, agent: str | None, decision: str | None, hook_name: str | None,
-    event: str | None, tool: str | None, file_part: str | None, since: str | None, limit: int, why: bool,
-    fmt: str,
+    target: Path, session: str | None, agent: str | None, feature: str | None, kind: str | None,
+    decision: str | None, hook_name: str | None, event: str | None, tool: str | None, file_part: str | None,
+    since: str | None, limit: int | None, why: bool, following: bool, follow_for: float | None,
+    otlp: str | None, fmt: str,
 ) -> None:  # fmt: skip
-    """Query the hooks' decision log (oldest first), or explain the latest block with --why.
+    """Query the decision log (oldest first), follow it, export it as OTLP, or explain the latest block.
 
     \b
     Examples:
       claude-kit log --why
-      claude-kit log --decision deny,block --since 1h
-      claude-kit log --session 3f2a --agent backend-developer --tool Edit,Write   # all edits by one agent
-      claude-kit log --hook agent_first --format json | jq '.[].file'
+      claude-kit log --session 3f2a --decision deny,block     # every block in a session, and why
+      claude-kit log --agent api-developer --feature 0007 --kind edit   # one agent's edits in a feature
+      claude-kit log --follow --format json                   # a live tail, one JSON object a line
+      claude-kit log --since 1d --otlp http://127.0.0.1:4318  # to an OpenTelemetry collector
     """
     from claude_kit import logquery
 
+    if follow_for is not None and not following:
+        raise click.UsageError("--follow-for needs --follow")
+    if sum((why, following, otlp is not None)) > 1:
+        raise click.UsageError("--why, --follow and --otlp do not go together")
     query = logquery.Query(
         session=session, agent=agent, decision=decision, hook=hook_name, event=event, tool=tool,
-        file=file_part, since=logquery.parse_since(since) if since else None, limit=limit,
+        file=file_part, since=logquery.parse_since(since) if since else None,
+        limit=limit if limit is not None else (0 if otlp is not None else 50), feature=feature, kind=kind,
     )  # fmt: skip
-    sys.exit(logquery.log_command(target, query, why=why, fmt=fmt))
+    sys.exit(
+        logquery.log_command(
+            target, query, why=why, fmt=fmt, follow_seconds=follow_for, following=following, otlp=otlp
+        )
+    )
 
 
 @click.group()

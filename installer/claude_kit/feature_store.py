@@ -112,12 +112,15 @@ class Features:
 
     def write_active(self) -> None:
         """active.json for the hooks: the most recently updated feature in progress, or no file."""
+        from claude_kit import logrecord
         from claude_kit.fsutil import atomic_write
 
         path = self.active_path
+        before = logrecord.task_of(path)
         active = self.active_id()
         if active is None:
             path.unlink(missing_ok=True)
+            logrecord.log_task_change(self.root, before, ("", ""))
             return
         m = self.load(active)
         data: ActiveFeature = {
@@ -131,3 +134,4 @@ class Features:
             "updated_at": m["updated_at"],
         }
         atomic_write(path, (json.dumps(data, indent=1) + "\n").encode())
+        logrecord.log_task_change(self.root, before, (data["feature_id"], data["current_phase"] or ""))

@@ -84,6 +84,20 @@ def body_symptoms(body: str) -> list[str]:
     return [s[:MAX_SYMPTOM_CHARS] for s in dict.fromkeys(x for x in out if x)][:MAX_SYMPTOMS]
 
 
+# The body's vocabulary: its most frequent routing terms (code included: API names are what agents
+# paste), each at least twice, so a word said once in passing does not make a skill match.
+# Indexed at the lowest weight (routing.lexical.Weights.body), stemmed, space-separated.
+MAX_BODY_TERMS = 300
+
+
+def body_terms(body: str) -> str:
+    """The body's most frequent routing terms (2+ occurrences), most frequent first."""
+    from collections import Counter
+
+    counts = Counter(terms(body))
+    return " ".join(t for t, n in counts.most_common(MAX_BODY_TERMS) if n >= 2)
+
+
 def entry_for(text: str, category: str, rel_dir: str) -> dict[str, Any] | None:
     """The index entry of one library SKILL.md (None when its frontmatter is missing or broken)."""
     import yaml
@@ -95,6 +109,7 @@ def entry_for(text: str, category: str, rel_dir: str) -> dict[str, Any] | None:
     if meta is None:
         return None
     triggers = meta.get("triggers") or []
+    body = "\n".join(text.splitlines()[body_line - 1 :])
     extra = meta.get("gateways") or []
     extra_list = extra if isinstance(extra, list) else [extra]
     gateways = [category, *[str(g) for g in extra_list if str(g) != category]]
@@ -104,7 +119,8 @@ def entry_for(text: str, category: str, rel_dir: str) -> dict[str, Any] | None:
         "gateways": gateways,
         "description": str(meta.get("description", "")),
         "triggers": [str(t) for t in triggers] if isinstance(triggers, list) else [],
-        "symptoms": body_symptoms("\n".join(text.splitlines()[body_line - 1 :])),
+        "symptoms": body_symptoms(body),
+        "body_terms": body_terms(body),
         "path": f"{SKILL_LIBRARY_DIR}/{rel_dir}/SKILL.md",
     }
 

@@ -21,7 +21,7 @@ from claude_kit._version import __version__
 from claude_kit.detect import Detection
 from claude_kit.errors import KitError
 from claude_kit.payload import payload_root
-from claude_kit.plan import Plan, plan_install, plan_sync
+from claude_kit.plan import Plan, plan_files, plan_install, plan_sync
 from claude_kit.plan_uninstall import plan_uninstall
 from claude_kit_hooks.contract.layout import (
     AGENTS_DIR,
@@ -182,6 +182,25 @@ def move_shared_state(root: Path) -> None:
 
     for line in state_migration.migrate(root):
         click.echo(f"shared   {line}")
+
+
+def ci_init(target: Path, *, devcontainer: bool = False, force: bool = False, dry_run: bool = False) -> int:
+    """`claude-kit ci init`: the CI workflow (and the devcontainer) for this repository's installed kit,
+    written and recorded like the kit's own files, so update keeps it current and uninstall removes it."""
+    from claude_kit import ci
+
+    with _exclusive(target, dry_run=dry_run) as root:
+        old = _installed(root, target)
+        versions.check(root, old, "sync")  # the workflow installs this package's version: they must match
+        cfg, _, _ = _prepare(root, allow_detect=False)
+        plan = plan_files(root, ci.wanted(cfg, devcontainer=devcontainer), old, force=force, outside=True)
+        code = _apply(root, plan, dry_run=dry_run, command="ci init")
+    if code == 0 and not dry_run:
+        click.echo(
+            f"\nNext: commit {ci.WORKFLOW} with .claude/ (the session runs the committed kit), add the "
+            "repository secret ANTHROPIC_API_KEY, then run the workflow from the Actions tab with a task."
+        )
+    return code
 
 
 def _refuse_rule_change_in_tool_call(plan: Plan) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from claude_kit.logrecord import record_time, who
+from claude_kit_hooks.contract.records import LogRecord
 
 # Allows that are part of the story: a spawn (the depth check passes every one), an edit of a domain
 # file, a reviewer's or tester's verdict, the loop letting the session end.
@@ -19,7 +20,7 @@ _STORY_ALLOWS = {"spawn_depth", "agent_first", "verdicts", "stop_gate"}
 _NOT_ALLOW = ("warn", "deny", "block", "escalate", "error")
 
 
-def _in_story(rec: dict[str, Any]) -> bool:
+def _in_story(rec: LogRecord) -> bool:
     return rec.get("decision") in _NOT_ALLOW or rec.get("hook") in _STORY_ALLOWS
 
 
@@ -28,9 +29,9 @@ def _first_line(text: object, width: int = 120) -> str:
     return line if len(line) <= width else line[: width - 3] + "..."
 
 
-def _step(rec: dict[str, Any]) -> dict[str, Any]:
+def _step(rec: LogRecord) -> dict[str, Any]:
     when = record_time(rec)
-    what = " ".join(str(rec[k]) for k in ("tool", "file") if rec.get(k))
+    what = " ".join(str(v) for v in (rec.get("tool"), rec.get("file")) if v)
     return {
         "time": when.strftime("%H:%M:%S") if when else "?",
         "decision": rec.get("decision"),
@@ -42,7 +43,7 @@ def _step(rec: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def escalation_path(records: Iterable[dict[str, Any]], escalation: dict[str, Any]) -> dict[str, Any]:
+def escalation_path(records: Iterable[LogRecord], escalation: LogRecord) -> dict[str, Any]:
     """The story of `escalation`'s session up to it, and what repeated on the way (JSON-ready)."""
     session = escalation.get("session_id")
     story = []

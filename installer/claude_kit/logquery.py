@@ -1,15 +1,20 @@
-"""`claude-kit log`: query the hooks' decision log and explain the most recent block.
+"""`claude-kit log`: query the hooks' decision log, follow it live, export it as OTLP, and explain the
+most recent block.
 
-The hooks append one JSON object per decision to `.claude/.claude-kit/local/log/decisions.jsonl`
+The hooks append one JSON object per decision to `log/decisions.jsonl` in the repository's shared folder
 (hooks/claude_kit_hooks/decisionlog/writer.py) and rotate it to `decisions.jsonl.1 .. .N` (newest
-first) past `logging.max_bytes`. Records are read oldest first; torn or foreign lines are skipped.
+first) past `logging.max_bytes`. Records are read oldest first; torn or foreign lines are skipped;
+each gets the kit's task (feature, phase) it belongs to (logrecord.with_tasks).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
-from collections.abc import Iterable, Iterator
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -18,10 +23,11 @@ import click
 
 from claude_kit import repo, shared_state
 from claude_kit.errors import KitError
-from claude_kit.logrecord import record_time, who
+from claude_kit.logrecord import KINDS, kind_of, record_time, who, with_tasks
 from claude_kit.output import emit
 from claude_kit_hooks.contract.defaults import KILL_SWITCH
 from claude_kit_hooks.contract.layout import CONFIG_YAML, DECISION_LOG, ERROR_LOG
+from claude_kit_hooks.contract.records import LogRecord
 
 DECISIONS = ("allow", "warn", "deny", "block", "escalate", "error")
 BLOCKING = ("deny", "block")
@@ -41,6 +47,8 @@ class Query(NamedTuple):
     file: str | None = None
     since: datetime | None = None
     limit: int = 50
+    feature: str | None = None  # feature id or a part of it
+    kind: str | None = None  # logrecord.KINDS
 
 
 class Explanation(NamedTuple):
@@ -164,20 +172,34 @@ def log_files(root: Path) -> list[Path]:
     return files
 
 
-def read_records(files: Iterable[Path]) -> Iterator[dict[str, Any]]:
-    """Every whole record, oldest first; torn lines (a writer killed mid-line) are skipped."""
+def parse_line(line: bytes) -> LogRecord | None:
+    """One record, or None for a torn line (a writer killed mid-line) or a foreign one."""
+    try:
+        rec = json.loads(line)
+    except ValueError:
+        return None
+    if not isinstance(rec, dict) or "decision" not in rec:
+        return None
+    record: LogRecord = rec  # type: ignore[assignment]  # a dict read from disk: fields checked on use
+    return record
+
+
+def raw_records(files: Iterable[Path]) -> Iterator[LogRecord]:
+    """Every whole record, oldest first, as written."""
     for path in files:
         try:
             data = path.read_bytes()
         except OSError:
             continue
         for line in data.splitlines():
-            try:
-                rec = json.loads(line)
-            except ValueError:
-                continue
-            if isinstance(rec, dict) and "decision" in rec:
+            rec = parse_line(line)
+            if rec is not None:
                 yield rec
+
+
+def read_records(files: Iterable[Path]) -> Iterator[LogRecord]:
+    """Every whole record, oldest first, with the task it belongs to."""
+    return with_tasks(raw_records(files))
 
 
 # -- filtering ----------------------------------------------------------------------------------------
@@ -205,7 +227,7 @@ def _any_of(value: str | None) -> set[str]:
     return {v.strip() for v in (value or "").split(",") if v.strip()}
 
 
-def matches(rec: dict[str, Any], q: Query) -> bool:
+def matches(rec: LogRecord, q: Query) -> bool:
     if q.session and not str(rec.get("session_id") or "").startswith(q.session):
         return False
     if q.agent:
@@ -220,6 +242,10 @@ def matches(rec: dict[str, Any], q: Query) -> bool:
         return False
     if q.file and q.file not in str(rec.get("file") or ""):
         return False
+    if q.feature and not any(w in str(rec.get("feature") or "") for w in _any_of(q.feature)):
+        return False
+    if q.kind and kind_of(rec) not in _any_of(q.kind):
+        return False
     if q.since:
         when = record_time(rec)
         if when is None or when < q.since:
@@ -227,22 +253,53 @@ def matches(rec: dict[str, Any], q: Query) -> bool:
     return True
 
 
-def select(records: Iterable[dict[str, Any]], q: Query) -> list[dict[str, Any]]:
-    """The matching records, oldest first; only the last `q.limit` when it is positive."""
+def select(records: Iterable[LogRecord], q: Query) -> list[LogRecord]:
+    """The matching records, oldest first; only the last `q.limit` when it is positive. With --kind,
+    one record per tool call and event: the one that decided it (a deny or block, else the first)."""
     found = [r for r in records if matches(r, q)]
+    if q.kind:
+        found = one_per_call(found)
     return found[-q.limit :] if q.limit > 0 else found
+
+
+_SEVERITY = {"deny": 3, "block": 3, "escalate": 2, "error": 2, "warn": 1}
+
+
+def one_per_call(records: list[LogRecord]) -> list[LogRecord]:
+    """Several checks log the same tool call (agent_first, file_locks ...): keep its most severe
+    record, at the place of the call's first. Records of no tool call are all kept."""
+    best: dict[tuple[str, str], int] = {}
+    out: list[LogRecord] = []
+    for rec in records:
+        call = rec.get("tool_use_id")
+        if not call:
+            out.append(rec)
+            continue
+        key = (str(call), str(rec.get("event")))
+        if key not in best:
+            best[key] = len(out)
+            out.append(rec)
+        elif _SEVERITY.get(str(rec.get("decision")), 0) > _SEVERITY.get(
+            str(out[best[key]].get("decision")), 0
+        ):
+            out[best[key]] = rec
+    return out
 
 
 # -- output -------------------------------------------------------------------------------------------
 
 
-def format_line(rec: dict[str, Any]) -> str:
+def format_line(rec: LogRecord) -> str:
     reason = " ".join(str(rec.get("reason") or "").split())
     if len(reason) > 110:
         reason = reason[:107] + "..."
-    what = " ".join(str(rec[k]) for k in ("tool", "file") if rec.get(k))
+    what = " ".join(str(v) for v in (rec.get("tool"), rec.get("file")) if v)
     where = f"{rec.get('event', '?')}/{rec.get('hook', '?')}"
-    line = f"{rec.get('ts', '?'):<20}  {rec.get('decision', '?'):<8} {where:<34} {who(rec):<24} {what:<40}"
+    task = "/".join(str(v) for v in (rec.get("feature"), rec.get("phase")) if v)
+    line = (
+        f"{rec.get('ts', '?'):<20}  {rec.get('decision', '?'):<8} {where:<34} {who(rec):<24} "
+        f"{task + '  ' if task else ''}{what:<40}"
+    )
     return f"{line} {reason}".rstrip()
 
 
@@ -267,7 +324,7 @@ def off_switch(hook: str) -> str:
     )
 
 
-def explain(rec: dict[str, Any], now: datetime | None = None) -> dict[str, Any]:
+def explain(rec: LogRecord, now: datetime | None = None) -> dict[str, Any]:
     hook = str(rec.get("hook") or "")
     ex = EXPLANATIONS.get(hook, GENERIC)
     now = now or datetime.now(timezone.utc)
@@ -302,13 +359,174 @@ def format_why(ex: dict[str, Any]) -> str:
     )
 
 
+# -- following ---------------------------------------------------------------------------------------------
+class Tail:
+    """New whole lines of the current log, across rotations. Rotation renames the file, so the open
+    one keeps its lines: it is read to its end, then the files rotated after it (several rotations
+    may fall between two polls), then the new current file from its start. Lines without their
+    newline yet wait for the next poll."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.fh: Any = None
+        self.ino: int | None = None
+        self.partial = b""
+        self._open()
+
+    def _open(self) -> None:
+        try:
+            fh = self.path.open("rb")
+        except OSError:
+            return
+        self.fh, self.ino = fh, os.fstat(fh.fileno()).st_ino
+
+    def lines(self) -> list[bytes]:
+        out: list[bytes] = []
+        if self.fh is not None:
+            out += self._read()
+        try:
+            ino: int | None = self.path.stat().st_ino
+        except OSError:
+            ino = None
+        if ino is not None and ino != self.ino:  # rotated (or created): its rest was read above
+            had = self.ino
+            self.close()
+            self.partial = b""
+            if had is not None:
+                for path in self._rotated_after(had):
+                    try:
+                        out += [line for line in path.read_bytes().splitlines() if line.strip()]
+                    except OSError:
+                        continue  # rotated out of the kept files meanwhile
+            self._open()
+            out += self._read()
+        return out
+
+    def _rotated_after(self, ino: int) -> list[Path]:
+        """The rotated files newer than the one with inode `ino`, oldest first (all of them when it
+        was rotated out of the kept ones)."""
+        newer: list[Path] = []
+        n = 1
+        while True:
+            path = self.path.with_name(f"{self.path.name}.{n}")
+            try:
+                if path.stat().st_ino == ino:
+                    break
+            except OSError:
+                break
+            newer.append(path)
+            n += 1
+        return newer[::-1]
+
+    def _read(self) -> list[bytes]:
+        data = self.partial + self.fh.read()
+        *whole, self.partial = data.split(b"\n")
+        return [line for line in whole if line.strip()]
+
+    def close(self) -> None:
+        if self.fh is not None:
+            self.fh.close()
+            self.fh = None
+
+
+def follow(
+    root: Path, q: Query, show: Callable[[LogRecord], None], *, seconds: float | None, poll: float = 0.25
+) -> None:
+    """Show the last `q.limit` matching records, then those the hooks write from now on, until
+    `seconds` pass (None: until interrupted). Each record gets the task in effect when it was written."""
+    tail = Tail(
+        shared_state.path(root, DECISION_LOG)
+    )  # opened first: a record written while the rest is read is not lost
+    rotated = [p for p in log_files(root) if p != tail.path]
+    fresh = [rec for rec in map(parse_line, tail.lines()) if rec is not None]
+    known = list(with_tasks([*raw_records(rotated), *fresh]))
+    for rec in select(known, q):
+        show(rec)
+    # The task in effect now: the newest record that has one.
+    tasks = list(deque((r for r in known if "feature" in r), maxlen=1))
+    end = None if seconds is None else time.monotonic() + seconds
+    try:
+        while end is None or time.monotonic() < end:
+            time.sleep(poll if end is None else max(0.0, min(poll, end - time.monotonic())))
+            fresh = [rec for rec in map(parse_line, tail.lines()) if rec is not None]
+            for rec in list(with_tasks(tasks + fresh))[len(tasks) :]:
+                if "feature" in rec:
+                    tasks = [rec]
+                if matches(rec, q):
+                    show(rec)
+    except KeyboardInterrupt:
+        return
+    finally:
+        tail.close()
+
+
+# -- exporting -------------------------------------------------------------------------------------------
+def otlp_destination(root: Path, value: str) -> Any:
+    """`--otlp DEST`, else the team config's telemetry.otlp, else Claude Code's own
+    OTEL_EXPORTER_OTLP_LOGS_ENDPOINT / OTEL_EXPORTER_OTLP_ENDPOINT."""
+    from claude_kit import config, otlp
+
+    if value:
+        return otlp.destination(value, Path.cwd())
+    configured = None
+    if (root / CONFIG_YAML).is_file():
+        configured = (config.load(root).get("telemetry") or {}).get("otlp")
+    if configured:
+        return otlp.destination(str(configured), root)
+    env = os.environ.get("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT") or os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT")
+    if env:
+        return otlp.destination(env, Path.cwd())
+    raise KitError(
+        "--otlp: no destination given",
+        hint=f"give one (`--otlp http://127.0.0.1:4318` or `--otlp events.json`), set telemetry.otlp in "
+        f"{CONFIG_YAML}, or OTEL_EXPORTER_OTLP_ENDPOINT",
+    )
+
+
+def export_command(root: Path, q: Query, value: str, fmt: str) -> int:
+    from claude_kit import otlp
+
+    dest = otlp_destination(root, value)
+    found = select(read_records(log_files(root)), q)
+    counts = otlp.export(found, dest)
+    result = {"destination": dest.describe(), **counts}
+    emit(
+        result,
+        fmt,
+        lambda: click.echo(
+            f"exported {counts['logs']} records and {counts['spans']} spawn spans to {dest.describe()}"
+        ),
+    )
+    return 0
+
+
 # -- the command ----------------------------------------------------------------------------------------
-def log_command(target: Path, q: Query, *, why: bool = False, fmt: str = "text") -> int:
-    """`claude-kit log`: print matching decisions (oldest first), or explain the latest deny/block."""
+def log_command(
+    target: Path,
+    q: Query,
+    *,
+    why: bool = False,
+    fmt: str = "text",
+    follow_seconds: float | None = None,
+    following: bool = False,
+    otlp: str | None = None,
+) -> int:
+    """`claude-kit log`: print matching decisions (oldest first), follow them live, export them as
+    OTLP, or explain the latest deny/block."""
     root = repo.find_root(target)
     bad = _any_of(q.decision) - set(DECISIONS)
     if bad:
         raise KitError(f"--decision: unknown {', '.join(sorted(bad))}", hint=f"use {', '.join(DECISIONS)}")
+    bad = _any_of(q.kind) - set(KINDS)
+    if bad:
+        raise KitError(f"--kind: unknown {', '.join(sorted(bad))}", hint=f"use {', '.join(KINDS)}")
+    if otlp is not None:
+        return export_command(root, q, otlp, fmt)
+    if following:
+        # JSON Lines while following: a record per line as it comes, which a JSON array cannot be.
+        show = (lambda rec: click.echo(json.dumps(rec, ensure_ascii=False))) if fmt == "json" else None
+        follow(root, q, show or _echo_line, seconds=follow_seconds)
+        return 0
     files = log_files(root)
     if not files:
         where = shared_state.shown(root, DECISION_LOG)
@@ -342,3 +560,7 @@ def log_command(target: Path, q: Query, *, why: bool = False, fmt: str = "text")
 
     emit(found, fmt, text)
     return 0
+
+
+def _echo_line(rec: LogRecord) -> None:
+    click.echo(format_line(rec))  # click.echo flushes: a pipe sees each record as it comes

@@ -401,12 +401,32 @@ def plan_sync(
 ) -> Plan:
     """Sync: only the files generated from the team's config and library (`generated`), the settings
     entries and the CLAUDE.md block. Every other kit file, and its record, stays as it is."""
-    manifest = copy.deepcopy(old_manifest)
-    plan = Plan(manifest=manifest)
-    _plan_desired(root, generated, old_manifest, manifest, False, plan)
+    plan, manifest = _plan_files(root, generated, old_manifest, force=False, outside=False)
     _plan_settings(root, settings_entries, old_manifest, manifest, plan)
     _plan_claude_md(root, claude_md_body, old_manifest, manifest, plan)
     return plan
+
+
+def plan_files(
+    root: Path, files: list[Desired], old_manifest: Manifest, *, force: bool = False, outside: bool = False
+) -> Plan:
+    """Just `files` (`sync`'s generated files, `ci init`'s workflow), added to the installed kit's
+    record; every other kit file, and its record, stays as it is. `outside`: the files live outside
+    the kit's folders, so the folders that hold them now, before the kit first writes there, are the
+    user's and stay at uninstall even when empty."""
+    return _plan_files(root, files, old_manifest, force=force, outside=outside)[0]
+
+
+def _plan_files(
+    root: Path, files: list[Desired], old_manifest: Manifest, *, force: bool, outside: bool
+) -> tuple[Plan, Manifest]:
+    manifest = copy.deepcopy(old_manifest)
+    if outside:
+        new = [d for d in files if d.path not in old_manifest["files"]]
+        manifest["existing_dirs"] = sorted(set(manifest["existing_dirs"]) | set(_existing_dirs(root, new)))
+    plan = Plan(manifest=manifest)
+    _plan_desired(root, files, old_manifest, manifest, force, plan)
+    return plan, manifest
 
 
 def _existing_dirs(root: Path, desired: list[Desired]) -> list[str]:

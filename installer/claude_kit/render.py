@@ -8,8 +8,8 @@ from typing import Any
 
 import jinja2
 
+from claude_kit import ci, knowledge, settings_merge
 from claude_kit import config as config_mod
-from claude_kit import knowledge, settings_merge
 from claude_kit._version import __version__
 from claude_kit.detect import Detection
 from claude_kit.detect_checks import DetectedCheck
@@ -183,6 +183,7 @@ def desired_files(
             "state",
         )
     )
+    files += ci.recorded(cfg, manifest)
     return sorted(files, key=lambda d: d.path)
 
 
@@ -192,9 +193,10 @@ def output_gitignore(cfg: dict[str, Any]) -> Desired:
 
 def generated_files(root: Path, cfg: dict[str, Any], config_text: str, manifest: Manifest) -> list[Desired]:
     """What a sync rewrites: the compiled config, the routing index and the gateways' routing tables,
-    from the library as it is on disk, and the output folder's .gitignore (the config names the folder)."""
+    from the library as it is on disk, the output folder's .gitignore (the config names the folder)
+    and the CI files `ci init` wrote (the config's budget is in the workflow)."""
     generated = knowledge.generated(payload_root(), root, manifest, installed_only=True)
     component = {rel: comp for rel, _, comp in payload_files() if rel in generated}
     files = [Desired(rel, data, component.get(rel, "generated")) for rel, data in generated.items()]
-    files += [compiled_file(cfg, config_text), output_gitignore(cfg)]
+    files += [compiled_file(cfg, config_text), output_gitignore(cfg), *ci.recorded(cfg, manifest)]
     return sorted(files, key=lambda d: d.path)

@@ -24,7 +24,7 @@ AGENT_GUIDE = f"{SKILL_LIBRARY_DIR}/kit/writing-thin-agents/SKILL.md"
 
 ROLE_SPEC: dict[str, dict[str, str]] = {
     "lead": {
-        "tools": "Read, Grep, Glob, Bash, Skill",
+        "tools": "Read, Grep, Glob, Bash",
         "model": "opus",
         "color": "purple",
         "tools_rule": "a coordinator: never Edit, Write or NotebookEdit (the audit fails on them)",
@@ -32,7 +32,7 @@ ROLE_SPEC: dict[str, dict[str, str]] = {
         "to get design decisions and an ordered plan of {developer} tasks.",
     },
     "developer": {
-        "tools": "Read, Grep, Glob, Bash, Edit, Write, Skill",
+        "tools": "Read, Grep, Glob, Bash, Edit, Write",
         "model": "sonnet",
         "color": "blue",
         "tools_rule": "a worker: never Agent or Task (only the main thread spawns agents)",
@@ -48,7 +48,7 @@ ROLE_SPEC: dict[str, dict[str, str]] = {
         "contracts - to get a PASS/FAIL verdict with file:line issues.",
     },
     "tester": {
-        "tools": "Read, Grep, Glob, Bash, Edit, Write, Skill",
+        "tools": "Read, Grep, Glob, Bash, Edit, Write",
         "model": "sonnet",
         "color": "green",
         "tools_rule": "a worker: never Agent or Task",

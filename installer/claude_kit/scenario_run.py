@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import TypeAlias
 
 import click
 
@@ -24,6 +24,7 @@ from claude_kit.repo import find_root
 from claude_kit.scenario_file import SCENARIOS_DIR, DecisionExpectation, Expectations, Scenario
 from claude_kit.session_runner import SessionResult, SessionTimeout, run_session
 from claude_kit_hooks.contract.layout import CLAUDE_DIR, LOCAL_DIR, WORKTREES_DIR
+from claude_kit_hooks.contract.records import LogRecord
 
 # Machine-local state (decision log, session state, caches) and agents' worktrees: the copy starts clean.
 _NOT_COPIED = (LOCAL_DIR, WORKTREES_DIR)
@@ -98,11 +99,11 @@ def _snapshot(repo: Path, paths: Iterable[str]) -> Snapshot:
     return {rel: (repo / rel).read_bytes() if (repo / rel).is_file() else None for rel in paths}
 
 
-def _who_matches(rec: dict[str, Any], by: str) -> bool:
+def _who_matches(rec: LogRecord, by: str) -> bool:
     return (not rec.get("agent_id")) if by == "main" else rec.get("agent_type") == by
 
 
-def _matching(records: list[dict[str, Any]], want: DecisionExpectation) -> list[dict[str, Any]]:
+def _matching(records: list[LogRecord], want: DecisionExpectation) -> list[LogRecord]:
     return [
         r
         for r in records
@@ -117,7 +118,7 @@ def _matching(records: list[dict[str, Any]], want: DecisionExpectation) -> list[
 
 
 def check(
-    expect: Expectations, result: SessionResult, records: list[dict[str, Any]], before: Snapshot
+    expect: Expectations, result: SessionResult, records: list[LogRecord], before: Snapshot
 ) -> list[str]:
     """Each expectation the session did not meet, as one line saying what was found instead."""
     failures: list[str] = []

@@ -204,11 +204,13 @@ def run_session(
     claude_bin: Path,
     extra_args: Iterable[str] = (),
     tmpdir: Path | None = None,
+    skip_permissions: bool = True,
 ) -> SessionResult:
     """Run `claude -p prompt` in `repo` against `script`; raise SessionTimeout after `timeout` s.
 
     `tmpdir` becomes the session's TMPDIR (kept afterwards); by default a private one is made
-    and removed when the session ends.
+    and removed when the session ends. `skip_permissions=False` leaves permissions to `extra_args`
+    (a `--permission-mode`, as the CI workflow's session has).
     """
     home.mkdir(parents=True, exist_ok=True)
     api = FakeAnthropicAPI(script)
@@ -219,7 +221,7 @@ def run_session(
         "--output-format",
         "stream-json",
         "--verbose",
-        "--dangerously-skip-permissions",
+        *(["--dangerously-skip-permissions"] if skip_permissions else []),
         *extra_args,
     ]
     # Short on purpose (unix socket paths are capped near 104 bytes) and private to this session.

@@ -154,6 +154,22 @@ def test_the_context_budget_is_the_team_config_s(tmp_repo: Path, ck: Callable[..
     assert "a spawn of backend-developer starts with" in budget[".claude/agents/backend-developer.md"]
 
 
+def test_a_spawn_with_the_skill_tool_counts_the_skill_listing(tmp_repo: Path) -> None:
+    # The runtime shows the skill listing to an agent that has the Skill tool (or inherits every
+    # tool): a role agent without it does not carry the listing's characters.
+    build_file_tree(tmp_repo, {"go.mod": "module x\n", "main.go": "package main\n"})
+    assert lifecycle.install(tmp_repo) == 0
+    before = audit.run_audit(tmp_repo).context
+    assert before is not None and before.listing > 0
+    agent = tmp_repo / ".claude/agents/backend-developer.md"
+    agent.write_text(agent.read_text().replace("tools: Read, Grep, Glob, Bash, Edit, Write\n", "", 1))
+    after = audit.run_audit(tmp_repo).context
+    assert after is not None
+    added = after.spawns["backend-developer"] - before.spawns["backend-developer"]
+    assert added == before.listing
+    assert after.spawns["backend-reviewer"] == before.spawns["backend-reviewer"]
+
+
 def test_library_drift_is_an_error_until_sync(tmp_repo: Path, ck: Callable[..., Result]) -> None:
     build_file_tree(tmp_repo, {"go.mod": "module x\n", "main.go": "package main\n"})
     assert lifecycle.install(tmp_repo) == 0

@@ -11,9 +11,10 @@ import pytest
 import yaml
 from click.testing import Result
 
-from claude_kit import knowledge, lifecycle, route, route_index, route_scoring
+from claude_kit import knowledge, lifecycle, route, route_scoring
 from claude_kit.payload import payload_root
-from claude_kit_hooks.routing.terms import terms
+from claude_kit_hooks.routing import lexical
+from claude_kit_hooks.routing.terms import all_words, terms
 from tests.conftest import build_file_tree
 
 HERE = Path(__file__).parent
@@ -201,6 +202,56 @@ def test_symptoms_in_a_skill_body_are_indexed_below_its_triggers() -> None:
     assert [h.name for h in hits] == ["clients", "pool"]  # a trigger outweighs a body symptom
 
 
+def test_a_body_word_said_twice_is_indexed_once_is_not() -> None:
+    text = (
+        "---\nname: pool\ndescription: Use when sizing pools.\ntriggers: [pool size]\n---\n# Pools\n"
+        "Requests hang until the upstream recovers; a hang means no timeout was set. Mention stampede once.\n"
+    )
+    entry = knowledge.entry_for(text, "backend", "backend/pool")
+    assert entry is not None
+    assert "hang" in entry["body_terms"].split() and "stamped" not in entry["body_terms"].split()
+    router = route_scoring.Router([entry, *ENTRIES])
+    assert router.rank("requests hang")[0].name == "pool"
+    assert router.rank("cache stampede") == [] or router.rank("cache stampede")[0].name != "pool"
+
+
+def test_a_synonym_phrase_counts_whole_not_word_by_word() -> None:
+    # "ci" brings in "build server" and "broke" brings in "stopped working": their loose words
+    # ("server", "work", "stop") used to become query terms and match any skill saying them.
+    server = entry("http-server", "backend", "structuring an http server.", ["http server"])
+    ci = entry("ci-pipelines", "testing", "a build server pipeline is slow.", ["build server cache"])
+    router = route_scoring.Router([*ENTRIES, server, ci])
+    assert [h.name for h in router.rank("ci takes forty minutes")] == ["ci-pipelines"]
+    expanded = router._expand(terms("the service broke"), all_words("the service broke"))
+    assert not {"work", "stop"} & {t for matches in expanded.values() for t in matches}
+
+
+def test_a_synonym_counts_once_with_the_word_it_stands_for(library: list[dict[str, Any]]) -> None:
+    # "broke" brings in "regression" and "broken": one concept, scored by its best match in a skill.
+    router = route_scoring.Router(library)
+    expanded = router._expand(terms("the build broke"), all_words("the build broke"))
+    assert set(expanded) == {"build", "brok"}
+    assert {"brok", "regression", "broken"} <= set(expanded["brok"])
+
+
+def test_a_phrasal_verb_is_its_compound() -> None:
+    # "logged out" used to leave only "log" (the particle is a stop word) and rank logging skills.
+    assert terms("a logged out user keeps calling the api") == ["logout", "user", "call", "api"]
+    assert terms("requests timed out after the shut-down") == ["request", "timeout", "shutdown"]
+    assert terms("log the request") == ["log", "request"]
+
+
+def test_a_skill_meeting_more_of_the_query_beats_one_rare_word() -> None:
+    # Coverage: "pod" alone (a name word and a trigger) used to outrank a skill that meets most of
+    # the query in its description and body.
+    pods = entry("kubernetes-pods", "backend", "debugging kubernetes workloads.", ["pod"])
+    leak = entry("goroutine-leaks", "backend", "a goroutine never returns.", ["leak"])
+    leak["body_terms"] = "count climb memory"
+    router = route_scoring.Router([*ENTRIES, pods, leak])
+    hits = router.rank("goroutine count and memory climb until the pod dies")
+    assert [h.name for h in hits] == ["goroutine-leaks", "kubernetes-pods"]
+
+
 def test_nothing_in_common_returns_nothing() -> None:
     assert route_scoring.Router(ENTRIES).rank("zzzz qqqq") == []
 
@@ -211,7 +262,7 @@ def test_cached_state_ranks_exactly_like_a_fresh_build(tmp_path: Path) -> None:
     fresh = route_scoring.load_router(ENTRIES, index).rank("zero downtime migration backfill")
     cached = route_scoring.load_router(ENTRIES, index).rank("zero downtime migration backfill")
     assert fresh == cached
-    cache = route_index._cache_file(index.resolve())
+    cache = Path(lexical.cache_file(str(index.resolve())))
     assert cache.is_file() and str(cache).startswith(str(Path.home()))  # XDG_CACHE_HOME is the test's home
     index.write_bytes(knowledge.index_bytes(ENTRIES[:1]))  # a changed index is not served from the cache
     assert [h.name for h in route_scoring.load_router(ENTRIES[:1], index).rank("backfill")] == []

@@ -130,6 +130,11 @@ def state_lines(h: Hook) -> list[str]:
     """One line for the active feature and one for the open loops (feedback, completion)."""
     lines = []
     feature = active_feature(h.paths, h.config)
+    h.task = (
+        (str(feature.get("feature_id") or ""), str(feature.get("current_phase") or ""))
+        if feature
+        else ("", "")
+    )
     if feature:
         line = feature_line(feature, h.config)
         days = idle_days(h.paths, h.config)

@@ -150,6 +150,8 @@ DEFAULTS: dict[str, Any] = {
     },
     "advisor": {"command": None, "timeout": 20},
     "logging": {"max_bytes": 2_000_000, "keep": 3},
+    # Where `claude-kit log --otlp` sends the decision log: an OTLP/HTTP collector URL or a JSON file.
+    "telemetry": {"otlp": None},
 }
 
 # What the main thread may not edit while a feature is in progress (orchestration.feature_scope):

@@ -17,6 +17,7 @@ class Payload(TypedDict, total=False):
     session_id: str
     transcript_path: str
     cwd: str
+    prompt_id: str  # one per user prompt (2.1.196+); absent before the first
     permission_mode: str
     hook_event_name: str
     agent_id: str
@@ -175,20 +176,34 @@ Decision = Literal["allow", "warn", "deny", "block", "escalate", "error"]
 
 
 class LogRecord(TypedDict, total=False):
-    """One line of the decision log."""
+    """One line of the decision log, written by the hooks (runtime/hook.py) and by `claude-kit
+    feature` (a `task` record at every change of the active feature or phase), read by `claude-kit log`.
+
+    The correlation ids are the runtime's own (session_id, prompt_id, agent_id, agent_type,
+    tool_use_id), so the records line up with Claude Code's transcripts and OpenTelemetry events. The
+    kit's task id is feature (the active feature's id) and phase: a hook writes them when it read the
+    active feature anyway; `claude-kit log` fills them in for the other records from the `task`
+    records before them, so that no hook reads a file only to log it.
+    """
 
     ts: str
     session_id: str
+    prompt_id: str  # absent before the session's first prompt and on runtimes without it
     agent_id: str | None
     agent_type: str | None
     tool_use_id: str | None
-    event: str
+    event: str  # the hook event, or TASK_EVENT for a feature/phase change
     hook: str
     decision: Decision
     reason: str
     duration_ms: float
     tool: str
     file: str
+    feature: str  # the active feature's id ("" when none is in progress)
+    phase: str  # its current phase
+
+
+TASK_EVENT = "Task"  # LogRecord.event of the record `claude-kit feature` writes at a feature/phase change
 
 
 # -- the manifest the CLI keeps in .claude/.claude-kit/manifest.json ---------------------------------

@@ -46,6 +46,7 @@ def coordinator_no_edit(h: Hook) -> None:
         return
     cfg = h.config
     active = active_orchestration(h.project, cfg)
+    h.task = (active[2], active[1]) if active and active[2] else ("", "")
     if active is None:
         return
     path = h.edit_path
@@ -90,4 +91,5 @@ def coordinator_no_edit(h: Hook) -> None:
         f"Delegate it: {spawn_call(dev, rel)}{others}; or write plans and notes under {out_dir}/.\n"
         f"(The user can {off}.)"
     )
-    h.deny("coordinator_no_edit", reason, file=rel, feature=name or "coordinator_mode", phase=phase)
+    # h.task puts the feature's id and phase on the record; its name helps a person reading the log.
+    h.deny("coordinator_no_edit", reason, file=rel, feature_name=name or "coordinator_mode")

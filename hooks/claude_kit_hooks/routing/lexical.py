@@ -1,16 +1,18 @@
 # claude-kit: managed, id=hooks/claude_kit_hooks/routing/lexical
 """Lexical ranking of library skills for a task: the one scoring definition the CLI's router extends.
 
-Per skill and field (name > triggers > description > symptoms > gateway, see Weights) the terms of
-routing.terms become postings with the field's weight, packed as bytes; one word string per skill
-and field serves the bigram checks. A query's score per skill = the IDF-weighted best field per
-term (SYNONYMS/IMPLIES add vocabulary) + bigrams + trigger hits (a trigger all of whose terms are in
-the query). The CLI's router (claude_kit.route_scoring) adds rapidfuzz's fuzzy terms and phrase
+Per skill and field (name > triggers > description > symptoms > gateway > body terms, see Weights)
+the terms of routing.terms become postings with the field's weight, packed as bytes; one word
+string per skill and field serves the bigram checks. A query's score per skill = the IDF-weighted
+best field per term (SYNONYMS/IMPLIES add vocabulary; their multi-word phrases count only whole),
+scaled by the share of the query the skill covers, + bigrams + trigger hits (a trigger all of whose
+terms are in the query). The CLI's router (claude_kit.route_scoring) adds rapidfuzz's fuzzy terms and phrase
 similarity; the spawn hook uses this class as it is. Standard library only.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 from array import array
 
@@ -39,6 +41,10 @@ class Weights:
     trigger = 2.0
     description = 1.0
     symptom = 0.8  # headings, error strings and pitfall rows of the body: below what the author chose
+    body = 0.4  # the body's most frequent terms (index `body_terms`): its whole vocabulary, weakest
+    # score x (share of the query's IDF mass the skill matches) ** coverage: a skill that meets
+    # several of the query's words beats one that meets a single rare one strongly
+    coverage = 0.5
     category = 0.5
     fuzzy_term = 0.7  # a fuzzily matched term counts this much of an exact one (CLI only)
     synonym = 0.8  # a term added from SYNONYMS counts this much
@@ -82,7 +88,9 @@ def build_state(entries: Sequence[dict[str, Any]], w: Weights) -> tuple[Any, ...
         name_terms = terms(name)
         trig = [t for t in (tuple(dict.fromkeys(terms(x))) for x in triggers) if t]
         best: dict[str, float] = {}
+        body = e.get("body_terms")
         for field_terms, weight in (
+            (body.split() if isinstance(body, str) else [], w.body),
             (terms(" ".join(gateways_of(e))), w.category),
             (terms(symptoms), w.symptom),
             (terms(description), w.description),
@@ -90,7 +98,8 @@ def build_state(entries: Sequence[dict[str, Any]], w: Weights) -> tuple[Any, ...
             (name_terms, w.name),
         ):
             for t in field_terms:
-                best[t] = weight if weight > best.get(t, 0.0) else best[t]
+                if weight > best.get(t, 0.0):
+                    best[t] = weight
         for t, weight in best.items():
             postings.setdefault(t, array("I")).append(i << 8 | round(weight * 10))
         # Word strings (stop words kept) for bigram checks at query time; " | " keeps two
@@ -107,6 +116,62 @@ def build_state(entries: Sequence[dict[str, Any]], w: Weights) -> tuple[Any, ...
                 owner.append(i)
     packed = {t: p.tobytes() for t, p in postings.items()}
     return packed, names_w, triggers_w, descs_w, all_w, trigger_terms, choices, owner.tobytes()
+
+
+# Bumped when build_state's output changes shape or meaning for the same index and weights.
+CACHE_FORMAT = 5
+
+
+def cache_file(index: str) -> str:
+    """Where the built state of the index file `index` (an absolute path) is cached."""
+    import hashlib
+    import os
+
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    name = hashlib.sha1(index.encode(), usedforsecurity=False).hexdigest()[:20] + ".marshal"
+    return os.path.join(base, "claude-kit", "route", name)
+
+
+def cached_state(
+    entries: Sequence[dict[str, Any]], index: str | None, w: Weights = WEIGHTS
+) -> tuple[Any, ...]:
+    """build_state(entries) of the index file `index` (which `entries` were read from), cached per
+    (path, size, mtime, weights, Python version) in ~/.cache/claude-kit/route ($XDG_CACHE_HOME).
+
+    Building tokenizes every field of every skill; the spawn hook and `claude-kit route` both load
+    it from here instead. Only derived data: an unreadable or stale cache is rebuilt, and a cache that
+    cannot be written costs the next call the build again."""
+    if index is None:
+        return build_state(entries, w)
+    import marshal
+    import os
+    import sys
+
+    index = os.path.realpath(index)
+    try:
+        st = os.stat(index)
+    except OSError:
+        return build_state(entries, w)
+    key = f"{CACHE_FORMAT}|{sys.version}|{w!r}|{index}|{st.st_size}|{st.st_mtime_ns}"
+    cache = cache_file(index)
+    try:
+        with open(cache, "rb") as f:
+            cached_key, state = marshal.load(f)
+        if cached_key == key:
+            return tuple(state)
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    state = build_state(entries, w)
+    tmp = f"{cache}.{os.getpid()}.tmp"
+    try:
+        os.makedirs(os.path.dirname(cache), exist_ok=True)
+        with open(tmp, "wb") as f:
+            marshal.dump((key, state), f)
+        os.replace(tmp, cache)  # atomic: a concurrent reader sees the old file or the new one
+    except (OSError, ValueError):
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+    return state
 
 
 class LexicalRouter:
@@ -147,33 +212,61 @@ class LexicalRouter:
         return {}
 
     # -- scoring ----------------------------------------------------------------------------------
-    def _expand(self, qterms: Sequence[str], words: Sequence[str]) -> dict[str, dict[str, float]]:
-        """Query term -> {vocabulary term: similarity 0..1}; `~term` keys are vocabulary additions."""
-        out: dict[str, dict[str, float]] = {}
-        present = set(qterms)
+    def _added_phrases(self, words: Sequence[str]) -> list[tuple[tuple[str, ...], list[tuple[str, ...]]]]:
+        """(the query's phrase, the SYNONYMS/IMPLIES vocabulary it brings in) per group that fires,
+        as stemmed word tuples."""
         joined = " " + " ".join(words) + " "
-        added: list[tuple[str, ...]] = []
+        found: list[tuple[tuple[str, ...], list[tuple[str, ...]]]] = []
         for group in synonym_groups():
-            if any(f" {' '.join(phrase)} " in joined for phrase in group):
-                added.extend(group)
-        added.extend(implied for phrase, implied in implications() if f" {' '.join(phrase)} " in joined)
-        for phrase in added:
-            for t in phrase:
-                if t not in present and t not in STOPWORDS and t in self.postings:
-                    out.setdefault("~" + t, {})[t] = self.w.synonym
+            here = [phrase for phrase in group if f" {' '.join(phrase)} " in joined]
+            if here:
+                found.append((here[0], [phrase for phrase in group if phrase not in here]))
+        found.extend(
+            (phrase, [implied]) for phrase, implied in implications() if f" {' '.join(phrase)} " in joined
+        )
+        return found
+
+    def _expand(self, qterms: Sequence[str], words: Sequence[str]) -> dict[str, dict[str, float]]:
+        """Query term -> {vocabulary term: similarity 0..1}; `~phrase` keys hold what a query phrase
+        brings in.
+
+        A synonym joins the query word it stands for: one concept counts once, by its best match in
+        a skill ("broke" finding "regression" and "broken" is one match, not three). Only one-word
+        additions become terms: a phrase ("build server", "used to work") names the thing only as a
+        whole, and its words alone ("server", "work") would match anything; _bigrams scores it where
+        the skill has the whole phrase."""
+        out: dict[str, dict[str, float]] = {}
         for q in qterms:
             matches = self.similar_terms(q)
             if q in self.postings:
                 matches[q] = 1.0
-            if matches:
-                out[q] = matches
-        return out
+            out[q] = matches
+        present = set(qterms)
+        for phrase, additions in self._added_phrases(words):
+            key = phrase[0] if len(phrase) == 1 and phrase[0] in out else "~" + " ".join(phrase)
+            matches = out.setdefault(key, {})
+            for added in additions:
+                t = added[0]
+                if len(added) == 1 and t not in present and t not in STOPWORDS and t in self.postings:
+                    matches[t] = max(matches.get(t, 0.0), self.w.synonym)
+        return {q: matches for q, matches in out.items() if matches}
 
     def _bigrams(self, words: Sequence[str], total: dict[int, float]) -> None:
+        needles: dict[str, float] = {}
         for g in set(bigrams(words)):
             a, b = g.split(" ")
             content = a not in STOPWORDS and b not in STOPWORDS
-            factor = self.w.bigram * (1.0 if content else self.w.stop_bigram)
+            needles[g] = self.w.bigram * (1.0 if content else self.w.stop_bigram)
+        for _, additions in self._added_phrases(words):
+            for added in additions:
+                if len(added) > 1:
+                    g = " ".join(added)
+                    needles[g] = max(needles.get(g, 0.0), self.w.synonym * self.w.bigram)
+        self._phrases(needles, total)
+
+    def _phrases(self, needles: dict[str, float], total: dict[int, float]) -> None:
+        """Add factor x IDF x field weight for each skill whose words hold a needle phrase."""
+        for g, factor in needles.items():
             needle = f" {g} "
             hits = [i for i, text in enumerate(self.all_w) if needle in text]
             if not hits:
@@ -200,15 +293,24 @@ class LexicalRouter:
         total: dict[int, float] = {}
         self._bigrams(words, total)
         idf = {v: self.idf(v) for matches in expanded.values() for v in matches}
+        covered: dict[int, float] = {}
+        mass = 0.0
         for matches in expanded.values():
             best: dict[int, float] = {}
+            reach: dict[int, float] = {}
             for v, sim in matches.items():
                 for i, weight in self.posting(v):
                     s = idf[v] * sim * weight
                     if s > best.get(i, 0.0):
                         best[i] = s
+                    if idf[v] * sim > reach.get(i, 0.0):
+                        reach[i] = idf[v] * sim
+            mass += max(idf[v] * sim for v, sim in matches.items())
             for i, s in best.items():
                 total[i] = total.get(i, 0.0) + s
+                covered[i] = covered.get(i, 0.0) + reach[i]
+        if self.w.coverage and mass:
+            total = {i: s * (covered.get(i, 0.0) / mass) ** self.w.coverage for i, s in total.items()}
         if allowed is not None:
             total = {i: s for i, s in total.items() if i in allowed}
         if parts is not None:

@@ -2,7 +2,8 @@
 """The words of a routing query and of a skill's index entry, made to meet halfway.
 
 Lowercase words, stop words, contractions and one-letter words dropped, a small stemmer
-(``migrations`` -> ``migration``, ``committed`` -> ``commit``), camelCase split; SYNONYMS and
+(``migrations`` -> ``migration``, ``committed`` -> ``commit``), camelCase split, phrasal verbs
+joined (``timed out`` -> ``timeout``); SYNONYMS and
 IMPLIES add the vocabulary a skill author would use for the words a developer types
 (docs/knowledge.md, "How ranking works"). The one definition the CLI (`claude-kit route`, the
 gateways' tables) and the spawn hook (routing.spawn_skills) share; standard library only.
@@ -33,6 +34,30 @@ STOPWORDS = frozenset(
     they them their theirs us he him his she her hers am many much several few more most lot lots""".split()  # noqa: SIM905
 )
 _STEM_CACHE: dict[str, str] = {}
+# A phrasal verb and its closed compound are one word to a reader ("log in" / "login", "timed out" /
+# "timeout"), but the particle is a stop word: "logged out" would leave only "log" and match every
+# logging skill. Joined before tokenizing, in queries and skills alike.
+_COMPOUND_RE = re.compile(
+    r"\b(log|sign|time|roll|shut|start|set|clean|back|look|fall|warm)(?:s|ed|d|ged|ging|ing|ting)?"
+    r"[ -](in|out|up|down|back)\b",
+    re.I,
+)
+COMPOUNDS = frozenset(
+    """login logout signin signout signup timeout rollback shutdown startup setup cleanup backup
+    lookup fallback warmup""".split()  # noqa: SIM905
+)
+
+
+def _join_compound(m: re.Match[str]) -> str:
+    joined = (m.group(1) + m.group(2)).lower()
+    return joined if joined in COMPOUNDS else m.group(0)
+
+
+def compounds(text: str) -> str:
+    """`text` with phrasal verbs written as their compound ("timed out" -> "timeout")."""
+    return _COMPOUND_RE.sub(_join_compound, text)
+
+
 # Developer vocabulary that names one thing in several ways. When every word of one phrase of a
 # group is in the query, the other phrases' words are added as (discounted) query terms: people
 # type "largest contentful paint" where a skill says "LCP", or "db" where it says "database".
@@ -56,6 +81,8 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     # Not "slow": it would pull in every performance skill; the words around it decide.
     ("perf", "performance"),
     ("auth", "authentication", "login"),
+    ("login", "signin"),
+    ("logout", "signout"),
     ("authz", "authorization", "permission", "access control"),
     ("config", "configuration", "settings"),
     ("env", "environment"),
@@ -119,7 +146,7 @@ def terms(text: str) -> list[str]:
     """Words of `text` as search terms. camelCase is split (`dangerouslySetInnerHTML` also yields
     `dangerously`, `set`, `inner`, `html`) and the joined word is kept too."""
     out: list[str] = []
-    for token in _TOKEN_RE.findall(text):
+    for token in _TOKEN_RE.findall(compounds(text)):
         raw = _TAIL_RE.sub("", token)
         low = raw.lower()
         if low not in STOPWORDS and len(low) > 1:
@@ -135,7 +162,7 @@ _SYN_GROUPS: list[list[tuple[str, ...]]] = []
 
 def all_words(text: str) -> list[str]:
     """Every word stemmed, stop words kept: for matching multi-word phrases in order."""
-    return [stem(_TAIL_RE.sub("", t)) for t in _TOKEN_RE.findall(text.lower())]
+    return [stem(_TAIL_RE.sub("", t)) for t in _TOKEN_RE.findall(compounds(text).lower())]
 
 
 def bigrams(words: Sequence[str]) -> list[str]:

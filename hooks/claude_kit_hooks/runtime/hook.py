@@ -53,6 +53,10 @@ class Hook:
         tool_input = payload.get("tool_input")
         self.tool_input: dict[str, Any] = tool_input if isinstance(tool_input, dict) else {}
         self.tool_use_id: str | None = payload.get("tool_use_id")
+        self.prompt_id: str | None = payload.get("prompt_id")
+        # (feature id, phase) once a check read the active feature: every later record carries it.
+        # Nothing reads the file just to log it (`claude-kit log` attributes the rest from the log).
+        self.task: tuple[str, str] | None = None
         self._config: CompiledConfig | None = None
         self._config_loaded = False
         self.stale: str | None = None
@@ -166,6 +170,10 @@ class Hook:
         }
         if self.tool_name:
             rec["tool"] = self.tool_name
+        if isinstance(self.prompt_id, str) and self.prompt_id:
+            rec["prompt_id"] = self.prompt_id
+        if self.task is not None:
+            rec["feature"], rec["phase"] = self.task
         for key, value in extra.items():
             rec[key] = redact(value[:756])[:500] if isinstance(value, str) else value
         cfg = self._config if self._config_loaded else None

@@ -171,6 +171,28 @@ def budget_limits(h: Hook) -> tuple[int | None, float | None, int]:
 
 
 # -- PostToolUse -----------------------------------------------------------------------------------
+def log_spawn_result(h: Hook) -> None:
+    """PostToolUse(Agent/Task): one record joining the call (tool_use_id) to the agent it started
+    (its id and type) and how it came back: a foreground agent finished, a background one launched.
+    `claude-kit log` and the OTLP spawn spans join the agent's own records to its spawn on it."""
+    resp = h.payload.get("tool_response")
+    resp = resp if isinstance(resp, dict) else {}
+    agent_id = str(resp.get("agentId") or "")
+    if not agent_id:
+        return
+    agent_type = str(resp.get("agentType") or h.tool_input.get("subagent_type") or "")
+    status = str(resp.get("status") or "")
+    h.allow(
+        "spawn_result",
+        f"{agent_type or 'agent'} {agent_id} {status or 'returned'}",
+        spawned_agent_id=agent_id,
+        subagent_type=agent_type,
+        status=status,
+        agent_duration_ms=as_int(resp.get("totalDurationMs"), 0),
+        agent_tokens=as_int(resp.get("totalTokens"), 0),
+    )
+
+
 def account_usage(h: Hook) -> None:
     """PostToolUse(Agent/Task): note the agent and fold its usage in while it is fresh.
 

@@ -44,9 +44,9 @@ def test_coordinator_mode_denies_a_file_outside_every_domain(tmp_repo: Path) -> 
     assert not (tmp_repo / "Makefile").exists()
     agent_first, coordinator = log_records(tmp_repo, tool_use_id=payload["tool_use_id"])
     assert (agent_first["hook"], agent_first["reason"]) == ("agent_first", "outside every domain")
-    assert (coordinator["hook"], coordinator["decision"], coordinator["file"], coordinator["feature"]) == (
-        "coordinator_no_edit", "deny", "Makefile", "coordinator_mode"
-    )  # fmt: skip
+    got = (coordinator["hook"], coordinator["decision"], coordinator["file"], coordinator["feature_name"])
+    assert got == ("coordinator_no_edit", "deny", "Makefile", "coordinator_mode")
+    assert (coordinator["feature"], coordinator["phase"]) == ("", "")  # no feature: coordinator mode
 
 
 def test_coordinator_mode_denies_exempt_files_too(tmp_repo: Path) -> None:
@@ -111,7 +111,12 @@ def test_an_in_progress_feature_activates_it_and_is_named(tmp_repo: Path) -> Non
     assert "The user can end the feature (20261121-120000-login) from their terminal" in result.reason
     assert "feature mark" not in result.reason  # the user's command: never named to the model
     [rec] = log_records(tmp_repo, tool_use_id=payload["tool_use_id"], hook="coordinator_no_edit")
-    assert (rec["feature"], rec["phase"]) == ("login", "implementation")
+    assert (rec["feature"], rec["feature_name"], rec["phase"]) == (
+        "20261121-120000-login",
+        "login",
+        "implementation",
+    )
+    assert rec["prompt_id"] == payload["prompt_id"]  # the runtime's correlation ids, as the payload gave them
 
 
 def test_a_feature_started_with_the_cli_activates_it(

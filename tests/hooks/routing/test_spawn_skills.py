@@ -68,3 +68,22 @@ def test_a_broken_index_spawns_unchanged_and_logs_the_error(tmp_path_factory: py
     (repo / ".claude/skill-library/index.json").unlink()
     assert run_hook(repo, "pre_tool_use", spawn(repo, TASK)).stdout == ""
     assert "no routing index" in log_records(repo, hook="spawn_skills")[-1]["reason"]
+
+
+def test_the_built_index_is_cached_and_a_broken_cache_is_rebuilt(repo: Path, tmp_path: Path) -> None:
+    # Building the search state tokenizes every skill: a spawn loads it from the cache that
+    # `claude-kit route` shares; a cache that does not load is rebuilt, never an error.
+    import marshal
+    import os
+
+    from claude_kit_hooks.contract.layout import SKILL_INDEX
+
+    env = {"XDG_CACHE_HOME": str(tmp_path)}
+    first = run_hook(repo, "pre_tool_use", spawn(repo, TASK), env=env)
+    cache = next((tmp_path / "claude-kit" / "route").glob("*.marshal"))
+    assert POOL in first.spec["updatedInput"]["prompt"]
+    cache.write_bytes(b"not marshal")
+    again = run_hook(repo, "pre_tool_use", spawn(repo, TASK), env=env)
+    assert again.spec["updatedInput"] == first.spec["updatedInput"]
+    key, _state = marshal.loads(cache.read_bytes())
+    assert str(os.path.realpath(repo / SKILL_INDEX)) in key
