@@ -49,8 +49,8 @@ def old_state(tmp_repo: Path, ck: CK, monkeypatch: pytest.MonkeyPatch) -> Path:
     log.parent.mkdir(parents=True, exist_ok=True)
     log.with_name("decisions.jsonl.1").write_text(record("2026-01-01T00:00:00Z", "s1"))
     log.write_text(record("2026-01-02T00:00:00Z", "s2"))
-    (repo / SHARED / "log").mkdir(parents=True)
-    (repo / SHARED / "log/decisions.jsonl").write_text(record("2026-01-03T00:00:00Z", "s3"))
+    with (repo / SHARED / "log/decisions.jsonl").open("a") as shared_log:  # `feature start` logged too
+        shared_log.write(record("2026-01-03T00:00:00Z", "s3"))
     (repo / OLD_LOCKS).parent.mkdir(parents=True, exist_ok=True)
     (repo / OLD_LOCKS).write_text(json.dumps({"a.go": lock("old"), "b.go": lock("old")}))
     (repo / SHARED / "locks").mkdir(parents=True)
@@ -61,7 +61,8 @@ def old_state(tmp_repo: Path, ck: CK, monkeypatch: pytest.MonkeyPatch) -> Path:
 def assert_moved(repo: Path, ck: CK) -> None:
     assert not (repo / OLD_LOG).exists() and not (repo / OLD_LOG).with_name("decisions.jsonl.1").exists()
     logged = json.loads(ck("log", "--limit", "0", "--format", "json").output)
-    assert [r["session_id"] for r in logged] == ["s1", "s2", "s3"]  # every record, oldest first
+    sessions = [r["session_id"] for r in logged if r["event"] != "Task"]  # `feature` logs Task records
+    assert sessions == ["s1", "s2", "s3"]  # every record, oldest first
     assert not (repo / OLD_LOCKS).exists()
     held = json.loads((repo / SHARED / "locks/locks.json").read_text())
     assert {path: rec["agent"] for path, rec in held.items()} == {"a.go": "old", "b.go": "new"}
