@@ -101,7 +101,13 @@ KIT_MODULES: dict[str, frozenset[str]] = {
     "post_tool_use": RUNTIME | SPAWN_DEPTH | _kit("spawn.usage", "runtime.extra_tools") | LOOP_TRACKING,
     "session_start": RUNTIME
     | SESSION_BRIEFINGS
-    | _kit("stoploop.working_tree", "runtime.processes", "stoploop.integrity", "contract.protected"),
+    | _kit(
+        "stoploop.working_tree",
+        "runtime.processes",
+        "stoploop.integrity",
+        "contract.protected",
+        "store.sessions",
+    ),
     "user_prompt_submit": RUNTIME | SESSION_BRIEFINGS,
     "pre_compact": RUNTIME | SESSION_BRIEFINGS,
     "config_change": RUNTIME,

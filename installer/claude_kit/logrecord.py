@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 
+from claude_kit import shared_state
 from claude_kit_hooks.contract.defaults import AGENT_TOOLS, EDIT_TOOLS, SHELL_TOOLS
 from claude_kit_hooks.contract.layout import DECISION_LOG
 from claude_kit_hooks.contract.records import TASK_EVENT, LogRecord
@@ -111,4 +112,4 @@ def log_task_change(root: Path, before: tuple[str, str], after: tuple[str, str])
         logging_cfg = config.load(root)["logging"]
     except (KitError, KeyError):
         logging_cfg = None
-    append_log(str(root / DECISION_LOG), rec, logging_cfg)
+    append_log(str(shared_state.path(root, DECISION_LOG)), rec, logging_cfg)

@@ -153,15 +153,27 @@ class CompiledConfig(TypedDict):
 
 
 class ActiveFeature(TypedDict):
-    """<output_dir>/features/active.json, written by `claude-kit feature`."""
+    """`features/active.json` in the repository's shared folder, written by `claude-kit feature`."""
 
     feature_id: str
-    dir: str
+    dir: str  # the feature's folder for the agents' reports, in the checkout (output folder)
+    manifest: str  # its MANIFEST.yaml in the shared folder (project-relative under the root; older: none)
     name: str
     work_type: str
     status: str
     current_phase: str | None
     updated_at: str
+
+
+class SessionRecord(TypedDict):
+    """`sessions/<id>.json` in the repository's shared folder, written at SessionStart."""
+
+    session_id: str
+    root: str  # the project root of the checkout it runs in
+    cwd: str
+    source: str  # startup, resume, clear, compact
+    started: float  # epoch seconds, kept across resumes
+    seen: float  # its last SessionStart
 
 
 class FileLock(TypedDict):
