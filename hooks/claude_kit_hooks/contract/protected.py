@@ -25,6 +25,7 @@ from claude_kit_hooks.contract.layout import (
     in_output,
 )
 
+SHARED_STATE_KIND = "the repository's shared kit state (locks, features, decision log)"
 # (path or folder prefix ending in `/`, what it is), in the words the deny and the Stop report use.
 _KIT_PATHS = (
     (f"{HOOKS_DIR}/", "the kit's hooks"),
@@ -34,7 +35,7 @@ _KIT_PATHS = (
     (CONFIG_YAML, "the team config"),
     (f"{AGENTS_DIR}/", "the team's agent definitions"),
     # The shared state as the main checkout names it; a linked worktree's is outside its root.
-    (f".git/{SHARED_IN_GIT}/", "the repository's shared kit state (locks, features, decision log)"),
+    (f".git/{SHARED_IN_GIT}/", SHARED_STATE_KIND),
 )
 
 # What the Stop integrity check fingerprints (stoploop.integrity) and doctor compares with the manifest:

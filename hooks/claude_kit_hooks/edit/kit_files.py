@@ -15,7 +15,7 @@ import os
 
 from claude_kit_hooks.contract.layout import output_dir_of
 from claude_kit_hooks.contract.naming import PLUGIN_NAME, PLUGIN_ROOT_ENV
-from claude_kit_hooks.contract.protected import protected_kind
+from claude_kit_hooks.contract.protected import SHARED_STATE_KIND, protected_kind
 from claude_kit_hooks.edit.delegation import short_path
 
 TYPE_CHECKING = False  # typing costs ~14 ms at a hook's start-up; mypy still reads the branch
@@ -56,6 +56,17 @@ def protected_relpath(project: Project, path: str) -> str | None:
     return base if folder == "." else f"{folder}/{base}"
 
 
+def outside_shared_state(project: Project, path: str) -> str | None:
+    """`path` when it lies outside the project root but in the repository's shared kit state: from a
+    linked worktree the git common dir (`<main checkout>/.git/claude-kit/`) is outside the root, so the
+    project-relative rules alone would let a worktree session end another session's feature or locks."""
+    if not path or not os.path.isabs(path) or project.relpath(path) is not None:
+        return None
+    shared = os.path.realpath(project.paths.shared)
+    full = os.path.join(os.path.realpath(os.path.dirname(path)), os.path.basename(path))
+    return path if full == shared or full.startswith(shared + os.sep) else None
+
+
 def _deny(h: Hook, what: str, **extra: str) -> None:
     caller = "This subagent" if h.is_subagent else "The main thread"
     reason = (
@@ -78,6 +89,9 @@ def kit_files(h: Hook) -> None:
             return
     rel = protected_relpath(h.project, h.edit_path)
     if rel is None:
+        shared = outside_shared_state(h.project, h.edit_path)
+        if shared is not None:
+            _deny(h, f"{shared} is {SHARED_STATE_KIND}", file=shared)
         return
     kind = protected_kind(rel, output_dir_of(h.config))
     if kind is not None:
@@ -158,6 +172,8 @@ def _protected_writes(h: Hook, command: str, powershell: bool) -> tuple[str, str
     for written, how in shell_write_targets(command, cwd, powershell=powershell, root=root):
         for full in expand(written, cwd, root):
             rel = protected_relpath(h.project, full)
+            if rel is None and outside_shared_state(h.project, full) is not None:
+                return full, SHARED_STATE_KIND, how
             kind = protected_kind(rel, output_dir) if rel is not None else None
             if rel is not None and kind is not None:
                 return rel, kind, how

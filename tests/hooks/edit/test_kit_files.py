@@ -158,3 +158,25 @@ def test_the_check_can_be_switched_off_by_the_user(kit: Path) -> None:
         kit, "pre_tool_use", bash(kit, "claude-kit uninstall"), env={"CLAUDE_KIT_DISABLE_HOOKS": "kit_files"}
     )
     assert result.permission is None
+
+
+def test_a_linked_worktree_session_may_not_change_the_repositorys_shared_state(
+    kit: Path, tmp_path: Path
+) -> None:
+    """From a linked worktree the shared state (<main checkout>/.git/claude-kit/) is outside the root."""
+    import shutil
+    import subprocess
+
+    subprocess.run(["git", "-C", str(kit), "add", "-A"], check=True, capture_output=True)
+    subprocess.run(["git", "-C", str(kit), "commit", "-qm", "kit"], check=True, capture_output=True)
+    wt = tmp_path / "wt"
+    subprocess.run(["git", "-C", str(kit), "worktree", "add", "-q", "-b", "w", str(wt)], check=True)
+    shutil.copytree(kit / ".claude/hooks", wt / ".claude/hooks", dirs_exist_ok=True)
+    active = kit / ".git/claude-kit/features/active.json"
+    payload = fixture("PreToolUse-write", wt, file_path=str(active), content="{}")
+    permission, reason = decide(wt, payload)
+    assert permission == "deny" and "shared kit state" in reason, reason
+    permission, reason = decide(wt, bash(wt, f"rm -f {active}"))
+    assert permission == "deny" and "shared kit state" in reason, reason
+    # Other files outside the root are not this check's business.
+    assert decide(wt, bash(wt, f"rm -f {tmp_path / 'scratch.txt'}")) == (None, "")
