@@ -339,3 +339,29 @@ def test_route_outside_an_installed_repo_uses_the_packaged_library(
     data = json.loads(result.output)
     assert "packaged library" in data["index"]
     assert data["results"][0]["name"] == "database-migrations"
+
+
+def test_one_word_family_is_one_term() -> None:
+    # "concurrency" (a skill's heading) and "concurrent" (a bug report) used to be two terms.
+    assert terms("concurrency") == terms("concurrent") == ["concurrent"]
+    assert terms("dependency") == terms("dependent")
+
+
+def test_a_comparative_meets_the_adjective_but_the_comparative_matches_best() -> None:
+    profiling = entry("profiling", "python", "when python code is slow.", ["profile"])
+    bench = entry("benchmarks", "backend", "prove code got faster.", ["benchmark"])
+    fast = entry("test-speed", "testing", "keep the suite fast.", ["suite speed"])
+    router = route_scoring.Router([*ENTRIES, profiling, bench, fast])
+    assert router.rank("the export got 3x slower")[0].name == "profiling"
+    assert [h.name for h in router.rank("is the new encoder faster")][:2] == ["benchmarks", "test-speed"]
+
+
+def test_how_a_bug_report_says_it_meets_how_a_skill_says_it() -> None:
+    # Simultaneity, a hang and a date a day off, each in the words a report uses.
+    race = entry("transactions", "backend", "concurrent writes to one row lose an update.", ["lost update"])
+    pool = entry("timeouts", "backend", "set a timeout on every outbound call.", ["http client timeout"])
+    tz = entry("ci-failures", "testing", "a test fails only in ci: locale and timezone.", ["ci only failure"])
+    router = route_scoring.Router([*ENTRIES, race, pool, tz])
+    assert router.rank("two people save the same invoice at once")[0].name == "transactions"
+    assert router.rank("calls to the payments api hang for minutes")[0].name == "timeouts"
+    assert router.rank("the rendered date is a day off in the pipeline")[0].name == "ci-failures"

@@ -2,11 +2,11 @@
 """The words of a routing query and of a skill's index entry, made to meet halfway.
 
 Lowercase words, stop words, contractions and one-letter words dropped, a small stemmer
-(``migrations`` -> ``migration``, ``committed`` -> ``commit``), camelCase split, phrasal verbs
-joined (``timed out`` -> ``timeout``); SYNONYMS and
-IMPLIES add the vocabulary a skill author would use for the words a developer types
-(docs/knowledge.md, "How ranking works"). The one definition the CLI (`claude-kit route`, the
-gateways' tables) and the spawn hook (routing.spawn_skills) share; standard library only.
+(``migrations`` -> ``migration``, ``committed`` -> ``commit``, ``concurrency`` -> ``concurrent``),
+camelCase split, phrasal verbs joined (``timed out`` -> ``timeout``); SYNONYMS and IMPLIES add
+the vocabulary a skill author would use for the words a developer types (docs/knowledge.md,
+"How ranking works"). The one definition the CLI (`claude-kit route`, the gateways' tables) and
+the spawn hook (routing.spawn_skills) share; standard library only.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("js", "javascript"),
     ("ts", "typescript"),
     ("py", "python"),
-    ("e2e", "end to end"),
+    ("e2e", "end to end", "browser test"),
     ("a11y", "accessibility"),
     ("lcp", "largest contentful paint"),
     ("inp", "interaction to next paint"),
@@ -80,6 +80,7 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("ci", "continuous integration", "build server"),
     # Not "slow": it would pull in every performance skill; the words around it decide.
     ("perf", "performance"),
+    ("bench", "benchmark"),
     ("auth", "authentication", "login"),
     ("login", "signin"),
     ("logout", "signout"),
@@ -92,7 +93,8 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("commit", "push"),
     ("regression", "used to work", "stopped working", "broke", "broken"),
     ("crash", "exception", "panic"),
-    ("concurrent", "parallel"),
+    # "at once" / "at the same time" is how a bug report says two things raced.
+    ("concurrent", "parallel", "simultaneous", "at the same time", "at once"),
     ("repo", "repository"),
     ("k8s", "kubernetes"),
     ("regex", "regular expression"),
@@ -113,6 +115,25 @@ IMPLIES: tuple[tuple[str, str], ...] = (
     ("other customer", "idor"),
     ("someone else", "idor"),
     ("which commit", "regression"),
+    # A call that hangs is a call without a timeout (or a deadline): the fix lives there.
+    ("hang", "timeout"),
+    ("hung", "timeout"),
+    # Dates a day (or an hour) off are a time zone, whatever the stack.
+    ("day off", "timezone"),
+    ("hour off", "timezone"),
+    ("scroll", "pagination"),
+    # A symptom told as a comparison ("3x slower") meets the adjective a skill uses, as a synonym:
+    # a skill that says "faster" itself (a benchmark's) still matches best.
+    ("slower", "slow"),
+    ("faster", "fast"),
+    ("bigger", "big"),
+    ("larger", "large"),
+    ("smaller", "small"),
+    ("longer", "long"),
+    ("higher", "high"),
+    ("lower", "low"),
+    ("older", "old"),
+    ("newer", "new"),
 )
 
 
@@ -122,7 +143,9 @@ def stem(word: str) -> str:
     if cached is not None:
         return cached
     w = word
-    if len(w) > 4 and w.endswith(("ies", "ied")):
+    if len(w) > 6 and w.endswith("ency"):
+        w = w[:-2] + "t"  # concurrency -> concurrent, dependency -> dependent: one word family
+    elif len(w) > 4 and w.endswith(("ies", "ied")):
         w = w[:-3] + "y"  # retries, retried -> retry
     elif len(w) > 5 and w.endswith("ing"):
         w = w[:-3]
