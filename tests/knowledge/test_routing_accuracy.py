@@ -184,6 +184,13 @@ def test_kit_skills_are_ranked_only_for_intents_about_the_kit() -> None:
     assert "writing-library-skills" in {h.name for h in router.rank("flaky test", gateway="kit")}
 
 
+def indexed(text: str, rel_dir: str) -> dict[str, Any]:
+    """The index entry of the SKILL.md `text` in `rel_dir` (<category>/<name>)."""
+    entry = knowledge.entry_for(text, rel_dir.split("/")[0], rel_dir)
+    assert entry is not None
+    return entry
+
+
 def test_symptoms_in_a_skill_body_are_indexed_below_its_triggers() -> None:
     body = (
         "---\nname: pool\ndescription: Use when sizing pools.\ntriggers: [pool size]\n---\n# Pools\n"
@@ -191,8 +198,7 @@ def test_symptoms_in_a_skill_body_are_indexed_below_its_triggers() -> None:
         "| `FATAL: sorry, too many clients already` | pools |\n"
         "Calls fail with `context deadline exceeded while acquiring`.\n```\n## not a heading\n```\n"
     )
-    entry = knowledge.entry_for(body, "backend", "backend/pool")
-    assert entry is not None
+    entry = indexed(body, "backend/pool")
     assert entry["symptoms"] == [
         "Pools", "Diagnosing", "FATAL: sorry, too many clients already",
         "context deadline exceeded while acquiring",
@@ -207,8 +213,7 @@ def test_a_body_word_said_twice_is_indexed_once_is_not() -> None:
         "---\nname: pool\ndescription: Use when sizing pools.\ntriggers: [pool size]\n---\n# Pools\n"
         "Requests hang until the upstream recovers; a hang means no timeout was set. Mention stampede once.\n"
     )
-    entry = knowledge.entry_for(text, "backend", "backend/pool")
-    assert entry is not None
+    entry = indexed(text, "backend/pool")
     assert "hang" in entry["body_terms"].split() and "stamped" not in entry["body_terms"].split()
     router = route_scoring.Router([entry, *ENTRIES])
     assert router.rank("requests hang")[0].name == "pool"
@@ -365,3 +370,29 @@ def test_how_a_bug_report_says_it_meets_how_a_skill_says_it() -> None:
     assert router.rank("two people save the same invoice at once")[0].name == "transactions"
     assert router.rank("calls to the payments api hang for minutes")[0].name == "timeouts"
     assert router.rank("the rendered date is a day off in the pipeline")[0].name == "ci-failures"
+
+
+def test_a_pitfall_bullet_is_a_symptom_up_to_its_first_sentence() -> None:
+    # A "Pitfalls" list says what goes wrong the way a pitfall table does; its fix (after the first
+    # sentence) is not what an agent describes.
+    body = (
+        "---\nname: ci\ndescription: Use when designing CI.\ntriggers: [ci pipeline]\n---\n# CI\n"
+        "## Steps\n- Cache dependencies. Always.\n## Pitfalls\n\n"
+        "- **No strict mode**: a step without pipefail, so `pytest | tee log` passes when pytest\n"
+        "  fails. Set `shell: bash` at workflow level.\n"
+        "1. Matrix legs upload artifacts with one name.\n\nProse after the list.\n"
+    )
+    ci = indexed(body, "testing/ci")
+    assert ci["symptoms"] == [
+        "CI", "Steps", "Pitfalls",
+        "No strict mode: a step without pipefail, so pytest | tee log passes when pytest fails",
+        "Matrix legs upload artifacts with one name.",
+    ]  # fmt: skip
+    other = entry("ci-debugging", "testing", "a ci run failed.", ["ci failure"])
+    hits = route_scoring.Router([ci, other]).rank("ci stays green though pytest failed, piped through tee")
+    assert hits[0].name == "ci"
+
+
+def test_a_home_path_says_home() -> None:
+    assert terms("the suite rewrote ~/.gitconfig") == ["suit", "rewrot", "home", "gitconfig"]
+    assert "home" not in terms("see a~/b and x/~/y")

@@ -53,9 +53,14 @@ def _join_compound(m: re.Match[str]) -> str:
     return joined if joined in COMPOUNDS else m.group(0)
 
 
+# "~/.gitconfig" is a file in the home directory: the "~" is the word a skill uses ("HOME").
+_HOME_RE = re.compile(r"(?<![\w~/])~/")
+
+
 def compounds(text: str) -> str:
-    """`text` with phrasal verbs written as their compound ("timed out" -> "timeout")."""
-    return _COMPOUND_RE.sub(_join_compound, text)
+    """`text` with phrasal verbs written as their compound ("timed out" -> "timeout") and a "~/"
+    path's home spelled out."""
+    return _COMPOUND_RE.sub(_join_compound, _HOME_RE.sub("home ~/", text))
 
 
 # Developer vocabulary that names one thing in several ways. When every word of one phrase of a
