@@ -157,6 +157,18 @@ def test_contractions_and_one_letter_words_are_not_terms() -> None:
     assert route_scoring.Router(entries).rank("isn't it wrapped errors")[0].name == "go-error-handling"
 
 
+def test_numbers_spelled_out_are_not_terms() -> None:
+    # "three times" matched a test skill's "three" and ranked it first for a logging bug
+    assert terms("a failure shows up three times, two weeks ago once") == [
+        "failur",
+        "show",
+        "time",
+        "week",
+        "ago",
+    ]
+    assert terms("charged twice") == ["charg", "twic"]
+
+
 def test_quantifiers_are_not_terms() -> None:
     # a trigger holding "too many open files" (load testing) let "many pytest tests" rank it first
     assert terms("share a fixture between many tests with several inputs") == [
@@ -365,8 +377,11 @@ def test_how_a_bug_report_says_it_meets_how_a_skill_says_it() -> None:
     # Simultaneity, a hang and a date a day off, each in the words a report uses.
     race = entry("transactions", "backend", "concurrent writes to one row lose an update.", ["lost update"])
     pool = entry("timeouts", "backend", "set a timeout on every outbound call.", ["http client timeout"])
+    union = entry("exhaustive-unions", "frontend", "a switch over a union must handle every case.",
+                  ["exhaustive switch", "default return null hides a case"])  # fmt: skip
     tz = entry("ci-failures", "testing", "a test fails only in ci: locale and timezone.", ["ci only failure"])
-    router = route_scoring.Router([*ENTRIES, race, pool, tz])
+    router = route_scoring.Router([*ENTRIES, race, pool, tz, union])
+    assert router.rank("the badge renders nothing for the new status")[0].name == "exhaustive-unions"
     assert router.rank("two people save the same invoice at once")[0].name == "transactions"
     assert router.rank("calls to the payments api hang for minutes")[0].name == "timeouts"
     assert router.rank("the rendered date is a day off in the pipeline")[0].name == "ci-failures"

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 _TOKEN_RE = re.compile(r"[A-Za-z0-9]+(?:['\u2019][A-Za-z]+)?")
 _TAIL_RE = re.compile(r"['\u2019].*")
 _CAMEL_RE = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
+# Numbers spelled out count like the quantifiers: "three times", "two weeks ago" say how often or
+# how long, not what broke ("twice" stays: "charged twice" names the bug).
 STOPWORDS = frozenset(
     """a an the and or but if then else of in on at to for from by with without into onto over under
     about as is are was were be been being do does did doing done have has had having i me my we our
@@ -31,7 +33,8 @@ STOPWORDS = frozenset(
     other another same such one ones thing things way ways something anything please help let lets
     before after while again still keep keeps kept ever never up down out off
     isn aren wasn weren don doesn didn won wouldn shouldn couldn hasn haven hadn ca
-    they them their theirs us he him his she her hers am many much several few more most lot lots""".split()  # noqa: SIM905
+    they them their theirs us he him his she her hers am many much several few more most lot lots
+    two three four five six seven eight nine ten twelve twenty hundred thousand once""".split()  # noqa: SIM905
 )
 _STEM_CACHE: dict[str, str] = {}
 # A phrasal verb and its closed compound are one word to a reader ("log in" / "login", "timed out" /
@@ -127,6 +130,8 @@ IMPLIES: tuple[tuple[str, str], ...] = (
     ("day off", "timezone"),
     ("hour off", "timezone"),
     ("scroll", "pagination"),
+    # A component that renders nothing returns null: the report's words for the code's.
+    ("renders nothing", "return null"),
     # A symptom told as a comparison ("3x slower") meets the adjective a skill uses, as a synonym:
     # a skill that says "faster" itself (a benchmark's) still matches best.
     ("slower", "slow"),
