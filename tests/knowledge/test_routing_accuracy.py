@@ -383,6 +383,7 @@ def test_how_a_bug_report_says_it_meets_how_a_skill_says_it() -> None:
     router = route_scoring.Router([*ENTRIES, race, pool, tz, union])
     assert router.rank("the badge renders nothing for the new status")[0].name == "exhaustive-unions"
     assert router.rank("two people save the same invoice at once")[0].name == "transactions"
+    assert router.rank("one of the edits silently disappears")[0].name == "transactions"
     assert router.rank("calls to the payments api hang for minutes")[0].name == "timeouts"
     assert router.rank("the rendered date is a day off in the pipeline")[0].name == "ci-failures"
 

@@ -130,6 +130,10 @@ IMPLIES: tuple[tuple[str, str], ...] = (
     ("day off", "timezone"),
     ("hour off", "timezone"),
     ("scroll", "pagination"),
+    # What disappears was lost: "lost update", "lost work" are the names skills use.
+    ("disappear", "lost"),
+    ("vanish", "lost"),
+    ("out of order", "race"),
     # A component that renders nothing returns null: the report's words for the code's.
     ("renders nothing", "return null"),
     # A symptom told as a comparison ("3x slower") meets the adjective a skill uses, as a synonym:
