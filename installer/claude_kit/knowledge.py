@@ -114,6 +114,9 @@ def body_symptoms(body: str) -> list[str]:
 # paste), each at least twice, so a word said once in passing does not make a skill match.
 # Indexed at the lowest weight (routing.lexical.Weights.body), stemmed, space-separated.
 MAX_BODY_TERMS = 300
+# A linter rule or error code (G112, E501, TS2322, SC2086) names one problem exactly, so it is
+# indexed even when the body says it once: agents paste it from the tool's output.
+RULE_ID_RE = re.compile(r"^[a-z]{1,4}[0-9]{3,5}$")
 
 
 def body_terms(body: str) -> str:
@@ -121,7 +124,7 @@ def body_terms(body: str) -> str:
     from collections import Counter
 
     counts = Counter(terms(body))
-    return " ".join(t for t, n in counts.most_common(MAX_BODY_TERMS) if n >= 2)
+    return " ".join(t for t, n in counts.most_common(MAX_BODY_TERMS) if n >= 2 or RULE_ID_RE.match(t))
 
 
 def entry_for(text: str, category: str, rel_dir: str) -> dict[str, Any] | None:

@@ -227,6 +227,9 @@ def test_a_body_word_said_twice_is_indexed_once_is_not() -> None:
     )
     entry = indexed(text, "backend/pool")
     assert "hang" in entry["body_terms"].split() and "stamped" not in entry["body_terms"].split()
+    # ... but a rule id or error code said once is: it names one problem exactly
+    coded = indexed(text.replace("Mention stampede once.", "gosec reports G112."), "backend/pool")
+    assert "g112" in coded["body_terms"].split() and "gosec" not in coded["body_terms"].split()
     router = route_scoring.Router([entry, *ENTRIES])
     assert router.rank("requests hang")[0].name == "pool"
     assert router.rank("cache stampede") == [] or router.rank("cache stampede")[0].name != "pool"
