@@ -389,6 +389,11 @@ def test_how_a_bug_report_says_it_meets_how_a_skill_says_it() -> None:
     assert router.rank("one of the edits silently disappears")[0].name == "transactions"
     assert router.rank("calls to the payments api hang for minutes")[0].name == "timeouts"
     assert router.rank("the rendered date is a day off in the pipeline")[0].name == "ci-failures"
+    prof = entry("profiling", "python", "finding the hot spot.", ["profile python code"])
+    cache = entry("http-caching", "frontend", "cache headers and revalidation.", ["stale page after deploy"])
+    router = route_scoring.Router([*ENTRIES, prof, cache])
+    assert router.rank("cannot tell which function burns the cpu")[0].name == "profiling"
+    assert router.rank("the page shows the old title until a hard refresh")[0].name == "http-caching"
 
 
 def test_a_pitfall_bullet_is_a_symptom_up_to_its_first_sentence() -> None:

@@ -123,6 +123,8 @@ IMPLIES: tuple[tuple[str, str], ...] = (
     ("other customer", "idor"),
     ("someone else", "idor"),
     ("which commit", "regression"),
+    ("which function", "profile"),  # finding where the time goes is what a profiler answers
+    ("which line", "profile"),
     # A call that hangs is a call without a timeout (or a deadline): the fix lives there.
     ("hang", "timeout"),
     ("hung", "timeout"),
@@ -130,6 +132,9 @@ IMPLIES: tuple[tuple[str, str], ...] = (
     ("day off", "timezone"),
     ("hour off", "timezone"),
     ("scroll", "pagination"),
+    # A page right only after a hard refresh served a cached copy.
+    ("hard refresh", "cache"),
+    ("hard reload", "cache"),
     # What disappears was lost: "lost update", "lost work" are the names skills use.
     ("disappear", "lost"),
     ("vanish", "lost"),
