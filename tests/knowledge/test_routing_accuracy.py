@@ -167,6 +167,8 @@ def test_numbers_spelled_out_are_not_terms() -> None:
         "ago",
     ]
     assert terms("charged twice") == ["charg", "twic"]
+    # a verb form of a stop word is one too: "uses" stemmed to the term "us"
+    assert terms("it silently uses the default") == ["silent", "default"]
 
 
 def test_quantifiers_are_not_terms() -> None:

@@ -29,9 +29,10 @@ STOPWORDS = frozenset(
     about as is are was were be been being do does did doing done have has had having i me my we our
     you your it its this that these those there here what which who whom whose when where why how
     can could should would will shall may might must not no nor so too very just only also than
-    use used using want need needs needed get gets got make makes made some any all each every
-    other another same such one ones thing things way ways something anything please help let lets
-    before after while again still keep keeps kept ever never up down out off
+    use uses used using want wants wanted need needs needed needing get gets getting got make makes
+    made some any all each every other others another same such one ones thing things way ways
+    something anything please help let lets before after while again still keep keeps keeping kept
+    ever never up down out off
     isn aren wasn weren don doesn didn won wouldn shouldn couldn hasn haven hadn ca
     they them their theirs us he him his she her hers am many much several few more most lot lots
     two three four five six seven eight nine ten twelve twenty hundred thousand once""".split()  # noqa: SIM905
