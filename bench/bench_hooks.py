@@ -4,6 +4,8 @@ Compares, in one run with interleaved rounds (median of N each):
   hook (deny)   `sh -c '<PreToolUse command from the installed settings.json>'`, CLAUDE_PROJECT_DIR
                 set, a main-thread Edit of a domain file on stdin (agent_first denies and logs)
   hook (allow)  the same with the Edit made inside a subagent (allowed and logged)
+  hook (Read)   a Read of the same file: since the secrets check the matcher includes Read and Grep,
+                so every Read pays this (no secrets configured: the hook loads the config and stops)
   hook (spawn)  a main-thread Agent call to backend-developer: the spawn gates allow it and
                 spawn_skills routes its prompt over the library index (updatedInput)
   python        `<the interpreter the launcher resolved> -c pass`   <- the baseline (target <= 1.3x)
@@ -55,6 +57,13 @@ def import_breakdown(py: str, repo: Path, payload: bytes, env: dict[str, str]) -
     return sorted(medians, key=lambda x: -x[1])
 
 
+def read_payload(edit: bytes) -> bytes:
+    """The subagent's Edit payload as a Read of the same file."""
+    payload = json.loads(edit)
+    payload["tool_name"], payload["tool_input"] = "Read", {"file_path": payload["tool_input"]["file_path"]}
+    return json.dumps(payload).encode()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=40, help="rounds per case (default 40)")
@@ -76,6 +85,7 @@ def main() -> int:
         cases: dict[str, tuple[list[str], bytes]] = {
             "hook (deny)": (["sh", "-c", command], deny),
             "hook (allow)": (["sh", "-c", command], allow),
+            "hook (Read)": (["sh", "-c", command], read_payload(allow)),
             "hook (spawn)": (["sh", "-c", command], spawn_payload(repo)),
             "python": ([py, "-c", "pass"], b""),
             "python -E -S": ([py, "-E", "-S", "-c", "pass"], b""),

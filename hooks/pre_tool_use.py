@@ -3,14 +3,15 @@
 
 Edit/Write/NotebookEdit and Agent/Task calls fail closed (deny with the next step and the kill
 switch) on internal errors, up to the runtime's circuit-breaker limit per session; Bash/PowerShell
-only get warnings, so they fail open. Unknown tools are not checked. See runtime/failure.py.
+and Read/Grep (checked only for the team's secret files) fail open. Unknown tools are not checked.
+See runtime/failure.py.
 """
 
 from __future__ import annotations
 
 import sys
 
-from claude_kit_hooks.contract.defaults import EDIT_TOOLS, SHELL_TOOLS, SPAWN_TOOLS
+from claude_kit_hooks.contract.defaults import EDIT_TOOLS, SECRET_READ_TOOLS, SHELL_TOOLS, SPAWN_TOOLS
 from claude_kit_hooks.runtime.entry import project_root_of, run
 
 TYPE_CHECKING = False
@@ -55,6 +56,12 @@ def route(h: Hook) -> None:
         from claude_kit_hooks.edit.shell_route import shell_checks
 
         checks = shell_checks()
+    elif h.tool_name in SECRET_READ_TOOLS:
+        if not h.config["secrets"]["files"]:
+            return  # no secret files configured (most repositories): nothing to load for a Read
+        from claude_kit_hooks.edit.secret_exposure import secret_read
+
+        checks = [secret_read]
     else:
         return
     for check in checks:

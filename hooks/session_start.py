@@ -9,15 +9,19 @@ session's baseline: it never deletes another session's state (old state is clean
 
 from __future__ import annotations
 
+import os
 import sys
 
 from claude_kit_hooks.briefings import session
+from claude_kit_hooks.contract.naming import PLUGIN_ROOT_ENV
 from claude_kit_hooks.runtime.entry import project_root_of, run
 from claude_kit_hooks.stoploop import events
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
+
+    from claude_kit_hooks.runtime.entry import Check
 
 
 def main(root: str | None = None, **io: Any) -> int:
@@ -26,8 +30,20 @@ def main(root: str | None = None, **io: Any) -> int:
         "SessionStart",
         [events.record_baseline, session.session_context],
         root=root or project_root_of(__file__),
+        unconfigured=_plugin_setup_notice(),
         **io,
     )
+
+
+def _plugin_setup_notice() -> Check | None:
+    # Only the plugin edition says how to set a project up: a repository install without a compiled
+    # config is mid-install or uninstalled, and its command prints the next step itself.
+    if not os.environ.get(PLUGIN_ROOT_ENV):
+        return None
+    from claude_kit_hooks.runtime import plugin
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    return plugin.setup_notice if plugin.plugin_project(here, os.environ) is not None else None
 
 
 if __name__ == "__main__":

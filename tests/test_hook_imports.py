@@ -65,6 +65,7 @@ EDIT = _kit(
 SHELL_WRITES = _kit(
     "edit.kit_files", "contract.protected", "edit.shell_writes", "edit.shell_lexer", "edit.shell_programs",
     "edit.shell_paths", "edit.lock_commands", "edit.shell_route", "runtime.processes",
+    "edit.secret_exposure", "contract.secrets",
 )  # fmt: skip
 SPAWN_DEPTH = _kit("spawn.depth", "spawn.transcripts", "spawn.values")
 SPAWN_GATES = SPAWN_DEPTH | _kit(

@@ -1,8 +1,8 @@
 """The `claude-kit` command line: parse options and call one function per command, nothing else.
 
-The commands are grouped by area (cli_install, cli_knowledge, cli_orchestration, cli_scenarios, cli_ci,
-cli_sessions); each imports its implementation inside the command, so that `claude-kit --help` stays
-fast.
+The commands are grouped by area (cli_install, cli_knowledge, cli_orchestration, cli_scenarios,
+cli_secrets, cli_ci, cli_sessions); each imports its implementation inside the command, so that
+`claude-kit --help` stays fast.
 """
 
 from __future__ import annotations
@@ -12,7 +12,15 @@ from pathlib import Path
 
 import click
 
-from claude_kit import cli_ci, cli_install, cli_knowledge, cli_orchestration, cli_scenarios, cli_sessions
+from claude_kit import (
+    cli_ci,
+    cli_install,
+    cli_knowledge,
+    cli_orchestration,
+    cli_scenarios,
+    cli_secrets,
+    cli_sessions,
+)
 from claude_kit._version import __version__
 
 
@@ -29,7 +37,8 @@ def cli() -> None:
     """
 
 
-for _area in (cli_install, cli_knowledge, cli_orchestration, cli_scenarios, cli_sessions, cli_ci):
+_AREAS = (cli_install, cli_knowledge, cli_orchestration, cli_scenarios, cli_secrets, cli_sessions, cli_ci)
+for _area in _AREAS:
     for _command in _area.COMMANDS:
         cli.add_command(_command)
 

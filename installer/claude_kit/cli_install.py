@@ -69,7 +69,13 @@ def update(target: Path, dry_run: bool, allow_downgrade: bool) -> None:
 @click.command()
 @TARGET
 @DRY_RUN
-def sync(target: Path, dry_run: bool) -> None:
+@click.option(
+    "--plugin",
+    is_flag=True,
+    help="For a repository the plugin edition serves: write the team config (detected when missing) "
+    "and compile it; nothing else.",
+)
+def sync(target: Path, dry_run: bool, plugin: bool) -> None:
     """Recompile after you edit the team config or the skill library; no kit file changes.
 
     \b
@@ -83,7 +89,12 @@ def sync(target: Path, dry_run: bool) -> None:
     Examples:
       $EDITOR .claude/claude-kit.yaml && claude-kit sync
       claude-kit sync --dry-run
+      claude-kit sync --plugin        # the repository uses `claude-kit export plugin`'s plugin
     """
+    if plugin:
+        from claude_kit import plugin_project
+
+        sys.exit(plugin_project.sync_plugin(target, dry_run=dry_run))
     from claude_kit import lifecycle
 
     sys.exit(lifecycle.sync(target, dry_run=dry_run))
@@ -240,4 +251,37 @@ def checks_run(target: Path, domain: str | None, run_all: bool) -> None:
     sys.exit(checks_mod.run_checks(target, domain=domain, run_all=run_all))
 
 
-COMMANDS = (install, update, sync, uninstall, status, doctor, user_hooks, checks)
+@click.group()
+def export() -> None:
+    """Write the kit in another form than a repository install.
+
+    \b
+    Examples:
+      claude-kit export plugin ./governance-kit
+    """
+
+
+@export.command("plugin")
+@click.argument("directory", type=click.Path(path_type=Path))
+@DRY_RUN
+@click.option("--force", is_flag=True, help="Write into a non-empty folder no export wrote (its files stay).")
+def export_plugin(directory: Path, dry_run: bool, force: bool) -> None:
+    """Write the kit's hooks, agents and core skills as a Claude Code plugin into DIRECTORY.
+
+    \b
+    The plugin's hooks find their files through ${CLAUDE_PLUGIN_ROOT} and enforce the team
+    config of the project a session serves; `claude-kit sync --plugin` writes and compiles it
+    there. Rerunning updates an earlier export in place (files it no longer has are removed
+    unless you changed them). What the plugin cannot do that `claude-kit install` does: README.
+
+    \b
+    Examples:
+      claude-kit export plugin ./governance-kit
+      claude plugin validate ./governance-kit && claude --plugin-dir ./governance-kit
+    """
+    from claude_kit import plugin_export
+
+    sys.exit(plugin_export.export_plugin(directory, force=force, dry_run=dry_run))
+
+
+COMMANDS = (install, update, sync, uninstall, status, doctor, user_hooks, checks, export)

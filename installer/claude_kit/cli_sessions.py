@@ -1,4 +1,5 @@
-"""`claude-kit demo | log | loop`: watch the hooks in a session, query their decisions, loop a task."""
+"""`claude-kit demo | log | report | loop`: watch the hooks in a session, query their decisions, see a
+session as one HTML page, loop a task."""
 
 from __future__ import annotations
 
@@ -197,4 +198,39 @@ def loop_cancel(session: str | None) -> None:
     sys.exit(loop_mod.cancel(Path("."), session))
 
 
-COMMANDS = (demo, log, loop)
+@click.command()
+@TARGET
+@click.option("--session", help="Session id or a prefix of it (default: every session in the log).")
+@click.option("--feature", help="A feature's id or name: the sessions' records while it was worked on.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="report.html",
+    show_default=True,
+)
+def report(target: Path, session: str | None, feature: str | None, output: Path) -> None:
+    """Write one self-contained HTML page about the logged sessions (no network needed to view it).
+
+    \b
+    Per session: a timeline of the main thread and its agents (duration, verdict), the denies and
+    blocks with their reasons, tokens and cost per agent and per session against the budget, the
+    feedback loop per domain and the escalations.
+
+    \b
+    Examples:
+      claude-kit report -o report.html
+      claude-kit report --session 3f2a -o session.html
+      claude-kit report --feature health-check -o feature.html
+    """
+    from claude_kit import fsutil, repo
+    from claude_kit.report_data import collect
+    from claude_kit.report_html import render
+
+    root = repo.find_root(target)
+    page = render(collect(root, session=session, feature=feature))
+    fsutil.atomic_write(output, page.encode("utf-8"))
+    click.echo(f"wrote {output}")
+
+
+COMMANDS = (demo, log, report, loop)

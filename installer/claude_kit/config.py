@@ -249,6 +249,10 @@ def compile_config(cfg: dict[str, Any], source_bytes: bytes) -> CompiledConfig:
         "limits": cfg["limits"],
         "advisor": cfg["advisor"],
         "logging": cfg["logging"],
+        "secrets": {
+            "names": list(cfg["secrets"]),
+            "files": sorted({s["file"] for s in cfg["secrets"].values() if s["provider"] == "env_file"}),
+        },
     }
 
 

@@ -16,7 +16,18 @@ from pathlib import Path
 
 import click
 
-from claude_kit import apply, claude_link, config, detect, detect_report, manifest, render, repo, versions
+from claude_kit import (
+    apply,
+    claude_link,
+    config,
+    detect,
+    detect_report,
+    manifest,
+    render,
+    repo,
+    settings_protection,
+    versions,
+)
 from claude_kit._version import __version__
 from claude_kit.detect import Detection
 from claude_kit.errors import KitError
@@ -96,6 +107,11 @@ def _prepare(root: Path, *, allow_detect: bool) -> tuple[dict[str, object], str,
 
 def _installed(root: Path, target: Path) -> Manifest:
     old = manifest.load(root)
+    if old is None and (root / COMPILED_CONFIG).is_file():
+        raise KitError(
+            f"{root}: claude-kit is not installed here; its compiled config is the plugin edition's",
+            hint=f"run `claude-kit sync --plugin {target}`",
+        )
     if old is None:
         raise KitError(f"{root}: claude-kit is not installed here", hint=f"run `claude-kit install {target}`")
     return old
@@ -138,6 +154,7 @@ def install(
             old,
             __version__,
             force=force,
+            protection=settings_protection.wanted(cfg),
         )
         code = _apply(root, plan, dry_run=dry_run, command="update" if require_installed else "install")
     if code == 0 and old is None and show_next and not dry_run:
@@ -168,6 +185,7 @@ def sync(target: Path, *, dry_run: bool = False) -> int:
             render.settings_entries(cfg),
             render.claude_md_body(cfg, root),
             old,
+            protection=settings_protection.wanted(cfg),
         )
         _refuse_rule_change_in_tool_call(plan)
         return _apply(root, plan, dry_run=dry_run, command="sync")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from claude_kit import claude_md, settings_merge
+from claude_kit import claude_md, settings_merge, settings_protection
 from claude_kit.errors import KitError, file_in_the_way
 from claude_kit.manifest import base_path, empty, sha256
 from claude_kit.merge3 import merge3
@@ -223,7 +223,12 @@ def _pending_conflict(root: Path, d: Desired, rec: ManifestFile, plan: Plan) -> 
 
 
 def _plan_settings(
-    root: Path, entries: list[SettingsEntry], old: Manifest, manifest: Manifest, plan: Plan
+    root: Path,
+    entries: list[SettingsEntry],
+    protection: settings_protection.Protection | None,
+    old: Manifest,
+    manifest: Manifest,
+    plan: Plan,
 ) -> None:
     disk = read_bytes(root, SETTINGS)
     text = disk.decode("utf-8") if disk is not None else ""
@@ -252,7 +257,22 @@ def _plan_settings(
     created_all = sorted(set(rec.get("created", [])) | set(created))
     merged, removed = settings_merge.drop_kit_handlers(merged, present, created_all)
     plan.warnings += [f"{SETTINGS}: removed a kit hook entry whose file is not there: {r}" for r in removed]
-    manifest["settings"] = {**rec, "entries": wired, "created": created_all}
+    guarded = settings_protection.merge(
+        merged,
+        protection or settings_protection.wanted(None),
+        rec.get("deny", []),
+        rec.get("sandbox", {}),
+        created_all,
+    )
+    merged = guarded.settings
+    plan.warnings += guarded.warnings
+    manifest["settings"] = {
+        **rec,
+        "entries": wired,
+        "created": guarded.created,
+        "deny": guarded.deny,
+        "sandbox": guarded.sandbox,
+    }
     if merged == current and disk is not None:
         plan.actions.append(Action("identical", SETTINGS, "settings"))
     else:
@@ -263,7 +283,7 @@ def _plan_settings(
                 SETTINGS,
                 "settings",
                 write=data,
-                note="kit hook entries merged; your keys and hooks kept",
+                note="kit hook entries and permission rules merged; your keys, hooks and rules kept",
             )
         )
 
@@ -343,6 +363,7 @@ def plan_install(
     kit_version: str,
     *,
     force: bool = False,
+    protection: settings_protection.Protection | None = None,
 ) -> Plan:
     """Install or update: every kit file in `desired`; kit files no longer desired are removed."""
     old = old_manifest or empty()
@@ -376,7 +397,7 @@ def plan_install(
             plan.actions.append(
                 Action("skip", rel, rec.get("component", "?"), note="no longer in the kit; kept your edit")
             )
-    _plan_settings(root, settings_entries, old, manifest, plan)
+    _plan_settings(root, settings_entries, protection, old, manifest, plan)
     _plan_claude_md(root, claude_md_body, old, manifest, plan)
     return plan
 
@@ -398,11 +419,13 @@ def plan_sync(
     settings_entries: list[SettingsEntry],
     claude_md_body: str,
     old_manifest: Manifest,
+    *,
+    protection: settings_protection.Protection | None = None,
 ) -> Plan:
     """Sync: only the files generated from the team's config and library (`generated`), the settings
     entries and the CLAUDE.md block. Every other kit file, and its record, stays as it is."""
     plan, manifest = _plan_files(root, generated, old_manifest, force=False, outside=False)
-    _plan_settings(root, settings_entries, old_manifest, manifest, plan)
+    _plan_settings(root, settings_entries, protection, old_manifest, manifest, plan)
     _plan_claude_md(root, claude_md_body, old_manifest, manifest, plan)
     return plan
 

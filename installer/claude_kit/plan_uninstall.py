@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from claude_kit import claude_md, settings_merge
+from claude_kit import claude_md, settings_merge, settings_protection
 from claude_kit.manifest import sha256
 from claude_kit.plan import CLAUDE_MD_REL, Action, Plan, read_bytes
 from claude_kit_hooks.contract.layout import (
@@ -70,6 +70,9 @@ def plan_uninstall(root: Path, manifest: Manifest | None) -> Plan:
         unmerged = settings_merge.unmerge_hooks(current, srec["entries"], created)
         # Every kit file goes, so an entry the user edited could only fail: it goes too, and is shown.
         unmerged, removed = settings_merge.drop_kit_handlers(unmerged, lambda _module: False, created)
+        unmerged = settings_protection.unmerge(
+            unmerged, srec.get("deny", []), srec.get("sandbox", {}), created
+        )
         why = "removed a kit hook entry not as the kit wrote it (it would run removed kit files)"
         plan.warnings += [f"{SETTINGS}: {why}: {r}" for r in removed]
         original = srec.get("original_text")

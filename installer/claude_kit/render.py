@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from claude_kit_hooks.contract.defaults import (
     DEFAULTS,
     HOOK_EVENTS,
     TEST_LEAD,
+    pre_tool_use_matcher,
     stop_timeout,
 )
 from claude_kit_hooks.contract.layout import (
@@ -83,12 +85,17 @@ def left_out_agents(cfg: dict[str, Any]) -> list[str]:
     return out
 
 
-def settings_entries(cfg: dict[str, Any] | None = None) -> list[SettingsEntry]:
-    """One entry per event dispatcher in the payload; the Stop timeout leaves room for `cfg`'s checks."""
+def settings_entries(
+    cfg: dict[str, Any] | None = None, command: Callable[[str], str] = settings_merge.command_for
+) -> list[SettingsEntry]:
+    """One entry per event dispatcher in the payload, each running `command(module)`; the Stop timeout
+    leaves room for `cfg`'s checks (the static maximum without a config)."""
     hooks_dir = payload_root() / "hooks"
     entries: list[SettingsEntry] = []
     checks = None
+    secret_files = False
     if cfg is not None:
+        secret_files = any(s.get("provider") == "env_file" for s in cfg.get("secrets", {}).values())
         domains = cfg["domains"].values()
         checks = [int(c.get("timeout", CHECK_TIMEOUT_DEFAULT)) for d in domains for c in d.get("checks", [])]
     for module, (event, matcher, timeout) in HOOK_EVENTS.items():
@@ -97,10 +104,10 @@ def settings_entries(cfg: dict[str, Any] | None = None) -> list[SettingsEntry]:
         entries.append(
             {
                 "event": event,
-                "matcher": matcher,
+                "matcher": pre_tool_use_matcher(secret_files) if module == "pre_tool_use" else matcher,
                 "handler": {
                     "type": "command",
-                    "command": settings_merge.command_for(module),
+                    "command": command(module),
                     "timeout": stop_timeout(checks) if module == "stop" else timeout,
                 },
             }

@@ -23,12 +23,13 @@ from claude_kit_hooks.contract.records import SettingsEntry
 KIT_COMMAND_RE = re.compile(KIT_COMMAND_PATTERN)
 
 
-def command_for(module: str) -> str:
-    # No path of the installing machine: CLAUDE_PROJECT_DIR is set by Claude Code for every hook.
+def command_for(module: str, launcher: str = f"${{CLAUDE_PROJECT_DIR}}/{LAUNCHER}") -> str:
+    # No path of the installing machine: CLAUDE_PROJECT_DIR is set by Claude Code for every hook (a
+    # plugin's hooks name theirs through CLAUDE_PLUGIN_ROOT, plugin_export.py).
     # `|| exit 1`: a missing launcher makes `sh` exit 2, which Claude Code reads as "block" on every
     # tool call and stop; the kit itself never exits 2, so any failure becomes a visible, non-blocking
     # hook error instead of a trapped session.
-    return f'sh "${{CLAUDE_PROJECT_DIR}}/{LAUNCHER}" {module} || exit 1'
+    return f'sh "{launcher}" {module} || exit 1'
 
 
 def module_of(command: str) -> str | None:

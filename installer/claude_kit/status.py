@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ from claude_kit import (
     render,
     repo,
     settings_merge,
+    settings_protection,
     versions,
 )
 from claude_kit._version import __version__
@@ -232,6 +235,7 @@ def doctor(target: Path) -> int:
         report((event, command) in present, f"settings.json wires {event}", "run `claude-kit update`")
     dupes = len(handlers) - len({(ev, h["command"]) for ev, h in handlers})
     report(dupes == 0, "no kit hook registered twice", f"remove duplicate kit entries from {SETTINGS}")
+    _protection_checks(root, settings, report)
     for _event, h in handlers:
         module = settings_merge.module_of(str(h["command"]))
         hook_file = root / HOOKS_DIR / f"{module}.py"
@@ -308,6 +312,38 @@ def doctor(target: Path) -> int:
     )
     click.echo("all checks passed" if problems == 0 else f"{problems} problem(s)")
     return 0 if problems == 0 else 1
+
+
+def _protection_checks(root: Path, settings: dict[str, Any], report: Any) -> None:
+    """The runtime-enforced protection the team config asks for is in settings.json, and the sandbox
+    can start here (without bubblewrap and socat Claude Code runs commands unsandboxed, with a warning)."""
+    try:
+        want = settings_protection.wanted(config.load(root))
+    except KitError:
+        return  # reported by the config check
+    permissions = settings.get("permissions")
+    deny = permissions.get("deny") if isinstance(permissions, dict) else None
+    missing = [r for r in want.deny if not isinstance(deny, list) or r not in deny]
+    if want.deny:
+        report(
+            not missing,
+            f"{SETTINGS} denies Claude Code's file tools the kit's files"
+            + (f" (missing: {', '.join(missing)})" if missing else ""),
+            "run `claude-kit sync`",
+        )
+    if not want.sandbox:
+        return
+    box = settings.get("sandbox")
+    off = [k for k, v in want.sandbox.items() if not isinstance(box, dict) or box.get(k) != v]
+    report(not off, f"{SETTINGS} turns the sandbox on (protection.sandbox)", "run `claude-kit sync`")
+    if sys.platform.startswith("linux"):
+        absent = [tool for tool in ("bwrap", "socat") if shutil.which(tool) is None]
+        report(
+            not absent,
+            "the sandbox can start (bubblewrap and socat installed)"
+            + (f" (not found: {', '.join(absent)})" if absent else ""),
+            "install them (Debian/Ubuntu: apt-get install bubblewrap socat)",
+        )
 
 
 def _integrity_checks(root: Path, report: Any) -> None:

@@ -10,21 +10,40 @@ import json
 from pathlib import Path
 from typing import Any
 
-from claude_kit.fakeapi import Script
+from claude_kit.fakeapi import Script, Turn, agent_call, call, say
 from claude_kit.session_runner import SessionResult, run_session
 from tests.hooks.hookrun import BACKEND as BACKEND_CONFIG
 from tests.hooks.hookrun import LOOP_OFF, TWO_DOMAINS
 from tests.hooks.hookrun import install as install_kit
 from tests.hooks.hookrun import log_records as decisions
 
-__all__ = ["BACKEND_CONFIG", "LOOP_OFF", "TWO_DOMAINS", "decisions", "install_kit", "run_ok", "verdict"]
+__all__ = [
+    "BACKEND_CONFIG",
+    "LOOP_OFF",
+    "TWO_DOMAINS",
+    "decisions",
+    "delegated_edit",
+    "install_kit",
+    "main_edit",
+    "run_ok",
+    "verdict",
+]
 
 
 def run_ok(
-    repo: Path, home: Path, claude_bin: Path, script: Script, *, prompt: str = "go", timeout: float = 120
+    repo: Path,
+    home: Path,
+    claude_bin: Path,
+    script: Script,
+    *,
+    prompt: str = "go",
+    timeout: float = 120,
+    extra_args: tuple[str, ...] = (),
 ) -> SessionResult:
     """One `claude -p <prompt>` session against the scripted fake API; asserts it ended in success."""
-    result = run_session(repo, prompt, script, home=home, claude_bin=claude_bin, timeout=timeout)
+    result = run_session(
+        repo, prompt, script, home=home, claude_bin=claude_bin, timeout=timeout, extra_args=extra_args
+    )
     assert result.returncode == 0, result.describe()
     assert result.last_result()["subtype"] == "success", result.describe()
     return result
@@ -41,3 +60,21 @@ def verdict(role: str, result: str, summary: str, issues: list[dict[str, Any]] |
         "summary": summary,
     }
     return f"# backend {role}\n- result: {result}\n\n```json\n{json.dumps(block)}\n```"
+
+
+def main_edit(target: Path) -> dict[str, str]:
+    """An Edit's input that changes `main() {}` in `target` to `main() { run() }`."""
+    return {"file_path": str(target), "old_string": "main() {}", "new_string": "main() { run() }"}
+
+
+def delegated_edit(target: Path, *before: Turn) -> Script:
+    """The main thread (after `before`) spawns backend-developer, which makes main_edit(target)."""
+    spawn = agent_call("DEVTASK", "add run() to main", subagent_type="backend-developer", background=False)
+    developer = [
+        call("Read", {"file_path": str(target)}),
+        call("Edit", main_edit(target)),
+        say("edited main.go"),
+    ]
+    return Script(
+        main=[*before, Turn([spawn]), say("the developer changed it")], agents={"DEVTASK": developer}
+    )

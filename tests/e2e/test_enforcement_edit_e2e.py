@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from claude_kit.fakeapi import Script, Turn, agent_call, call, say
-from tests.e2e.kitrepo import BACKEND_CONFIG, LOOP_OFF, decisions, install_kit, run_ok
+from claude_kit.fakeapi import Script, call, say
+from tests.e2e.kitrepo import BACKEND_CONFIG, LOOP_OFF, decisions, delegated_edit, install_kit, run_ok
 
 pytestmark = pytest.mark.e2e
 
@@ -72,22 +72,7 @@ def test_the_same_edit_by_the_backend_developer_subagent_is_allowed(
     tmp_repo: Path, isolated_home: Path, claude_bin: Path
 ) -> None:
     target = _setup(tmp_repo)
-    edit = {"file_path": str(target), "old_string": "main() {}", "new_string": "main() { run() }"}
-    script = Script(
-        main=[
-            Turn(
-                [
-                    agent_call(
-                        "DEVTASK", "add run() to main", subagent_type="backend-developer", background=False
-                    )
-                ]
-            ),
-            say("the developer changed it"),
-        ],
-        agents={
-            "DEVTASK": [call("Read", {"file_path": str(target)}), call("Edit", edit), say("edited main.go")]
-        },
-    )
+    script = delegated_edit(target)
 
     result = _run(tmp_repo, isolated_home, claude_bin, script)
 

@@ -4,7 +4,9 @@ Each attack of the issue is a scripted tool call, from the main thread and from 
 files, settings, team config, agents and control files stay as they were, the user's own commands
 (uninstall, feature mark, loop cancel), the kill switch and nested `claude` sessions are denied with a
 message that asks the user, and at the end the kit still governs (a domain edit is still denied, a
-change is still reviewed). Layer: the PreToolUse check `kit_files` (docs/enforcement.md#threat-model).
+change is still reviewed). Layers: the permission deny rules in settings.json refuse a file tool on the
+kit's files before any hook runs; the PreToolUse check `kit_files` denies the rest
+(docs/enforcement.md#threat-model; each layer alone: test_tamper_layers_e2e.py).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ ACTIVE_JSON = (
     '{"feature_id": "f1", "name": "Login", "status": "in_progress", "current_phase": "implementation"}\n'
 )
 ASK = "ask the user to make it themselves"
+RULE_DENIED = "denied by your permission settings"  # the runtime's own refusal (docs/enforcement.md)
 # A script the model runs (no form the shell parser reads) that sets the kill switch in the local settings.
 SETTINGS_OFF = (
     "import json\njson.dump({'env': {'CLAUDE_KIT_DISABLE': '1'}}, open('.claude/settings.local.json', 'w'))\n"
@@ -93,12 +96,16 @@ def test_the_main_thread_cannot_switch_the_kit_off(
     assert "python" in (tmp_repo / ".claude/.claude-kit/local/python").read_text()  # not /bin/true
     errors = result.tool_errors()
     assert len(errors) == len(tries), [e.text[:120] for e in errors]
+    # A file tool on a path of the permission rules is refused by the runtime before any hook runs.
+    runtime = [e for e in errors if RULE_DENIED in e.text]
+    assert [e.tool for e in runtime] == ["Write", "Write", "Write", "Write"]  # all but active.json
     for e in errors:
-        assert "claude-kit: " in e.text and "ask the user" in e.text, e.text
+        if e not in runtime:
+            assert "claude-kit: " in e.text and "ask the user" in e.text, e.text
         for hatch in ("run `claude-kit", "enabled: false", "CLAUDE_KIT_DISABLE=1"):
             assert hatch not in e.text
     denies = decisions(tmp_repo, session_id=result.session_id, hook="kit_files", decision="deny")
-    assert len(denies) == len(tries)
+    assert len(denies) == len(tries) - len(runtime)
     assert (tmp_repo / "cmd/api/main.go").read_text() == MAIN_GO
     # The kit is still on: coordinator mode (active.json untouched) allowed only the output folder.
     assert (tmp_repo / ".claude/.output/notes.md").read_text() == "a plan\n"
@@ -140,7 +147,8 @@ def test_a_subagent_cannot_tamper_either_and_its_real_change_is_still_reviewed(
     assert kit_files(tmp_repo) == before
     dev = [e for e in result.tool_errors() if e.conversation.startswith("agent:DEV")]
     assert [e.tool for e in dev] == ["Write", "Bash", "Bash"]
-    assert all("This subagent may not change the kit" in e.text and ASK in e.text for e in dev)
+    assert RULE_DENIED in dev[0].text  # the agent file: the permission rules, before any hook
+    assert all("This subagent may not change the kit" in e.text and ASK in e.text for e in dev[1:])
     assert (tmp_repo / "cmd/api/main.go").read_text() == MAIN_GO + "// dev\n"
     # The edit was recorded and the stop asked for its review: the loop's state survived.
     blocks = decisions(tmp_repo, session_id=result.session_id, event="Stop", decision="block")

@@ -287,6 +287,13 @@ def log_records(repo: Path, **match: Any) -> list[dict[str, Any]]:
     return [r for r in records if all(r.get(k) == v for k, v in match.items())]
 
 
+def pre_tool_use_decision(repo: Path, payload: dict[str, Any]) -> tuple[str | None, str]:
+    """(permissionDecision or None, its reason) of the PreToolUse dispatcher on `payload`, run cleanly."""
+    result = run_hook(repo, "pre_tool_use", payload)
+    assert_clean(result)
+    return result.permission, result.reason or ""
+
+
 def assert_clean(result: HookResult) -> None:
     """Exit 0, stdout empty or exactly one JSON object, no traceback anywhere."""
     assert result.returncode == 0, result

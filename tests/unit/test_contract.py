@@ -26,10 +26,22 @@ SCHEMA = json.loads((Path(config.__file__).parent / "schemas" / "config.schema.j
 
 # -- the launcher (a shell script) -------------------------------------------------------------------
 def _launcher_paths(marker: str) -> set[str]:
-    """Paths the launcher builds as `$here/<rel>` (here = the hooks folder), relative to the project."""
+    """Paths the launcher builds as `$here/<rel>` (here = the hooks folder) or `$local_dir/<rel>` (the
+    machine-local folder, whichever edition sets it), relative to the project."""
     text = LAUNCHER.read_text()
     found = {m.group(1) for m in re.finditer(r"\$here/(\.\./[A-Za-z0-9_./-]+)", text) if marker in m.group(1)}
-    return {posixpath.normpath(f"{layout.HOOKS_DIR}/{rel}") for rel in found}
+    paths = {posixpath.normpath(f"{layout.HOOKS_DIR}/{rel}") for rel in found}
+    for m in re.finditer(r"\$local_dir/([A-Za-z0-9_./-]+)", text):
+        if marker in f"local/{m.group(1)}":
+            paths.add(f"{layout.LOCAL_DIR}/{m.group(1)}")
+    return paths
+
+
+def test_both_editions_of_the_launcher_keep_machine_local_files_in_the_contracts_folder() -> None:
+    text = LAUNCHER.read_text()
+    assert 'local_dir="$here/../.claude-kit/local"' in text  # the repository install: .claude/hooks/..
+    assert posixpath.normpath(f"{layout.HOOKS_DIR}/../.claude-kit/local") == layout.LOCAL_DIR
+    assert f'local_dir="${{CLAUDE_PROJECT_DIR:-.}}/{layout.LOCAL_DIR}"' in text  # the plugin edition
 
 
 def test_launcher_caches_the_interpreter_where_the_contract_says() -> None:

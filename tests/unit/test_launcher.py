@@ -233,3 +233,90 @@ def test_settings_command_runs_the_hook_with_spaces_in_the_project_dir(tmp_path:
     assert out["hookSpecificOutput"]["hookEventName"] == "SessionStart"
     assert "claude-kit is active" in out["hookSpecificOutput"]["additionalContext"]
     assert (root / ".claude/.claude-kit/local/python").is_file()
+
+
+# -- the plugin edition: the launcher in the plugin's folder, the machine-local files in the project --
+@pytest.fixture
+def plugin(tmp_path: Path) -> Path:
+    """A plugin folder holding the launcher and probe hooks (read-only, as a plugin cache may be)."""
+    root = tmp_path / "plugin"
+    hooks = root / "hooks"
+    hooks.mkdir(parents=True)
+    shutil.copy(payload.payload_root() / "hooks" / "run", hooks / "run")
+    for name in ("probe", "session_start"):
+        (hooks / f"{name}.py").write_text("import probe_helper\n")
+    (hooks / "probe_helper.py").write_text(PROBE)
+    return root
+
+
+def run_plugin(plugin: Path, project: Path, module: str, bin_dir: Path) -> subprocess.CompletedProcess[str]:
+    env = {
+        "PATH": str(bin_dir),
+        "HOME": str(plugin.parent),
+        "CLAUDE_PLUGIN_ROOT": str(plugin),
+        "CLAUDE_PROJECT_DIR": str(project),
+    }
+    return subprocess.run(
+        [SH, f"{plugin}/hooks/run", module],
+        input="{}", capture_output=True, text=True, env=env, cwd=project, check=False, timeout=60,
+    )  # fmt: skip
+
+
+def configured_project(tmp_path: Path) -> Path:
+    project = tmp_path / "proj"
+    (project / ".claude/hooks").mkdir(parents=True)
+    (project / ".claude/hooks/claude-kit.json").write_text("{}\n")
+    return project
+
+
+def test_a_plugins_launcher_keeps_its_machine_local_files_in_the_project(
+    plugin: Path, bin_dir: Path, tmp_path: Path
+) -> None:
+    project = configured_project(tmp_path)
+    shim(bin_dir)
+    res = run_plugin(plugin, project, "probe", bin_dir)
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stdout)["exe"] == REAL
+    local = project / ".claude/.claude-kit/local"
+    assert (local / "python").read_text() == REAL + "\n"
+    assert list((local / "pycache").rglob("probe_helper*.pyc"))
+    assert sorted(p.name for p in plugin.rglob("*")) == sorted(
+        ["hooks", "run", "probe.py", "session_start.py", "probe_helper.py"]
+    )  # nothing written in the plugin's folder
+    # The project's journal pauses the plugin's hooks as it does a repository install's.
+    (local / "journal.json").write_text("{}")
+    paused = run_plugin(plugin, project, "probe", bin_dir)
+    assert paused.returncode == 1 and "hooks paused" in paused.stderr and paused.stdout == ""
+
+
+def test_in_a_project_without_a_compiled_config_only_session_start_runs_and_writes_nothing(
+    plugin: Path, bin_dir: Path, tmp_path: Path
+) -> None:
+    project = tmp_path / "bare"
+    project.mkdir()
+    log = shim(bin_dir)
+    res = run_plugin(plugin, project, "probe", bin_dir)
+    assert (res.returncode, res.stdout, res.stderr) == (0, "", "")
+    assert not log.exists()  # no Python started for a tool call the kit has nothing to say about
+    start = run_plugin(plugin, project, "session_start", bin_dir)
+    assert start.returncode == 0 and json.loads(start.stdout)["exe"] == REAL
+    assert list(project.iterdir()) == [] and not list(plugin.rglob("*.pyc"))
+
+
+def test_another_plugins_root_leaves_a_repository_install_as_it_was(kit: Path, bin_dir: Path) -> None:
+    shim(bin_dir)
+    elsewhere = kit.parent / "other-plugin"
+    (elsewhere / "hooks").mkdir(parents=True)
+    res = run(kit, "probe", path=bin_dir, extra={"CLAUDE_PLUGIN_ROOT": str(elsewhere)})
+    assert res.returncode == 0, res.stderr
+    assert cache(kit).read_text() == REAL + "\n"
+    assert not (elsewhere / ".claude").exists()
+
+
+def test_the_launcher_names_the_compiled_config_the_kit_writes() -> None:
+    from claude_kit_hooks.contract.layout import COMPILED_CONFIG
+
+    assert (
+        f'"${{CLAUDE_PROJECT_DIR:-.}}/{COMPILED_CONFIG}"'
+        in (payload.payload_root() / "hooks/run").read_text()
+    )

@@ -26,8 +26,10 @@ def max_depth(cfg: CompiledConfig) -> int:
 
 def domains_line(cfg: CompiledConfig, project: Project) -> str:
     """`backend -> backend-developer, ui` (a domain without a developer agent file is named alone)."""
+    from claude_kit_hooks.runtime.project import spawn_name
+
     parts = []
     for name, dom in cfg["domains"].items():
         dev = dom["agents"].get("developer") or f"{name}-developer"
-        parts.append(f"{name} -> {dev}" if project.agent_exists(dev) else name)
+        parts.append(f"{name} -> {spawn_name(dev)}" if project.agent_exists(dev) else name)
     return ", ".join(parts) if parts else "none configured"

@@ -42,6 +42,7 @@ HOOK_NAMES = (
     "completion_loop",
     "loop_detection",
     "advisor",
+    "secret_exposure",
 )
 KILL_SWITCH = "CLAUDE_KIT_DISABLE"  # =1 in Claude Code's environment: every kit hook off
 DISABLE_HOOKS_ENV = "CLAUDE_KIT_DISABLE_HOOKS"  # comma list of HOOK_NAMES turned off
@@ -55,6 +56,8 @@ SPAWN_TOOLS = ("Agent", "Task", "Workflow")
 # The spawning tools whose PostToolUse result is one agent's (its id, usage and final text).
 AGENT_TOOLS = ("Agent", "Task")
 SHELL_TOOLS = ("Bash", "PowerShell")
+# Tools that show a file's text: checked only for the team's secret files (edit/secret_exposure.py).
+SECRET_READ_TOOLS = ("Read", "Grep")
 
 # Dispatcher module -> (event, tool matcher, timeout in seconds) as wired into settings.json.
 HOOK_EVENTS: dict[str, tuple[str, str | None, int]] = {
@@ -71,6 +74,15 @@ HOOK_EVENTS: dict[str, tuple[str, str | None, int]] = {
     # A settings file reloaded mid-session (the runtime would apply its hooks and env at once).
     "config_change": ("ConfigChange", "project_settings|local_settings", 10),
 }
+
+
+def pre_tool_use_matcher(secret_files: bool) -> str:
+    """The PreToolUse matcher: Read and Grep join it only where the team config names secret files,
+    so a repository without them starts no hook process on its most frequent tool calls."""
+    base = HOOK_EVENTS["pre_tool_use"][1] or ""
+    return "|".join((base, *SECRET_READ_TOOLS)) if secret_files else base
+
+
 # The runtime reads a hook's `timeout` as whole seconds; the kit keeps every entry in this range.
 HOOK_TIMEOUT_MIN, HOOK_TIMEOUT_MAX = 1, 600
 CHECK_TIMEOUT_DEFAULT = 300
@@ -111,6 +123,7 @@ DEFAULTS: dict[str, Any] = {
     "hooks": {},
     "spawn": {"max_depth": 1},
     "orchestration": {"coordinator_mode": False, "feature_scope": "code"},
+    "protection": {"permission_rules": True, "sandbox": False},
     "compaction": {"context_window": "auto", "warn_percent": 75, "must_percent": 80, "deny_percent": 85},
     "budget": {
         "session_tokens": None,
@@ -150,6 +163,9 @@ DEFAULTS: dict[str, Any] = {
     },
     "advisor": {"command": None, "timeout": 20},
     "logging": {"max_bytes": 2_000_000, "keep": 3},
+    # name -> {provider, and where the value is}: `claude-kit secrets run` reads it, the hooks get the
+    # names and the env files (secret_providers.py); values are never in the config.
+    "secrets": {},
     # Where `claude-kit log --otlp` sends the decision log: an OTLP/HTTP collector URL or a JSON file.
     "telemetry": {"otlp": None},
 }

@@ -12,6 +12,7 @@ from __future__ import annotations
 from claude_kit_hooks.contract.layout import (
     ACTIVE_FEATURE,
     AGENTS_DIR,
+    BASE_DIR,
     CONFIG_YAML,
     HOOKS_DIR,
     KIT_DIR,
@@ -37,6 +38,19 @@ _KIT_PATHS = (
 # the protected files that stay put while the kit works (its state, logs and byte code change).
 INTEGRITY_FILES = (SETTINGS, SETTINGS_LOCAL, CONFIG_YAML, MANIFEST, PYTHON_CACHE)
 INTEGRITY_TREES = (HOOKS_DIR, AGENTS_DIR)
+
+
+def permission_deny_rules() -> tuple[str, ...]:
+    """Claude Code permission rules that deny its file tools the kit's own paths (`/` anchors a rule at
+    the project root). The runtime enforces them itself, also in `bypassPermissions` mode and on a
+    Bash redirection, and its sandbox turns them into write denies for every shell command.
+
+    Of the kit's own folder only what stays put is named (the manifest, the pristine copies, the
+    interpreter cache): the session state and logs are left to the `kit_files` check, and so are the
+    output folder's control files, since the model's own `claude-kit loop`, `feature` and `lock`
+    commands write them, which a sandbox deny would break."""
+    paths = [p for p, _ in _KIT_PATHS if p != f"{KIT_DIR}/"] + [MANIFEST, f"{BASE_DIR}/", PYTHON_CACHE]
+    return tuple(f"Edit(/{p}**)" if p.endswith("/") else f"Edit(/{p})" for p in paths)
 
 
 def _output_paths(output_dir: str) -> tuple[tuple[str, str], ...]:

@@ -94,6 +94,14 @@ class Logging(TypedDict):
     keep: int
 
 
+class Secrets(TypedDict):
+    """What the hooks know of the team's secrets: their names and the env files that hold some (as the
+    config gives them, `~` unexpanded: contract.secrets.secret_file_path resolves them); no values."""
+
+    names: list[str]
+    files: list[str]
+
+
 class Spawn(TypedDict):
     max_depth: int
 
@@ -121,6 +129,7 @@ class CompiledConfig(TypedDict):
     limits: Limits
     advisor: Advisor
     logging: Logging
+    secrets: Secrets
 
 
 # -- state and control files -----------------------------------------------------------------------
@@ -226,13 +235,18 @@ class SettingsEntry(TypedDict):
     handler: HookHandler
 
 
-class ManifestSettings(TypedDict):
-    """What the kit did to .claude/settings.json, so uninstall gives it back as it was."""
-
+class _ManifestSettingsKeys(TypedDict):
     existed: bool
     original_text: str | None
     entries: list[SettingsEntry]
-    created: list[str]  # containers the merge created ("hooks", "hooks.<Event>")
+    created: list[str]  # containers the merge created ("hooks", "hooks.<Event>", "permissions", ...)
+
+
+class ManifestSettings(_ManifestSettingsKeys, total=False):
+    """What the kit did to .claude/settings.json, so uninstall gives it back as it was."""
+
+    deny: list[str]  # the `permissions.deny` rules the kit added (not those the user had already)
+    sandbox: dict[str, Any]  # the `sandbox` keys the kit set, with the values it set
 
 
 class ManifestClaudeMd(TypedDict):

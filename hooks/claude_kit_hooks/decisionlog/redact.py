@@ -6,6 +6,7 @@ from __future__ import annotations
 TYPE_CHECKING = False  # typing costs ~14 ms at a hook's start-up; mypy still reads the branch
 if TYPE_CHECKING:
     import re
+    from collections.abc import Iterable
 
 _SECRET_RX: re.Pattern[str] | None = None
 # Substrings (lower case) that every pattern below needs: text without any of them skips the regex,
@@ -14,10 +15,13 @@ _SECRET_HINTS = ("sk-", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "
                  "private key", "bearer", "passw", "secret", "token", "key", "authorization")  # fmt: skip
 
 
-def redact(text: str) -> str:
+def redact(text: str, names: Iterable[str] = ()) -> str:
+    """`text` with known secret shapes redacted, and the value given to any of the team's configured
+    secret `names` (`API_TOKEN=...`, `API_TOKEN: ...`): the hooks know the names, never the values."""
     global _SECRET_RX
     if not text:
         return text
+    text = _redact_named(text, [n for n in names if n in text])
     low = text.lower()
     if not any(hint in low for hint in _SECRET_HINTS):
         return text
@@ -41,3 +45,18 @@ def redact(text: str) -> str:
         return "[REDACTED]"
 
     return _SECRET_RX.sub(sub, text)
+
+
+def _redact_named(text: str, names: list[str]) -> str:
+    if not names:
+        return text
+    import re
+
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    named = re.compile(
+        r"(\b(?:"
+        + alternatives
+        + r")[\"']?\s*[=:]\s*)((?:bearer|basic|token)\s+\S+|\"[^\"]*\"|'[^']*'|[^\s\"';&|]+)",
+        re.IGNORECASE,
+    )
+    return named.sub(lambda m: m.group(1) + "[REDACTED]", text)

@@ -32,9 +32,11 @@ def short_path(rel: str) -> str:
 
 def spawn_call(dev: str, rel: str) -> str:
     """The Agent call that hands the change to `dev`, ready to copy."""
+    from claude_kit_hooks.runtime.project import spawn_name
+
     what = rel if len(rel) <= 40 else os.path.basename(rel)
     return (
-        f"Agent(subagent_type={_q(dev)}, description={_q('Edit ' + what)}, "
+        f"Agent(subagent_type={_q(spawn_name(dev))}, description={_q('Edit ' + what)}, "
         f"prompt={_q('In ' + short_path(rel) + ': <the change you intended, with acceptance criteria>')})"
     )
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 
 from claude_kit_hooks.contract.layout import output_dir_of
+from claude_kit_hooks.contract.naming import PLUGIN_NAME, PLUGIN_ROOT_ENV
 from claude_kit_hooks.contract.protected import protected_kind
 from claude_kit_hooks.edit.delegation import short_path
 
@@ -68,6 +69,13 @@ def kit_files(h: Hook) -> None:
     """Edit/Write/NotebookEdit: deny a protected path to every caller."""
     if not h.enabled(NAME):
         return
+    if os.environ.get(PLUGIN_ROOT_ENV):  # the plugin edition: its own folder is the kit too
+        from claude_kit_hooks.runtime.plugin import plugin_file
+
+        inside = plugin_file(h.edit_path, h.project.root)
+        if inside is not None:
+            _deny(h, f"{short_path(inside)} is a file of the {PLUGIN_NAME} plugin", file=h.edit_path)
+            return
     rel = protected_relpath(h.project, h.edit_path)
     if rel is None:
         return

@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 def shell_checks() -> list[Callable[[Hook], None]]:
     from claude_kit_hooks.edit.kit_files import kit_shell
     from claude_kit_hooks.edit.lock_commands import lock_commands
+    from claude_kit_hooks.edit.secret_exposure import secret_shell
     from claude_kit_hooks.edit.shell_writes import shell_write_warning
 
-    return [kit_shell, lock_commands, shell_write_warning]  # the kit's own files and switches first
+    # The kit's own files and switches first, then what would print a secret.
+    return [kit_shell, secret_shell, lock_commands, shell_write_warning]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from claude_kit_hooks.contract.defaults import AGENT_TOOLS
 from claude_kit_hooks.contract.layout import SKILL_INDEX
+from claude_kit_hooks.contract.naming import kit_agent_name
 from claude_kit_hooks.runtime.jsonio import loads
 
 TYPE_CHECKING = False
@@ -83,7 +84,7 @@ def route_prompt(h: Hook) -> None:
         return
     from claude_kit_hooks.routing.lexical import WEIGHTS, LexicalRouter, cached_state
 
-    agent_type = str(h.tool_input.get("subagent_type") or "general-purpose")
+    agent_type = kit_agent_name(str(h.tool_input.get("subagent_type") or "general-purpose"))
     router = LexicalRouter(entries, WEIGHTS, cached_state(entries, index_path(h)))
     ranked = router.ranked(prompt, gateways=gateways_for(h.config, agent_type), limit=MAX_SKILLS)
     floor = max(MIN_SCORE, RELATIVE * ranked[0][1]) if ranked else MIN_SCORE

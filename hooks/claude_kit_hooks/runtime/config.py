@@ -56,6 +56,9 @@ def complete(raw: dict[str, Any]) -> CompiledConfig:
     cfg["hooks"] = hooks if isinstance(hooks, dict) else {}
     cfg["output_dir"] = _text(raw.get("output_dir"), DEFAULTS["output_dir"]).rstrip("/")
     cfg["test_lead"] = _text(raw.get("test_lead"), TEST_LEAD)
+    secrets = raw.get("secrets")
+    secrets = secrets if isinstance(secrets, dict) else {}
+    cfg["secrets"] = {"names": _strings(secrets.get("names")), "files": _strings(secrets.get("files"))}
     return cfg  # type: ignore[return-value]  # completed to the CompiledConfig shape above
 
 

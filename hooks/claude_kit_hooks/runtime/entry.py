@@ -10,6 +10,7 @@ import sys
 import time
 
 from claude_kit_hooks.contract.defaults import KILL_SWITCH
+from claude_kit_hooks.contract.naming import PLUGIN_ROOT_ENV
 from claude_kit_hooks.runtime.hook import Hook, Timing
 from claude_kit_hooks.runtime.project import Project
 
@@ -41,7 +42,8 @@ def read_payload(stream: BinaryIO | None = None) -> Payload:
 
 
 def project_root_of(dispatcher_file: str, env: Mapping[str, str] | None = None) -> str:
-    """The project a dispatcher serves: it lives in <root>/.claude/hooks/.
+    """The project a dispatcher serves: it lives in <root>/.claude/hooks/ (the plugin edition's serves
+    the session's project: runtime/plugin.py).
 
     The path is taken as the launcher gave it, never with symlinks resolved: behind a symlinked
     `.claude` (into the repository or out of it) the project is the repository holding the link,
@@ -49,8 +51,15 @@ def project_root_of(dispatcher_file: str, env: Mapping[str, str] | None = None) 
     the runtime's CLAUDE_PROJECT_DIR wins when its .claude/hooks is this very folder.
     """
     hooks_dir = os.path.dirname(os.path.abspath(dispatcher_file))
+    env = os.environ if env is None else env
+    if env.get(PLUGIN_ROOT_ENV):  # the plugin edition: the dispatcher lives in the plugin's folder
+        from claude_kit_hooks.runtime.plugin import plugin_project
+
+        served = plugin_project(hooks_dir, env)
+        if served is not None:
+            return served
     root = os.path.dirname(os.path.dirname(hooks_dir))
-    declared = (os.environ if env is None else env).get("CLAUDE_PROJECT_DIR")
+    declared = env.get("CLAUDE_PROJECT_DIR")
     if declared and declared != root:  # the launcher builds the path from it: equal, but for a "/"
         declared = os.path.abspath(declared)
         try:
@@ -70,11 +79,13 @@ def run(
     timing: Timing | None = None,
     stdin: BinaryIO | None = None,
     stdout: BinaryIO | None = None,
+    unconfigured: Check | None = None,
 ) -> int:
     """Run `checks` (functions taking a Hook) in order until one denies or blocks; print the answer.
 
     `fail_closed`: True, or the tool names whose calls are denied when a check fails internally
-    (warning-only checks fail open). Always returns 0: the answer is in what is printed.
+    (warning-only checks fail open). `unconfigured`: the one check that runs instead when the project
+    has no compiled config. Always returns 0: the answer is in what is printed.
     """
     started = time.perf_counter()
     if os.environ.get(KILL_SWITCH) == "1":
@@ -84,7 +95,11 @@ def run(
     try:
         hook = Hook(event, read_payload(stdin), started, project, timing)
         if hook.load_config() is None:
-            return 0  # not compiled yet (mid-install) or uninstalled: nothing to enforce
+            # Not compiled yet (mid-install), uninstalled, or a project the plugin serves unset: nothing
+            # to enforce.
+            if unconfigured is None:
+                return 0
+            checks = (unconfigured,)
         for check in checks:
             check(hook)
             if hook.decision is not None:

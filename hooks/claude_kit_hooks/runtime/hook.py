@@ -8,6 +8,7 @@ import os
 import time
 
 from claude_kit_hooks.contract.defaults import DISABLE_HOOKS_ENV
+from claude_kit_hooks.contract.naming import kit_agent_name
 from claude_kit_hooks.decisionlog.redact import redact
 from claude_kit_hooks.decisionlog.writer import append_log
 
@@ -48,7 +49,11 @@ class Hook:
         self.timing = timing or Timing()
         self.session_id = str(payload.get("session_id") or "no-session")
         self.agent_id: str | None = payload.get("agent_id")
-        self.agent_type: str | None = payload.get("agent_type")
+        agent_type = payload.get("agent_type")
+        # The plugin edition's agents come as `<plugin>:<name>`: the checks know them by their name.
+        self.agent_type: str | None = (
+            kit_agent_name(agent_type) if isinstance(agent_type, str) else agent_type
+        )
         self.tool_name = str(payload.get("tool_name") or "")
         tool_input = payload.get("tool_input")
         self.tool_input: dict[str, Any] = tool_input if isinstance(tool_input, dict) else {}
@@ -156,6 +161,8 @@ class Hook:
     # -- decision log ---------------------------------------------------------------------
     def log(self, hook: str, decision: str, reason: str, **extra: Any) -> None:
         self.logged = True
+        cfg = self._config if self._config_loaded else None
+        names = cfg["secrets"]["names"] if cfg else ()
         rec: dict[str, Any] = {
             "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()) + "Z",
             "session_id": self.session_id,
@@ -165,7 +172,7 @@ class Hook:
             "event": self.event,
             "hook": hook,
             "decision": decision,
-            "reason": redact(reason[:2256])[:2000],
+            "reason": redact(reason[:2256], names)[:2000],
             "duration_ms": round((time.perf_counter() - self.started) * 1000, 2),
         }
         if self.tool_name:
@@ -175,7 +182,6 @@ class Hook:
         if self.task is not None:
             rec["feature"], rec["phase"] = self.task
         for key, value in extra.items():
-            rec[key] = redact(value[:756])[:500] if isinstance(value, str) else value
-        cfg = self._config if self._config_loaded else None
+            rec[key] = redact(value[:756], names)[:500] if isinstance(value, str) else value
         record: LogRecord = rec  # type: ignore[assignment]  # built key by key above
         append_log(self.paths.decision_log, record, cfg["logging"] if cfg else None)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 
 from claude_kit_hooks.contract.layout import WORKTREES_DIR, KitPaths
+from claude_kit_hooks.contract.naming import PLUGIN_ROOT_ENV
 
 TYPE_CHECKING = False  # typing costs ~14 ms at a hook's start-up; mypy still reads the branch
 if TYPE_CHECKING:
@@ -120,4 +121,21 @@ class Project:
         return None
 
     def agent_exists(self, name: str) -> bool:
-        return os.path.isfile(self.paths.agent_file(name))
+        """A project agent of that name, or one the kit's plugin ships (when these hooks are the plugin's)."""
+        if os.path.isfile(self.paths.agent_file(name)):
+            return True
+        if not os.environ.get(PLUGIN_ROOT_ENV):
+            return False
+        from claude_kit_hooks.runtime.plugin import shipped_agent
+
+        return shipped_agent(name) is not None
+
+
+def spawn_name(name: str) -> str:
+    """The `subagent_type` a message tells the model to spawn agent `name` with (the plugin edition
+    qualifies its own agents: runtime/plugin.py); the plugin module loads only in a plugin's hooks."""
+    if not os.environ.get(PLUGIN_ROOT_ENV):
+        return name
+    from claude_kit_hooks.runtime import plugin
+
+    return plugin.spawn_name(name)

@@ -7,6 +7,8 @@ runtime, an older kit version), so every value is checked for its type before it
 
 from __future__ import annotations
 
+from claude_kit_hooks.contract.naming import kit_agent_name
+
 TYPE_CHECKING = False  # typing costs ~14 ms at a hook's start-up; mypy still reads the branch
 if TYPE_CHECKING:
     from typing import Any
@@ -37,7 +39,7 @@ def spawn_target(h: Hook) -> str:
     Workflow call, the workflow and the agent types its script names."""
     if h.tool_name == "Workflow":
         return workflow_target(h.tool_input)
-    return str(h.tool_input.get("subagent_type") or "general-purpose")
+    return kit_agent_name(str(h.tool_input.get("subagent_type") or "general-purpose"))
 
 
 def workflow_target(tool_input: dict[str, Any]) -> str:

@@ -12,6 +12,7 @@ import time
 from claude_kit_hooks.contract.defaults import ROLE_WORD
 from claude_kit_hooks.contract.layout import ESCALATIONS_DIR, in_output, output_dir_of
 from claude_kit_hooks.contract.naming import safe_name
+from claude_kit_hooks.decisionlog.redact import redact
 from claude_kit_hooks.stoploop import session_state
 from claude_kit_hooks.stoploop.completion import end_loop, scratch, scratchpad_rel
 from claude_kit_hooks.stoploop.feedback import counters_text, files_text, issues_text
@@ -38,7 +39,11 @@ def escalate(
     stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
     rel = f"{in_output(output_dir_of(cfg), ESCALATIONS_DIR)}/{safe_name(sid)}-{stamp}.md"
     try:
-        text = "\n".join(_context_lines(cfg, sid, decision, fb, st, loop, msg))
+        # The file quotes the model's messages and check output: a value given to a configured
+        # secret's name (or a known token shape) is redacted like the decision log.
+        text = redact(
+            "\n".join(_context_lines(cfg, sid, decision, fb, st, loop, msg)), cfg["secrets"]["names"]
+        )
         write_atomic(h.project.abspath(rel), text.encode("utf-8"))  # no temp file left if it fails
     except OSError as exc:
         rel = f"(not written: {exc})"

@@ -11,6 +11,7 @@ counters once the loop is complete.
 from __future__ import annotations
 
 from claude_kit_hooks.contract.defaults import ROLE_WORD, VERIFY_ROLES
+from claude_kit_hooks.runtime.project import spawn_name
 from claude_kit_hooks.stoploop import session_state
 from claude_kit_hooks.stoploop.decision import REASON_CAP, Decision, cap, kill_switch
 from claude_kit_hooks.stoploop.roles import developer, required_phases
@@ -220,19 +221,21 @@ def _compose_reason(
     if step["kind"] == "fix" and fail is not None:  # a fix always follows a FAIL
         then_role, then_agent = step["then"]
         who = (
-            f'the Agent tool with subagent_type "{step["agent"]}"'
+            f'the Agent tool with subagent_type "{spawn_name(step["agent"])}"'
             if step["agent"]
             else "the domain's developer agent"
         )
         lines.append(
             f'Next: call {who} and run_in_background false, prompt: "Fix these {name} issues found by '
             f'{fail["agent"]}: {issues_text(fail, n_prompt, width) or summary}. Files: {files}." '
-            f'Then call the Agent tool with subagent_type "{then_agent}" again ({ROLE_WORD[then_role]}).'
+            f'Then call the Agent tool with subagent_type "{spawn_name(then_agent)}" again '
+            f"({ROLE_WORD[then_role]})."
         )
     else:
         role = step["role"]
         lines.append(
-            f'Next: call the Agent tool with subagent_type "{step["agent"]}" and run_in_background false, '
+            f'Next: call the Agent tool with subagent_type "{spawn_name(str(step["agent"]))}" and '
+            "run_in_background false, "
             f'prompt: "{_TASK[role]} the {name} changes in this session: {files}." The agent must end its '
             f"final message with one fenced ```json block: {_verdict_shape(role, name)}."
         )

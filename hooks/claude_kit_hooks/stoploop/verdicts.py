@@ -13,6 +13,7 @@ import json
 import time
 
 from claude_kit_hooks.contract.defaults import VERIFY_ROLES
+from claude_kit_hooks.contract.naming import kit_agent_name
 from claude_kit_hooks.stoploop import session_state
 from claude_kit_hooks.stoploop.roles import agent_roles
 
@@ -114,7 +115,9 @@ def capture_agent_result(h: Hook) -> None:
     resp = h.payload.get("tool_response")
     if not isinstance(resp, dict):
         return
-    agent_type = str(resp.get("agentType") or h.tool_input.get("subagent_type") or "general-purpose")
+    agent_type = kit_agent_name(
+        str(resp.get("agentType") or h.tool_input.get("subagent_type") or "general-purpose")
+    )
     agent_id = str(resp.get("agentId") or "")
     background = resp.get("status") == "async_launched" or bool(resp.get("isAsync"))
     spawn: SpawnRecord = {"type": agent_type, "id": agent_id, "background": background, "ts": time.time()}

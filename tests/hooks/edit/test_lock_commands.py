@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from tests.hooks.hookrun import assert_clean, fixture, install, log_records, run_hook
+from tests.hooks.hookrun import fixture, install, log_records
+from tests.hooks.hookrun import pre_tool_use_decision as decide
 
 ME = "ab8cdc0b57ef5a522"  # the agent_id of the captured subagent payloads
 OTHER = "a2222222222222222"
@@ -25,12 +26,6 @@ def bash(repo: Path, command: str, *, subagent: bool = True, tool: str = "Bash")
     if subagent:
         payload["agent_id"], payload["agent_type"] = ME, "backend-developer"
     return payload
-
-
-def decide(repo: Path, payload: dict[str, Any]) -> tuple[str | None, str]:
-    result = run_hook(repo, "pre_tool_use", payload)
-    assert_clean(result)
-    return result.permission, result.reason or ""
 
 
 @pytest.mark.parametrize(

@@ -48,3 +48,17 @@ def test_iteration_limit_escalates(kit: Kit) -> None:
 
     allowed(h)
     assert "testing failed 2 times (limits.max_feedback_iterations = 2)" in h.messages[0]
+
+
+def test_the_escalation_file_redacts_a_value_given_to_a_configured_secret(kit: Kit) -> None:
+    secrets = "secrets:\n  DEPLOY_CRED: {provider: op, ref: 'op://dev/deploy/cred'}\n"
+    kit.install(config=limits(max_consecutive_failures=1) + secrets)
+    kit.edit("cmd/main.go")
+    kit.verdict("backend-tester", verdict_text("testing", verdict="FAIL", summary="bad token"))
+
+    h = kit.stop("tried DEPLOY_CRED=dc-live-4f9a2c81 and it failed")
+
+    allowed(h)
+    [esc] = kit.decisions(decision="escalate")
+    text = (kit.repo / esc["file"]).read_text()
+    assert "DEPLOY_CRED=[REDACTED]" in text and "dc-live-4f9a2c81" not in text

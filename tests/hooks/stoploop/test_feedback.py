@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
+from claude_kit_hooks.contract.naming import PLUGIN_NAME
+from claude_kit_hooks.runtime import plugin
 from claude_kit_hooks.runtime.answer import render
 from tests.hooks.stoploop.conftest import BACKEND, TWO_DOMAINS, Kit, allowed, blocked, limits, verdict_text
 
@@ -186,3 +192,17 @@ def test_shopping_for_a_pass_is_bounded_by_the_consecutive_failures(kit: Kit) ->
     assert h.decision is None  # escalated to the user instead of another block
     [esc] = kit.decisions(decision="escalate")
     assert "review failed 3 times in a row" in esc["reason"]
+
+
+def test_through_the_plugin_its_agents_are_named_as_the_runtime_spawns_them(
+    kit: Kit, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # These hooks loaded as the plugin's: the folder above them (the source tree) ships the agents.
+    plugin_root = Path(plugin.__file__).resolve().parents[3]
+    monkeypatch.setenv("CLAUDE_PLUGIN_ROOT", str(plugin_root))
+    kit.install()
+    kit.edit("cmd/main.go")
+
+    assert f'subagent_type "{PLUGIN_NAME}:backend-reviewer"' in blocked(kit.stop("I am done"))
+    kit.verdict(f"{PLUGIN_NAME}:backend-reviewer", verdict_text())  # the runtime's agent_type
+    assert f'subagent_type "{PLUGIN_NAME}:backend-tester"' in blocked(kit.stop("reviewed", active=True))
