@@ -133,7 +133,7 @@ def main() -> int:
         paired = statistics.median(b / a for a, b in zip(times[small], times[big], strict=True))
         print(f"  ratio big/small     {med_big / med_small:7.3f}   (target <= 1.1)")
         print(f"  median of the per-round ratios {paired:.3f} (each round runs both back to back)")
-        log = repo / ".claude/.claude-kit/local/log/decisions.jsonl"
+        log = repo / ".git/claude-kit/log/decisions.jsonl"
         gate = [json.loads(x) for x in log.read_text().splitlines() if '"compaction_gate"' in x]
         print(f"  gate decisions      {sorted({(r['decision'], r.get('context_percent')) for r in gate})}")
 

@@ -16,11 +16,16 @@ if TYPE_CHECKING:
 
 
 def route(h: Hook) -> None:
-    if h.tool_name in EDIT_TOOLS:
+    tool = h.tool_name
+    if tool not in EDIT_TOOLS + AGENT_TOOLS and h.config["extra_tools"]:  # an MCP tool that edits?
+        from claude_kit_hooks.runtime.extra_tools import resolve
+
+        tool = resolve(h) or tool
+    if tool in EDIT_TOOLS:
         from claude_kit_hooks.stoploop import events
 
         events.track_modification(h)
-    elif h.tool_name in AGENT_TOOLS:
+    elif tool in AGENT_TOOLS:
         from claude_kit_hooks.spawn.usage import account_usage, log_spawn_result
         from claude_kit_hooks.stoploop import events as loop_events
 

@@ -3,8 +3,9 @@
 
 Edit/Write/NotebookEdit and Agent/Task calls fail closed (deny with the next step and the kill
 switch) on internal errors, up to the runtime's circuit-breaker limit per session; Bash/PowerShell
-and Read/Grep (checked only for the team's secret files) fail open. Unknown tools are not checked.
-See runtime/failure.py.
+and Read/Grep (checked only for the team's secret files) fail open. An extra write tool (team config
+`extra_tools`) is checked as the Write or Bash call it amounts to; other tools are not checked. See
+runtime/failure.py.
 """
 
 from __future__ import annotations
@@ -40,11 +41,19 @@ def _edit_checks() -> Iterator[Check]:
     yield file_locks
 
 
+ROUTED = EDIT_TOOLS + SPAWN_TOOLS + SHELL_TOOLS + SECRET_READ_TOOLS
+
+
 def route(h: Hook) -> None:
     checks: Iterable[Check]
-    if h.tool_name in EDIT_TOOLS:
+    tool = h.tool_name
+    if tool not in ROUTED and h.config["extra_tools"]:  # an MCP tool the team maps to Write or Bash?
+        from claude_kit_hooks.runtime.extra_tools import resolve
+
+        tool = resolve(h) or tool
+    if tool in EDIT_TOOLS:
         checks = _edit_checks()
-    elif h.tool_name in SPAWN_TOOLS:
+    elif tool in SPAWN_TOOLS:
         from claude_kit_hooks.routing.spawn_skills import spawn_skills
         from claude_kit_hooks.spawn.budget import budget
         from claude_kit_hooks.spawn.compaction_gate import compaction_gate
@@ -52,11 +61,11 @@ def route(h: Hook) -> None:
 
         # spawn_skills last: it hands the agent its library paths once the gates let it start.
         checks = [spawn_depth, compaction_gate, budget, spawn_skills]
-    elif h.tool_name in SHELL_TOOLS:
+    elif tool in SHELL_TOOLS:
         from claude_kit_hooks.edit.shell_route import shell_checks
 
         checks = shell_checks()
-    elif h.tool_name in SECRET_READ_TOOLS:
+    elif tool in SECRET_READ_TOOLS:
         if not h.config["secrets"]["files"]:
             return  # no secret files configured (most repositories): nothing to load for a Read
         from claude_kit_hooks.edit.secret_exposure import secret_read

@@ -1,10 +1,12 @@
 # claude-kit: managed, id=hooks/session_start
 """SessionStart: record the working tree the session starts from (so changes made outside Edit/Write
-are found at Stop), and tell a new, resumed, cleared or compacted session what the kit enforces here,
-and what is in progress (active feature and phase, open feedback loop, armed completion loop).
+are found at Stop) and the checkout it runs in (the repository's session registry), and tell a new,
+resumed, cleared or compacted session what the kit enforces here, and what is in progress (active
+feature and phase, open feedback loop, armed completion loop).
 
 Fails open: a broken context line must never stop a session from starting. Writes only the new
-session's baseline: it never deletes another session's state (old state is cleaned up by age elsewhere).
+session's baseline and registry record: it never deletes another session's state (old state and
+week-old registry records are cleaned up by age).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from claude_kit_hooks.briefings import session
 from claude_kit_hooks.contract.naming import PLUGIN_ROOT_ENV
 from claude_kit_hooks.runtime.entry import project_root_of, run
 from claude_kit_hooks.stoploop import events
+from claude_kit_hooks.store import sessions
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -28,7 +31,7 @@ def main(root: str | None = None, **io: Any) -> int:
     """Run this event's checks; tests pass `root`, `stdin`, `stdout` and `timing` to run it in-process."""
     return run(
         "SessionStart",
-        [events.record_baseline, session.session_context],
+        [events.record_baseline, sessions.register, session.session_context],
         root=root or project_root_of(__file__),
         unconfigured=_plugin_setup_notice(),
         **io,

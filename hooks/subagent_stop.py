@@ -1,6 +1,6 @@
 # claude-kit: managed, id=hooks/subagent_stop
 """SubagentStop: record reviewer/tester verdicts, keep reports in the output folder, and release the
-file locks of an agent that finishes. Fails open."""
+file locks of an agent that finishes and log that it did. Fails open."""
 
 from __future__ import annotations
 
@@ -16,18 +16,21 @@ if TYPE_CHECKING:
     from claude_kit_hooks.runtime.hook import Hook
 
 
-def _release_locks(h: Hook) -> None:
-    # Last: it runs only when no check sent the agent back, that is when the agent really finishes.
+def _finished(h: Hook) -> None:
+    # Last: it runs only when no check sent the agent back, that is when the agent really finishes:
+    # its locks go, and the log says it ended (`claude-kit status --sessions` tells running agents so).
     from claude_kit_hooks.edit.file_locks import release_on_stop
 
     release_on_stop(h)
+    if h.agent_id:
+        h.log("agent_finished", "allow", f"{h.agent_type or 'agent'} {h.agent_id} finished")
 
 
 def main(root: str | None = None, **io: Any) -> int:
     """Run this event's checks; tests pass `root`, `stdin`, `stdout` and `timing` to run it in-process."""
     return run(
         "SubagentStop",
-        [events.subagent_verdict, events.scan_working_tree, events.output_location, _release_locks],
+        [events.subagent_verdict, events.scan_working_tree, events.output_location, _finished],
         root=root or project_root_of(__file__),
         **io,
     )

@@ -97,11 +97,17 @@ LOOP_STOP = _kit(
 # The kit modules each dispatcher may import: the runtime plus what its event's checks need, nothing
 # of the other subsystems (a Stop never loads the edit checks, an edit never loads the Stop loop).
 KIT_MODULES: dict[str, frozenset[str]] = {
-    "pre_tool_use": RUNTIME | EDIT | SHELL_WRITES | SPAWN_GATES,
-    "post_tool_use": RUNTIME | SPAWN_DEPTH | _kit("spawn.usage") | LOOP_TRACKING,
+    "pre_tool_use": RUNTIME | EDIT | SHELL_WRITES | SPAWN_GATES | _kit("runtime.extra_tools"),
+    "post_tool_use": RUNTIME | SPAWN_DEPTH | _kit("spawn.usage", "runtime.extra_tools") | LOOP_TRACKING,
     "session_start": RUNTIME
     | SESSION_BRIEFINGS
-    | _kit("stoploop.working_tree", "runtime.processes", "stoploop.integrity", "contract.protected"),
+    | _kit(
+        "stoploop.working_tree",
+        "runtime.processes",
+        "stoploop.integrity",
+        "contract.protected",
+        "store.sessions",
+    ),
     "user_prompt_submit": RUNTIME | SESSION_BRIEFINGS,
     "pre_compact": RUNTIME | SESSION_BRIEFINGS,
     "config_change": RUNTIME,

@@ -14,8 +14,11 @@ from claude_kit import ci_session
 from claude_kit._version import __version__
 from claude_kit.claude_runtime import PACKAGE, PINNED_VERSION
 from claude_kit.plan import Desired
-from claude_kit_hooks.contract.layout import DECISION_LOG
+from claude_kit_hooks.contract.layout import DECISION_LOG, SHARED_IN_GIT
 from claude_kit_hooks.contract.records import Manifest
+
+# The shared decision log as a job sees it: actions/checkout makes a plain clone, `.git` a folder.
+LOG_FILE = f".git/{SHARED_IN_GIT}/{DECISION_LOG}"
 
 WORKFLOW = ".github/workflows/claude-kit.yml"
 DEVCONTAINER = ".devcontainer/devcontainer.json"
@@ -62,7 +65,7 @@ def workflow_text(cfg: dict[str, Any]) -> str:
         action_sha=ACTION_SHA,
         action_tag=ACTION_TAG,
         claude_args=ci_session.claude_args_text(cfg),
-        decision_log=DECISION_LOG,
+        decision_log=LOG_FILE,
         log_export=LOG_EXPORT,
     )
 

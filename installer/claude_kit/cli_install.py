@@ -126,14 +126,25 @@ def uninstall(target: Path, dry_run: bool, allow_downgrade: bool) -> None:
 @click.command()
 @TARGET
 @FORMAT
-def status(target: Path, fmt: str) -> None:
+@click.option(
+    "--sessions",
+    is_flag=True,
+    help="Instead: the sessions and agents on this repository, in every worktree, with the feature, "
+    "phase and open loops.",
+)
+def status(target: Path, fmt: str, sessions: bool) -> None:
     """Show what is installed, modified and missing, and the kit version.
 
     \b
     Examples:
       claude-kit status
       claude-kit status --format json | jq .modified
+      claude-kit status --sessions    # who works on this repository right now, in which worktree
     """
+    if sessions:
+        from claude_kit.sessions import sessions_command
+
+        sys.exit(sessions_command(target, fmt=fmt))
     from claude_kit import status as status_mod
 
     sys.exit(status_mod.status(target, fmt=fmt))

@@ -25,12 +25,16 @@ from claude_kit_hooks.contract.defaults import (
     COMPILED_FORMAT,
     DEFAULTS,
     DOC_FILE_RULES,
+    EDIT_TOOLS,
     HOOK_NAMES,
+    SECRET_READ_TOOLS,
+    SHELL_TOOLS,
+    SPAWN_TOOLS,
     TEST_FILE_RULES,
     TEST_LEAD,
 )
 from claude_kit_hooks.contract.layout import COMPILED_CONFIG, CONFIG_YAML, output_dir_of
-from claude_kit_hooks.contract.records import CompiledConfig, Domain, Rule
+from claude_kit_hooks.contract.records import CompiledConfig, Domain, ExtraTool, Rule
 
 # The contract's names for the team config and its compiled form, as the tests know them.
 CONFIG_REL = CONFIG_YAML
@@ -134,12 +138,70 @@ def parse(text: str, source: str) -> dict[str, Any]:
             f"{source}:{line}: $.compaction -> warn_percent <= must_percent <= deny_percent must hold "
             f"(got {comp['warn_percent']}, {comp['must_percent']}, {comp['deny_percent']})"
         )
+    problems += _extra_tool_problems(text, merged["extra_tools"], source)
     if problems:
         raise KitError(
             "invalid config:\n  " + "\n  ".join(problems),
             hint="fix the lines above, then run `claude-kit sync`",
         )
     return merged
+
+
+def tool_name_regex(pattern: str) -> str:
+    """An extra tool's name or glob (`*` any characters, `?` one) as an unanchored regex, valid in
+    Python and as a JavaScript RegExp (the settings matcher): names hold only letters, digits, `_`,
+    `-` and `.` (the schema's pattern), of which only `.` needs escaping."""
+    return "".join({"*": ".*", "?": ".", ".": r"\."}.get(c, c) for c in pattern)
+
+
+def tool_regex(pattern: str) -> str | None:
+    """The anchored regex the hooks match a glob with; None for an exact name (compared as text)."""
+    return "^" + tool_name_regex(pattern) + "$" if any(c in pattern for c in "*?") else None
+
+
+def _extra_tool_problems(text: str, tools: dict[str, Any], source: str) -> list[str]:
+    """A pattern that names one of the tools the kit already checks would route that tool's calls
+    through another tool's checks (a Bash call read as a file write); a second field would be
+    silently ignored: both are the team's errors."""
+    problems = []
+    for pattern, spec in tools.items():
+        rx = tool_regex(pattern) or "^" + re.escape(pattern) + "$"
+        taken = [t for t in EDIT_TOOLS + SPAWN_TOOLS + SHELL_TOOLS + SECRET_READ_TOOLS if re.match(rx, t)]
+        if taken:
+            line = yaml_line_of(text, ["extra_tools", pattern])
+            problems.append(
+                f"{source}:{line}: $.extra_tools -> {pattern!r} matches {', '.join(taken)}, which the kit "
+                "already checks; name the extra tools only (an MCP tool is mcp__<server>__<tool>)"
+            )
+        field, other = (
+            ("path_field", "command_field") if spec["kind"] == "edit" else ("command_field", "path_field")
+        )
+        if other in spec:
+            line = yaml_line_of(text, ["extra_tools", pattern, other])
+            problems.append(
+                f"{source}:{line}: $.extra_tools.{pattern}.{other} -> kind {spec['kind']} takes {field}, "
+                f"not {other}"
+            )
+    return problems
+
+
+def compile_extra_tools(cfg: dict[str, Any]) -> list[ExtraTool]:
+    """The extra write tools as the hooks read them: exact names first (a call names one tool, and an
+    exact entry is what the team meant for it), then globs in the config's order; the first match wins."""
+    out: list[ExtraTool] = []
+    for pattern, spec in cfg["extra_tools"].items():
+        edit = spec["kind"] == "edit"
+        out.append(
+            {
+                "tool": pattern,
+                "regex": tool_regex(pattern),
+                "kind": spec["kind"],
+                "field": spec["path_field"] if edit else spec["command_field"],
+                "root_field": spec.get("root_field"),
+                "workdir": spec["workdir"].rstrip("/") or "/" if spec.get("workdir") else None,
+            }
+        )
+    return sorted(out, key=lambda t: t["regex"] is not None)
 
 
 def load_text(root: Path) -> str:
@@ -242,6 +304,7 @@ def compile_config(cfg: dict[str, Any], source_bytes: bytes) -> CompiledConfig:
         "exempt_rules": exempt,
         "test_lead": TEST_LEAD,
         "hooks": {h: bool((cfg["hooks"].get(h) or {}).get("enabled", True)) for h in HOOK_NAMES},
+        "extra_tools": compile_extra_tools(cfg),
         "spawn": cfg["spawn"],
         "orchestration": cfg["orchestration"],
         "compaction": cfg["compaction"],

@@ -18,7 +18,7 @@ from typing import Any
 
 import click
 
-from claude_kit import lifecycle
+from claude_kit import lifecycle, shared_state
 from claude_kit.claude_runtime import PINNED_VERSION, ClaudeRuntimeError, find_claude, install_claude
 from claude_kit_hooks.contract.layout import CLAUDE_DIR, CONFIG_YAML, DECISION_LOG
 
@@ -159,7 +159,7 @@ NARRATED_ALLOWS = {"agent_first", "verdicts", "quality_gate", "stop_gate", "feed
 
 
 def narrate(repo: Path, *, live: bool = True) -> None:
-    log = repo / DECISION_LOG
+    log = shared_state.path(repo, DECISION_LOG)
     records = (
         [json.loads(line) for line in log.read_text().splitlines() if line.strip()] if log.exists() else []
     )

@@ -1,8 +1,8 @@
 """`claude-kit feature ...`: the orchestration state of a feature in MANIFEST.yaml.
 
-`<output_dir>/features/<YYYYMMDD-HHMMSS>-<slug>/MANIFEST.yaml` is validated against
+`features/<YYYYMMDD-HHMMSS>-<slug>/MANIFEST.yaml` in the repository's shared folder is validated against
 schemas/manifest.schema.json and written atomically under a lock, so agents never hand-edit YAML
-(the manifest's model: feature_manifest; the folder: feature_store).
+(the manifest's model: feature_manifest; where it lives: feature_store).
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import click
 from claude_kit.errors import KitError
 from claude_kit.feature_manifest import (
     FEATURE_STATUSES,
-    MANIFEST_NAME,
     PHASE_STATUSES,
     PHASES,
     SKIPS,
@@ -49,13 +48,14 @@ def start(cwd: Path, name: str, work_type: str) -> int:
     with fs.lock():
         stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
         feature_id, n = f"{stamp}-{slug}", 2
-        while fs.path(feature_id).parent.exists():
+        while fs.path(feature_id).exists() or fs.folder(feature_id).exists():
             feature_id, n = f"{stamp}-{slug}-{n}", n + 1
         others = [i for i in fs.ids() if fs.load(i)["status"] == "in_progress"]
         m = new_manifest(feature_id, name, slug, work_type)
         fs.save(m)
+        fs.folder(feature_id).mkdir(parents=True, exist_ok=True)
         fs.write_active()
-    fdir = fs.rel(fs.path(feature_id).parent)
+    fdir = fs.rel(fs.folder(feature_id))
     click.echo(f"feature {feature_id} started ({work_type})")
     click.echo(f"dir      {fdir}")
     click.echo(f"skips    {', '.join(SKIPS[work_type]) or 'nothing'}")
@@ -120,7 +120,7 @@ def phase(
         m["updated_at"] = at
         fs.save(m)
         fs.write_active()
-    fdir = fs.rel(fs.path(fid).parent)
+    fdir = fs.rel(fs.folder(fid))
     click.echo(
         f"{fid}: {p} {old} -> {status}; feature {m['status']}, current phase {m['current_phase'] or '-'}"
     )
@@ -170,7 +170,7 @@ def summary(fs: Features, m: dict[str, Any]) -> dict[str, Any]:
         "status": m["status"],
         "current_phase": m["current_phase"],
         "progress": f"{done}/{len(counted)}",
-        "dir": fs.rel(fs.path(m["feature_id"]).parent),
+        "dir": fs.rel(fs.folder(m["feature_id"])),
         "updated_at": m["updated_at"],
     }
 
@@ -232,8 +232,9 @@ def resume(cwd: Path, *, fmt: str = "text") -> int:
         emit({"active": None, "recent": recent}, fmt, text_none)
         return 0
     m = fs.load(active)
-    fdir = fs.rel(fs.path(active).parent)
-    files = sorted(p.name for p in (fs.root / fdir).iterdir() if p.is_file() and p.name != MANIFEST_NAME)
+    fdir = fs.rel(fs.folder(active))
+    folder = fs.folder(active)
+    files = sorted(p.name for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
     steps = next_step(m, fdir)
     s = summary(fs, m)
 

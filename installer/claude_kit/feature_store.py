@@ -1,6 +1,8 @@
-"""The features folder of one repository: find, load, save and resolve feature manifests, and mirror
-the feature in progress to `<output_dir>/features/active.json` for the hooks (which read JSON only;
-it is removed when no feature is in progress). Writes are atomic, under the folder's lock.
+"""The features of one repository: find, load, save and resolve feature manifests (`features/<id>/
+MANIFEST.yaml` in the repository's shared folder, one for every worktree), and mirror the feature in
+progress to `features/active.json` there for the hooks (which read JSON only; it is removed when no
+feature is in progress). The agents' reports of a feature go to `<output_dir>/features/<id>/` in the
+checkout. Writes are atomic, under the folder's lock.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from typing import Any
 
 from claude_kit.errors import KitError
 from claude_kit.feature_manifest import MANIFEST_NAME, validate
-from claude_kit_hooks.contract.layout import ACTIVE_FEATURE, FEATURES_DIR, in_output
+from claude_kit_hooks.contract.layout import ACTIVE_FEATURE, FEATURE_STATE_DIR, FEATURES_DIR, in_output
 from claude_kit_hooks.contract.records import ActiveFeature
 
 
@@ -19,15 +21,22 @@ class Features:
     """The features folder of one repository."""
 
     def __init__(self, cwd: Path) -> None:
-        from claude_kit import config, repo
+        from claude_kit import config, repo, shared_state
 
         self.root = repo.find_root(cwd)
-        output_dir = config.output_dir(self.root)
-        self.dir = self.root / in_output(output_dir, FEATURES_DIR)
-        self.active_path = self.root / in_output(output_dir, ACTIVE_FEATURE)
+        self.dir = shared_state.path(self.root, FEATURE_STATE_DIR)
+        self.active_path = shared_state.path(self.root, ACTIVE_FEATURE)
+        self.reports = self.root / in_output(config.output_dir(self.root), FEATURES_DIR)
 
     def rel(self, path: Path) -> str:
-        return path.relative_to(self.root).as_posix()
+        """Project-relative under the root; a linked worktree's shared folder is outside it."""
+        from claude_kit.shared_state import shown_path
+
+        return shown_path(self.root, path)
+
+    def folder(self, feature_id: str) -> Path:
+        """Where the agents write the feature's reports, in this checkout."""
+        return self.reports / feature_id
 
     def lock(self) -> Any:
         from claude_kit.fsutil import exclusive_lock
@@ -116,7 +125,8 @@ class Features:
         m = self.load(active)
         data: ActiveFeature = {
             "feature_id": m["feature_id"],
-            "dir": self.rel(self.path(active).parent),
+            "dir": self.rel(self.folder(active)),
+            "manifest": self.rel(self.path(active)),
             "name": m["name"],
             "work_type": m["work_type"],
             "status": m["status"],

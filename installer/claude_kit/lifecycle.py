@@ -157,6 +157,8 @@ def install(
             protection=settings_protection.wanted(cfg),
         )
         code = _apply(root, plan, dry_run=dry_run, command="update" if require_installed else "install")
+        if not dry_run:
+            move_shared_state(root)
     if code == 0 and old is None and show_next and not dry_run:
         click.echo(
             "\nNext:\n"
@@ -189,6 +191,15 @@ def sync(target: Path, *, dry_run: bool = False) -> int:
         )
         _refuse_rule_change_in_tool_call(plan)
         return _apply(root, plan, dry_run=dry_run, command="sync")
+
+
+def move_shared_state(root: Path) -> None:
+    """State an older kit kept in this checkout moves to the repository's shared folder, which the hooks
+    just installed read (under the repository's lock, so no other lifecycle command interleaves)."""
+    from claude_kit import state_migration
+
+    for line in state_migration.migrate(root):
+        click.echo(f"shared   {line}")
 
 
 def ci_init(target: Path, *, devcontainer: bool = False, force: bool = False, dry_run: bool = False) -> int:
@@ -255,6 +266,10 @@ def uninstall(target: Path, *, dry_run: bool = False, allow_downgrade: bool = Fa
             return 0
         output = _output_dir_or_default(root)
         apply.apply_plan(root, plan, command="uninstall")
+        from claude_kit import state_migration
+
+        for line in state_migration.remove(root):
+            click.echo(line)
     left = sorted(p for p in (root / output).rglob("*") if p.is_file()) if (root / output).is_dir() else []
     if left:
         click.echo(

@@ -22,9 +22,10 @@ from typing import Any, cast
 
 import click
 
+from claude_kit import shared_state
 from claude_kit.errors import KitError
 from claude_kit.output import emit
-from claude_kit_hooks.contract.layout import LOCKS_FILE, in_output
+from claude_kit_hooks.contract.layout import LOCKS_FILE
 from claude_kit_hooks.contract.records import FileLock
 
 AGENT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$")
@@ -36,11 +37,11 @@ def iso(ts: float) -> str:
 
 class Store:
     def __init__(self, cwd: Path) -> None:
-        from claude_kit import config, repo
+        from claude_kit import repo
 
         self.cwd = cwd
         self.root = repo.find_root(cwd)
-        self.path = self.root / in_output(config.output_dir(self.root), LOCKS_FILE)
+        self.path = shared_state.path(self.root, LOCKS_FILE)
 
     def read(self) -> dict[str, FileLock]:
         try:

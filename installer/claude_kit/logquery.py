@@ -1,7 +1,7 @@
 """`claude-kit log`: query the hooks' decision log, follow it live, export it as OTLP, and explain the
 most recent block.
 
-The hooks append one JSON object per decision to `.claude/.claude-kit/local/log/decisions.jsonl`
+The hooks append one JSON object per decision to `log/decisions.jsonl` in the repository's shared folder
 (hooks/claude_kit_hooks/decisionlog/writer.py) and rotate it to `decisions.jsonl.1 .. .N` (newest
 first) past `logging.max_bytes`. Records are read oldest first; torn or foreign lines are skipped;
 each gets the kit's task (feature, phase) it belongs to (logrecord.with_tasks).
@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 
 import click
 
-from claude_kit import repo
+from claude_kit import repo, shared_state
 from claude_kit.errors import KitError
 from claude_kit.logrecord import KINDS, kind_of, record_time, who, with_tasks
 from claude_kit.output import emit
@@ -88,6 +88,13 @@ EXPLANATIONS: dict[str, Explanation] = {
         "stop was blocked once so that the user is told.",
         "If the user did not make the changes, `claude-kit doctor --fix` from their terminal restores "
         "the installed kit. The same changes never block again.",
+    ),
+    "secret_exposure": Explanation(
+        "A command would have put one of the team's configured secrets into the context: it reads a "
+        "secret env file (a shell command, Read or Grep), prints the environment, or uses a secret "
+        "variable outside `claude-kit secrets run`. Nothing was run.",
+        "Run the command as `claude-kit secrets run NAME... -- <command>`: the command gets the "
+        "secrets in its own environment and its output comes back with the values redacted.",
     ),
     "shell_write_warning": Explanation(
         "A shell command plainly writes a domain's files (sed -i, redirection, tee, cp/mv, gofmt -w, "
@@ -160,7 +167,7 @@ GENERIC = Explanation("A claude-kit hook decided.", "Do what the reason says.")
 # -- reading ----------------------------------------------------------------------------------------
 def log_files(root: Path) -> list[Path]:
     """The current log and its rotations, oldest first."""
-    current = root / DECISION_LOG
+    current = shared_state.path(root, DECISION_LOG)
     rotated = []
     for p in current.parent.glob(current.name + ".*"):
         suffix = p.name[len(current.name) + 1 :]
@@ -434,7 +441,9 @@ def follow(
 ) -> None:
     """Show the last `q.limit` matching records, then those the hooks write from now on, until
     `seconds` pass (None: until interrupted). Each record gets the task in effect when it was written."""
-    tail = Tail(root / DECISION_LOG)  # opened first: a record written while the rest is read is not lost
+    tail = Tail(
+        shared_state.path(root, DECISION_LOG)
+    )  # opened first: a record written while the rest is read is not lost
     rotated = [p for p in log_files(root) if p != tail.path]
     fresh = [rec for rec in map(parse_line, tail.lines()) if rec is not None]
     known = list(with_tasks([*raw_records(rotated), *fresh]))
@@ -527,7 +536,8 @@ def log_command(
         return 0
     files = log_files(root)
     if not files:
-        msg = f"no decision log yet ({DECISION_LOG}): the hooks write it when they run"
+        where = shared_state.shown(root, DECISION_LOG)
+        msg = f"no decision log yet ({where}): the hooks write it when they run"
         emit(None if why else [], fmt, lambda: click.echo(msg, err=True))
         return 0
     if why:

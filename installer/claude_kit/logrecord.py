@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 
+from claude_kit import shared_state
 from claude_kit_hooks.contract.defaults import AGENT_TOOLS, EDIT_TOOLS, SHELL_TOOLS
 from claude_kit_hooks.contract.layout import DECISION_LOG
 from claude_kit_hooks.contract.records import TASK_EVENT, LogRecord
@@ -40,7 +41,10 @@ def kind_of(rec: LogRecord) -> str:
     """edit / shell / spawn (a tool call of that kind, or a subagent starting), verdict (a reviewer's
     or tester's verdict checked at its stop), check (a domain check run at a stop), task (a feature
     or phase change), other."""
-    event, tool, hook = rec.get("event"), rec.get("tool"), rec.get("hook")
+    event, hook = rec.get("event"), rec.get("hook")
+    tool = rec.get("checked_as") or rec.get(
+        "tool"
+    )  # an extra write tool: the Write or Bash it was checked as
     if event == TASK_EVENT:
         return "task"
     if hook == "verdicts":
@@ -108,4 +112,4 @@ def log_task_change(root: Path, before: tuple[str, str], after: tuple[str, str])
         logging_cfg = config.load(root)["logging"]
     except (KitError, KeyError):
         logging_cfg = None
-    append_log(str(root / DECISION_LOG), rec, logging_cfg)
+    append_log(str(shared_state.path(root, DECISION_LOG)), rec, logging_cfg)

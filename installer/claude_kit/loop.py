@@ -21,7 +21,7 @@ from typing import Any
 
 import click
 
-from claude_kit import fsutil, repo
+from claude_kit import fsutil, repo, shared_state
 from claude_kit.errors import KitError
 from claude_kit.output import emit
 from claude_kit_hooks.contract.layout import (
@@ -55,7 +55,7 @@ def _compiled(root: Path) -> dict[str, Any]:
 
 
 def _latest_logged_session(root: Path) -> str | None:
-    log = root / DECISION_LOG
+    log = shared_state.path(root, DECISION_LOG)
     try:
         lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
@@ -79,7 +79,7 @@ def resolve_session(root: Path, session: str | None) -> tuple[str, str]:
         return env, f"${SESSION_ENV}"
     logged = _latest_logged_session(root)
     if logged:
-        return logged, f"the most recent session in {DECISION_LOG}"
+        return logged, f"the most recent session in {shared_state.shown(root, DECISION_LOG)}"
     raise KitError(
         "no Claude Code session to attach the loop to",
         hint=f"run it from Claude Code (which sets ${SESSION_ENV}) or pass --session <id>",

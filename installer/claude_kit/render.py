@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -38,7 +39,7 @@ from claude_kit_hooks.contract.layout import (
     SKILLS_DIR,
     output_dir_of,
 )
-from claude_kit_hooks.contract.records import Manifest, SettingsEntry
+from claude_kit_hooks.contract.records import ExtraTool, Manifest, SettingsEntry
 
 # Payload folder -> where it is installed.
 TARGETS = {"hooks": HOOKS_DIR, "skills": SKILLS_DIR, "skill-library": SKILL_LIBRARY_DIR, "agents": AGENTS_DIR}
@@ -85,15 +86,33 @@ def left_out_agents(cfg: dict[str, Any]) -> list[str]:
     return out
 
 
+# The dispatchers that check an extra write tool's calls, and the kinds each one gets: PostToolUse
+# records edits only (a shell command's changes are found in the working tree, as for Bash).
+EXTRA_TOOL_EVENTS = {"pre_tool_use": ("edit", "shell"), "post_tool_use": ("edit",)}
+
+
+def tool_matcher(matcher: str, extra: list[ExtraTool]) -> str:
+    """`matcher` (exact names joined by `|`) with the extra write tools added. Names of letters,
+    digits, `_` and `-` keep it an exact-name list; a glob or a `.` makes it one anchored regex (the
+    runtime tests any other matcher as an unanchored JavaScript RegExp)."""
+    if not extra:
+        return matcher
+    if all(re.fullmatch(r"[A-Za-z0-9_-]+", t["tool"]) for t in extra):
+        return "|".join([matcher, *(t["tool"] for t in extra)])
+    return "^(?:" + "|".join([matcher, *(config_mod.tool_name_regex(t["tool"]) for t in extra)]) + ")$"
+
+
 def settings_entries(
     cfg: dict[str, Any] | None = None, command: Callable[[str], str] = settings_merge.command_for
 ) -> list[SettingsEntry]:
     """One entry per event dispatcher in the payload, each running `command(module)`; the Stop timeout
-    leaves room for `cfg`'s checks (the static maximum without a config)."""
+    leaves room for `cfg`'s checks (the static maximum without a config), and the tool calls' matchers
+    name `cfg`'s extra write tools."""
     hooks_dir = payload_root() / "hooks"
     entries: list[SettingsEntry] = []
     checks = None
     secret_files = False
+    extra = config_mod.compile_extra_tools(cfg) if cfg is not None else []
     if cfg is not None:
         secret_files = any(s.get("provider") == "env_file" for s in cfg.get("secrets", {}).values())
         domains = cfg["domains"].values()
@@ -101,10 +120,14 @@ def settings_entries(
     for module, (event, matcher, timeout) in HOOK_EVENTS.items():
         if not (hooks_dir / f"{module}.py").is_file():
             continue
+        if module == "pre_tool_use":
+            matcher = pre_tool_use_matcher(secret_files)
+        if module in EXTRA_TOOL_EVENTS and matcher is not None:
+            matcher = tool_matcher(matcher, [t for t in extra if t["kind"] in EXTRA_TOOL_EVENTS[module]])
         entries.append(
             {
                 "event": event,
-                "matcher": pre_tool_use_matcher(secret_files) if module == "pre_tool_use" else matcher,
+                "matcher": matcher,
                 "handler": {
                     "type": "command",
                     "command": command(module),

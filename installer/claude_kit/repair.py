@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from claude_kit import apply, manifest
+from claude_kit import apply, manifest, worktree_checks
 from claude_kit.errors import KitError
 from claude_kit.plan import Action, Plan
 from claude_kit_hooks.contract.layout import AGENTS_DIR, HOOKS_DIR, PYTHON_CACHE
@@ -59,4 +59,8 @@ def repair(root: Path) -> int:
         for a in plan.actions:
             click.echo(f"{'restore' if a.status == 'update' else a.status:8} {a.path}")
         apply.apply_plan(root, plan, command="doctor --fix")
+        lifecycle.move_shared_state(root)
+        rec = manifest.load(root)
+        for line in worktree_checks.fix_worktree_include(root, rec) if rec else ():
+            click.echo(f"added    {line} to {worktree_checks.WORKTREE_INCLUDE}")
     return lifecycle.sync(root)

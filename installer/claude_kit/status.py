@@ -290,6 +290,10 @@ def doctor(target: Path) -> int:
         "run `claude-kit sync`",
     )
     _integrity_checks(root, report)
+    from claude_kit import worktree_checks
+
+    for check in worktree_checks.checks(root, rec):
+        report(check.ok, check.what, check.fix, warn=check.warn)
     local_settings = root / SETTINGS_LOCAL
     if local_settings.is_file():
         try:

@@ -18,16 +18,9 @@ from tests.hooks.hookrun import install as install_kit
 from tests.hooks.hookrun import log_records as decisions
 
 __all__ = [
-    "BACKEND_CONFIG",
-    "LOOP_OFF",
-    "TWO_DOMAINS",
-    "decisions",
-    "delegated_edit",
-    "install_kit",
-    "main_edit",
-    "run_ok",
-    "verdict",
-]
+    "BACKEND_CONFIG", "LOOP_OFF", "TWO_DOMAINS", "decisions", "delegated_edit", "install_kit", "main_edit",
+    "main_texts", "run_ok", "spawn", "verdict",
+]  # fmt: skip
 
 
 def run_ok(
@@ -38,7 +31,7 @@ def run_ok(
     *,
     prompt: str = "go",
     timeout: float = 120,
-    extra_args: tuple[str, ...] = (),
+    extra_args: tuple[str, ...] | list[str] = (),
 ) -> SessionResult:
     """One `claude -p <prompt>` session against the scripted fake API; asserts it ended in success."""
     result = run_session(
@@ -60,6 +53,16 @@ def verdict(role: str, result: str, summary: str, issues: list[dict[str, Any]] |
         "summary": summary,
     }
     return f"# backend {role}\n- result: {result}\n\n```json\n{json.dumps(block)}\n```"
+
+
+def spawn(marker: str, agent: str, task: str) -> Turn:
+    """A foreground spawn of `agent` whose subagent runs the script keyed by `marker`."""
+    return Turn([agent_call(marker, task, subagent_type=agent, background=False)])
+
+
+def main_texts(result: SessionResult) -> list[str]:
+    """What the main thread was shown, one text per request to the fake API."""
+    return [r.text() for r in result.main_requests()]
 
 
 def main_edit(target: Path) -> dict[str, str]:

@@ -65,10 +65,10 @@ def test_the_workflows_headless_session_is_governed_and_yields_the_job_verdict(
     assert exported.returncode == 0, exported.stdout
     records = json.loads((tmp_repo / ci.LOG_EXPORT).read_text())
     assert any(r.get("hook") == "agent_first" and r.get("decision") == "deny" for r in records)
-    # The artefact: the files the upload step lists are there (hidden ones too: the log is in .claude/).
+    # The artefact: the files the upload step lists are there (hidden ones too: the log is in .git/).
     upload = steps(tmp_repo)["Upload the decision log"]["with"]
     listed = [line for line in upload["path"].splitlines() if line and "${{" not in line]
-    assert listed == [ci.DECISION_LOG, ci.LOG_EXPORT] and upload["include-hidden-files"] is True
+    assert listed == [ci.LOG_FILE, ci.LOG_EXPORT] and upload["include-hidden-files"] is True
     assert all((tmp_repo / rel).is_file() for rel in listed)
 
     verdict = run_step(tmp_repo, "Verdict", {"RESULT": json.dumps(final["structured_output"])}, tmp_path)

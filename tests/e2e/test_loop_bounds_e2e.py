@@ -148,7 +148,7 @@ def test_a_lock_belongs_to_the_agent_instance_not_its_type(
     allowed = decisions(tmp_repo, hook="file_locks", decision="allow")
     [released] = [d for d in allowed if "finished: released" in d["reason"]]
     assert holder in released["reason"]
-    locks = json.loads((tmp_repo / ".claude/.output/locks/locks.json").read_text())
+    locks = json.loads((tmp_repo / ".git/claude-kit/locks/locks.json").read_text())
     assert locks == {}
 
 

@@ -42,13 +42,13 @@ def test_feature_state_drives_the_coordinator_gate_and_survives_sessions(
     first = run_ok(tmp_repo, isolated_home, claude_bin, script, prompt="add a health check")
 
     # The CLI wrote a schema-valid MANIFEST.yaml with the SMALL work type's skipped phases.
-    [manifest_path] = (tmp_repo / ".claude/.output/features").glob("*-health-check/MANIFEST.yaml")
+    [manifest_path] = (tmp_repo / ".git/claude-kit/features").glob("*-health-check/MANIFEST.yaml")
     manifest = yaml.safe_load(manifest_path.read_text())
     assert manifest["work_type"] == "small" and manifest["status"] == "in_progress"
     assert manifest["phases"]["brainstorming"]["status"] == "skipped"
     assert manifest["phases"]["implementation"]["status"] == "in_progress"
     assert manifest["phases"]["implementation"]["agent"] == "backend-developer"
-    active = json.loads((tmp_repo / ".claude/.output/features/active.json").read_text())
+    active = json.loads((tmp_repo / ".git/claude-kit/features/active.json").read_text())
     assert active["name"] == "health check" and active["current_phase"] == "implementation"
 
     # With the feature in progress the main thread delegates the domain's code, tests included; a

@@ -46,7 +46,7 @@ def test_starter_set_passes_and_fails_when_a_rule_is_switched_off(
     assert out.count("PASS ") == 4 and out.rstrip().endswith("4 passed, 0 failed"), out
     # Each ran in a copy: the repository has neither the probe file nor a decision log of theirs.
     assert not (tmp_repo / PROBE).exists()
-    assert not (tmp_repo / ".claude/.claude-kit/local/log/decisions.jsonl").exists()
+    assert not (tmp_repo / ".git/claude-kit/log/decisions.jsonl").exists()
 
     (tmp_repo / ".claude/claude-kit.yaml").write_text(
         BACKEND_CONFIG + "hooks:\n  agent_first: {enabled: false}\n", encoding="utf-8"

@@ -8,15 +8,16 @@ model and checks the file on disk, what the model was shown next and what the ho
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from claude_kit.fakeapi import Script, Turn, agent_call, call, say
+from claude_kit.fakeapi import Script, call, say
 from claude_kit.session_runner import SessionResult
-from tests.e2e.kitrepo import BACKEND_CONFIG, LOOP_OFF, decisions, install_kit, run_ok
+from tests.e2e.kitrepo import BACKEND_CONFIG, LOOP_OFF, decisions, install_kit, run_ok, spawn
+from tests.e2e.kitrepo import main_texts as texts
+from tests.e2e.kitrepo import verdict as kit_verdict
 
 pytestmark = pytest.mark.e2e
 
@@ -26,23 +27,11 @@ REVIEW_NEXT = 'call the Agent tool with subagent_type "backend-reviewer" and run
 
 
 def verdict(role: str) -> str:
-    block = {
-        "claude_kit": "verdict", "role": role, "domain": "backend", "verdict": "PASS", "issues": [],
-        "summary": f"{role} passed",
-    }  # fmt: skip
-    return f"# backend {role}\n- result: PASS\n\n```json\n{json.dumps(block)}\n```"
-
-
-def spawn(marker: str, agent: str, task: str) -> Turn:
-    return Turn([agent_call(marker, task, subagent_type=agent, background=False)])
+    return kit_verdict(role, "PASS", f"{role} passed")
 
 
 def run(repo: Path, home: Path, claude_bin: Path, script: Script) -> SessionResult:
     return run_ok(repo, home, claude_bin, script, prompt="change the api", timeout=180)
-
-
-def texts(result: SessionResult) -> list[str]:
-    return [r.text() for r in result.main_requests()]
 
 
 def test_main_thread_sed_on_a_backend_file_is_denied_with_the_spawn_call(

@@ -14,6 +14,7 @@ import pytest
 
 from claude_kit.fakeapi import Script, Turn, Usage, agent_call, say, tool_use
 from claude_kit.session_runner import SessionResult
+from tests.conftest import build_file_tree
 from tests.e2e.kitrepo import BACKEND_CONFIG, decisions, install_kit, run_ok
 from tests.hooks.hookrun import FEATURE
 
@@ -132,7 +133,8 @@ def test_budget_denies_the_next_spawn_once_a_subagent_spent_it(
 def test_context_hooks_reach_the_model_and_survive_compaction(
     tmp_repo: Path, isolated_home: Path, claude_bin: Path
 ) -> None:
-    install_kit(tmp_repo, files={".claude/.output/features/active.json": json.dumps(FEATURE)})
+    install_kit(tmp_repo)
+    build_file_tree(tmp_repo, {".git/claude-kit/features/active.json": json.dumps(FEATURE)})
     script = Script(
         main=[
             # 980,000 tokens: above the runtime's auto-compact threshold for the 1M window, so it

@@ -71,9 +71,9 @@ def test_a_subdirectory_session_is_told_it_is_not_governed(
     # ... and the session was told so by the CLAUDE.md block, the one kit text it loads.
     first = result.main_requests()[0].text()
     assert "claude-kit is active" not in first  # no SessionStart context
-    assert "**Only sessions started at the repository root are governed**: if your working directory" in first
     said = " ".join(first.split())
-    assert "tell the user that nothing is enforced and that they should start `claude` from the root." in said
+    assert "**Only sessions started at the repository root are governed**: below the root" in said
+    assert "tell the user nothing is enforced and to start `claude` from the root." in said
 
 
 def test_a_root_session_is_told_that_subdirectory_sessions_are_not_governed(

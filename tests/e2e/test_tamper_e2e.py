@@ -24,7 +24,7 @@ pytestmark = pytest.mark.e2e
 
 MAIN_GO = "package main\n\nfunc main() {}\n"
 FILES = {"cmd/api/main.go": MAIN_GO}
-ACTIVE = ".claude/.output/features/active.json"
+ACTIVE = ".git/claude-kit/features/active.json"
 ACTIVE_JSON = (
     '{"feature_id": "f1", "name": "Login", "status": "in_progress", "current_phase": "implementation"}\n'
 )

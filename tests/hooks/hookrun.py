@@ -45,7 +45,7 @@ from claude_kit_hooks.runtime.project import Project
 from tests.conftest import git_repo
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-LOG_REL = ".claude/.claude-kit/local/log/decisions.jsonl"
+LOG_REL = ".git/claude-kit/log/decisions.jsonl"
 
 BACKEND = """\
 version: 1
@@ -62,7 +62,7 @@ hooks:
   feedback_loop: {enabled: false}
   quality_gate: {enabled: false}
 """
-# The active feature as `claude-kit feature` records it (.claude/.output/features/active.json).
+# The active feature as `claude-kit feature` records it (.git/claude-kit/features/active.json).
 FEATURE = {
     "feature_id": "20261121-054000-login-rate-limit",
     "dir": ".claude/.output/features/20261121-054000-login-rate-limit",

@@ -62,11 +62,11 @@ def test_feature_changes_are_logged_and_give_every_later_record_its_task(
     before = _sub_edit(tmp_repo, "cmd/api/before.go")
     run_hook(tmp_repo, "pre_tool_use", before)
     assert ck("feature", "start", "order cancellation", "--type", "medium").exit_code == 0
-    fid = json.loads((tmp_repo / ".claude/.output/features/active.json").read_text())["feature_id"]
+    fid = json.loads((tmp_repo / ".git/claude-kit/features/active.json").read_text())["feature_id"]
     first = _sub_edit(tmp_repo, "cmd/api/one.go")
     run_hook(tmp_repo, "pre_tool_use", first)
     assert ck("feature", "phase", "active", "setup", "--status", "complete").exit_code == 0
-    nxt = json.loads((tmp_repo / ".claude/.output/features/active.json").read_text())["current_phase"]
+    nxt = json.loads((tmp_repo / ".git/claude-kit/features/active.json").read_text())["current_phase"]
     assert nxt not in ("setup", None)
     second = _sub_edit(tmp_repo, "cmd/api/two.go")
     other = _sub_edit(tmp_repo, "cmd/api/three.go", agent_type="backend-reviewer")

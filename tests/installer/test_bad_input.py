@@ -241,10 +241,10 @@ BAD: dict[str, tuple[Callable[[Path], None], tuple[str, ...], str]] = {
         LIFECYCLE,
         "{root}/.claude/skill-library: is a file where the kit needs a folder (for .claude/skill-library/",
     ),
-    "the output folder is a file": (
-        _replace(".claude/.output", "x"),
+    "the shared locks folder is a file": (
+        _replace(".git/claude-kit/locks", "x"),
         ("lock list",),
-        "{root}/.claude/.output: is a file where the kit needs a folder (for .claude/.output/locks/",
+        "{root}/.git/claude-kit/locks: is a file where the kit needs a folder (for .git/claude-kit/locks/",
     ),
 }
 CASES = [(case, command) for case, (_, commands, _) in BAD.items() for command in commands]

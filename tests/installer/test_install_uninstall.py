@@ -184,7 +184,7 @@ def test_files_uninstall_kept_are_yours_at_the_next_install(ck: CK, sample_repo:
     assert res.exit_code != 0 and "backend-reviewer.md: exists and was not installed" in res.output
 
 
-def test_runtime_state_is_git_ignored_and_uninstall_names_the_output_folder(
+def test_runtime_state_is_not_committed_and_uninstall_keeps_the_feature_manifests(
     ck: CK, sample_repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(sample_repo)
@@ -195,11 +195,11 @@ def test_runtime_state_is_git_ignored_and_uninstall_names_the_output_folder(
     git(sample_repo, "add", ".claude", "CLAUDE.md")  # as the README says
     staged = git(sample_repo, "diff", "--cached", "--name-only").splitlines()
     output = [p for p in staged if p.startswith(".claude/.output/")]
-    # The feature's manifest is the team's record; the pointer and the locks are this machine's.
-    assert [p for p in output if p.endswith("MANIFEST.yaml")], output
-    assert not [p for p in output if "/locks/" in p or p.endswith(("active.json", ".lock"))], output
+    # Feature state and locks are the repository's, shared by its worktrees in .git/claude-kit/.
+    assert not [p for p in output if "/locks/" in p or p.endswith(("MANIFEST.yaml", "active.json", ".lock"))]
     assert not [p for p in staged if "/.claude-kit/local/" in p and not p.endswith(".gitignore")]
     res = ck("uninstall", str(sample_repo))
     assert res.exit_code == 0, res.output
-    assert "left .claude/.output/" in res.output and "feature" in res.output, res.output
-    assert (sample_repo / ".claude/.output").is_dir()
+    assert "kept the feature manifests in .git/claude-kit/features/" in res.output, res.output
+    assert list((sample_repo / ".git/claude-kit/features").glob("*/MANIFEST.yaml"))
+    assert not (sample_repo / ".git/claude-kit/locks").exists()

@@ -15,7 +15,7 @@ from claude_kit import feature, feature_manifest, feature_store
 from claude_kit.errors import KitError
 from tests.conftest import build_file_tree, concurrently
 
-ACTIVE_KEYS = {"feature_id", "dir", "name", "work_type", "status", "current_phase", "updated_at"}
+ACTIVE_KEYS = {"feature_id", "dir", "manifest", "name", "work_type", "status", "current_phase", "updated_at"}
 
 
 @pytest.fixture
@@ -25,7 +25,8 @@ def repo(tmp_repo: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def features_dir(repo: Path) -> Path:
-    return repo / ".claude/.output/features"
+    """Feature state is the repository's: in the git common dir, shared by its worktrees."""
+    return repo / ".git/claude-kit/features"
 
 
 def only_id(repo: Path) -> str:
@@ -275,11 +276,16 @@ def test_concurrent_updates_lose_nothing(repo: Path) -> None:
     assert sorted(m["agents_contributed"]) == sorted(f"agent-{p}" for p in phases)
 
 
-def test_the_output_dir_comes_from_the_team_config(repo: Path, ck: Callable[..., Result]) -> None:
+def test_reports_go_to_the_output_dir_and_the_state_to_the_shared_folder(
+    repo: Path, ck: Callable[..., Result]
+) -> None:
     build_file_tree(repo, {".claude/claude-kit.yaml": "version: 1\noutput_dir: build/agent-output\n"})
     ck("feature", "start", "elsewhere", "--type", "small")
-    assert list((repo / "build/agent-output/features").glob("*/MANIFEST.yaml"))
-    assert (repo / "build/agent-output/features/active.json").is_file()
+    fid = only_id(repo)
+    assert (repo / "build/agent-output/features" / fid).is_dir()  # the agents' reports go here
+    assert not list((repo / "build/agent-output").rglob("MANIFEST.yaml"))
+    assert active(repo)["dir"] == f"build/agent-output/features/{fid}"
+    assert active(repo)["manifest"] == f".git/claude-kit/features/{fid}/MANIFEST.yaml"
 
 
 def test_bad_names_and_types(repo: Path, ck: Callable[..., Result]) -> None:

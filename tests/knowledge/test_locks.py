@@ -15,7 +15,7 @@ from click.testing import Result
 from claude_kit import locks
 from tests.conftest import build_file_tree, concurrently
 
-LOCKS = ".claude/.output/locks/locks.json"
+LOCKS = ".git/claude-kit/locks/locks.json"
 PAST, FUTURE = "2000-01-01T00:00:00Z", "2999-01-01T00:00:00Z"
 
 
@@ -125,7 +125,8 @@ def test_concurrent_acquires_lose_nothing(repo: Path) -> None:
     assert set(store(repo)) == set(files)
 
 
-def test_the_output_dir_comes_from_the_team_config(repo: Path, ck: Callable[..., Result]) -> None:
+def test_the_locks_are_the_repositorys_whatever_the_output_dir(repo: Path, ck: Callable[..., Result]) -> None:
     build_file_tree(repo, {".claude/claude-kit.yaml": "version: 1\noutput_dir: build/out\n"})
     ck("lock", "acquire", "notes.txt", "--agent", "a")
-    assert (repo / "build/out/locks/locks.json").is_file()
+    assert (repo / LOCKS).is_file()
+    assert not (repo / "build/out/locks").exists()

@@ -169,13 +169,12 @@ def test_the_cli_writes_the_state_files_the_hooks_read(tmp_repo: Path, monkeypat
     assert lifecycle.install(tmp_repo, show_next=False) == 0
     monkeypatch.chdir(tmp_repo)
     assert feature.start(tmp_repo, "order cancellation", "small") == 0
-    active = json.loads(
-        (tmp_repo / layout.in_output(layout.DEFAULT_OUTPUT_DIR, layout.ACTIVE_FEATURE)).read_text()
-    )
+    shared = Path(layout.shared_dir(str(tmp_repo)))
+    active = json.loads((shared / layout.ACTIVE_FEATURE).read_text())
     assert set(active) == set(records.ActiveFeature.__annotations__)
     build_file_tree(tmp_repo, {"a.py": ""})
     assert locks.acquire(tmp_repo, ["a.py"], "backend-developer") == 0
-    held = json.loads((tmp_repo / layout.in_output(layout.DEFAULT_OUTPUT_DIR, layout.LOCKS_FILE)).read_text())
+    held = json.loads((shared / layout.LOCKS_FILE).read_text())
     assert set(held["a.py"]) == set(records.FileLock.__annotations__)
     assert loop.start(tmp_repo, "do it", 3, "DONE", "session/1") == 0
     state = json.loads((tmp_repo / layout.state_file("session/1", "loop")).read_text())
@@ -193,7 +192,9 @@ def _schema_keys(node: dict[str, Any], prefix: str = "") -> set[str]:
     keys: set[str] = set()
     for name, sub in node.get("properties", {}).items():
         keys |= {f"{prefix}{name}"} | _schema_keys(sub, f"{prefix}{name}.")
-    placeholder = {"domains.": "<name>", "hooks.": "<id>", "budget.prices.": "<model prefix>"}.get(prefix)
+    placeholder = {
+        "domains.": "<name>", "hooks.": "<id>", "extra_tools.": "<tool>", "budget.prices.": "<model prefix>"
+    }.get(prefix)  # fmt: skip
     if placeholder and isinstance(node.get("additionalProperties"), dict):
         keys.add(f"{prefix}{placeholder}")
         if placeholder != "<model prefix>":  # a price's fields are documented in its row

@@ -196,7 +196,7 @@ def test_the_copy_holds_the_repositorys_files_and_the_kit_but_no_local_state(
     tmp_repo: Path, tmp_path: Path
 ) -> None:
     install(tmp_repo, files={**FILES, ".gitignore": "build/\n", "build/out.bin": "x"})
-    log = tmp_repo / ".claude/.claude-kit/local/log/decisions.jsonl"
+    log = tmp_repo / ".git/claude-kit/log/decisions.jsonl"
     log.parent.mkdir(parents=True, exist_ok=True)
     log.write_text("{}\n")
 

@@ -13,7 +13,7 @@ loop module falls back to a plain reading of its state files, so it never silenc
 from __future__ import annotations
 
 from claude_kit_hooks.briefings.rules import clip
-from claude_kit_hooks.contract.layout import ACTIVE_FEATURE, in_output, output_dir_of
+from claude_kit_hooks.contract.layout import ACTIVE_FEATURE, output_dir_of
 from claude_kit_hooks.store.jsonfile import read_json
 
 TYPE_CHECKING = False  # typing costs ~14 ms at a hook's start-up; mypy still reads the branch
@@ -31,7 +31,7 @@ CLOSED = {"done", "complete", "completed", "closed", "cancelled", "canceled", "a
 
 def active_feature(paths: KitPaths, cfg: CompiledConfig) -> ActiveFeature | None:
     """The feature in progress; None when there is none, it is closed, or the file is not a feature."""
-    data = read_json(paths.abs(in_output(output_dir_of(cfg), ACTIVE_FEATURE)))
+    data = read_json(paths.shared_file(ACTIVE_FEATURE))
     if not isinstance(data, dict) or not (data.get("feature_id") or data.get("name")):
         return None
     feature: ActiveFeature = data  # type: ignore[assignment]  # a dict read from disk: fields checked on use
@@ -53,8 +53,9 @@ def feature_line(feature: ActiveFeature, cfg: CompiledConfig) -> str:
         f"{output_dir_of(cfg)}/features/{feature['feature_id']}" if feature.get("feature_id") else ""
     )
     line = ", ".join(bits)
-    if where:
-        line += f"; MANIFEST: {str(where).rstrip('/')}/MANIFEST.yaml"
+    manifest = feature.get("manifest") or (f"{str(where).rstrip('/')}/MANIFEST.yaml" if where else "")
+    if manifest:
+        line += f"; MANIFEST: {manifest}"
     return clip(line + ".", 240)
 
 
@@ -120,10 +121,7 @@ def idle_days(paths: KitPaths, cfg: CompiledConfig) -> int:
     import time
 
     try:
-        return int(
-            (time.time() - os.stat(paths.abs(in_output(output_dir_of(cfg), ACTIVE_FEATURE))).st_mtime)
-            // 86400
-        )
+        return int((time.time() - os.stat(paths.shared_file(ACTIVE_FEATURE)).st_mtime) // 86400)
     except OSError:
         return 0
 

@@ -58,6 +58,9 @@ AGENT_TOOLS = ("Agent", "Task")
 SHELL_TOOLS = ("Bash", "PowerShell")
 # Tools that show a file's text: checked only for the team's secret files (edit/secret_exposure.py).
 SECRET_READ_TOOLS = ("Read", "Grep")
+# Extra write tools (team config `extra_tools`: MCP tools that edit files or run commands, such as
+# container-use's): each kind and the built-in tool whose checks a mapped call goes through.
+EXTRA_TOOL_KINDS = {"edit": "Write", "shell": "Bash"}
 
 # Dispatcher module -> (event, tool matcher, timeout in seconds) as wired into settings.json.
 HOOK_EVENTS: dict[str, tuple[str, str | None, int]] = {
@@ -121,6 +124,7 @@ DEFAULTS: dict[str, Any] = {
     "domains": {},
     "exemptions": {"tests": True, "docs": True, "globs": []},
     "hooks": {},
+    "extra_tools": {},
     "spawn": {"max_depth": 1},
     "orchestration": {"coordinator_mode": False, "feature_scope": "code"},
     "protection": {"permission_rules": True, "sandbox": False},

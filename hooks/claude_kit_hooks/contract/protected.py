@@ -21,6 +21,7 @@ from claude_kit_hooks.contract.layout import (
     PYTHON_CACHE,
     SETTINGS,
     SETTINGS_LOCAL,
+    SHARED_IN_GIT,
     in_output,
 )
 
@@ -32,6 +33,8 @@ _KIT_PATHS = (
     (SETTINGS_LOCAL, "Claude Code's local settings (they can switch the hooks off)"),
     (CONFIG_YAML, "the team config"),
     (f"{AGENTS_DIR}/", "the team's agent definitions"),
+    # The shared state as the main checkout names it; a linked worktree's is outside its root.
+    (f".git/{SHARED_IN_GIT}/", "the repository's shared kit state (locks, features, decision log)"),
 )
 
 # What the Stop integrity check fingerprints (stoploop.integrity) and doctor compares with the manifest:
@@ -54,6 +57,7 @@ def permission_deny_rules() -> tuple[str, ...]:
 
 
 def _output_paths(output_dir: str) -> tuple[tuple[str, str], ...]:
+    """Where kits before the shared folder kept these, until `claude-kit update` moves them."""
     locks_dir = in_output(output_dir, LOCKS_FILE).rsplit("/", 1)[0] + "/"
     return (
         (in_output(output_dir, ACTIVE_FEATURE), "the active feature's control file"),

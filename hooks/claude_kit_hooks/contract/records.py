@@ -61,6 +61,22 @@ class Domain(TypedDict):
 Rule = list[Any]
 
 
+class ExtraTool(TypedDict):
+    """One extra write tool (team config `extra_tools`): calls whose tool name is `tool` (or matches
+    `regex`, an anchored regex from a glob; None for an exact name) are checked as EXTRA_TOOL_KINDS[kind]
+    calls, with the path or command taken from the input field `field`. `root_field` names the input
+    field holding the folder a relative path or the command is relative to (None: the session's
+    folder); an absolute path under `workdir` (the tool environment's own name for that folder) is
+    read as relative to it."""
+
+    tool: str
+    regex: str | None
+    kind: str  # "edit" | "shell"
+    field: str
+    root_field: str | None
+    workdir: str | None
+
+
 class Compaction(TypedDict):
     context_window: int | str
     warn_percent: float
@@ -122,6 +138,7 @@ class CompiledConfig(TypedDict):
     exempt_rules: list[Rule]  # [label, regex, hints]
     test_lead: str
     hooks: dict[str, bool]
+    extra_tools: list[ExtraTool]
     spawn: Spawn
     orchestration: Orchestration
     compaction: Compaction
@@ -136,15 +153,27 @@ class CompiledConfig(TypedDict):
 
 
 class ActiveFeature(TypedDict):
-    """<output_dir>/features/active.json, written by `claude-kit feature`."""
+    """`features/active.json` in the repository's shared folder, written by `claude-kit feature`."""
 
     feature_id: str
-    dir: str
+    dir: str  # the feature's folder for the agents' reports, in the checkout (output folder)
+    manifest: str  # its MANIFEST.yaml in the shared folder (project-relative under the root; older: none)
     name: str
     work_type: str
     status: str
     current_phase: str | None
     updated_at: str
+
+
+class SessionRecord(TypedDict):
+    """`sessions/<id>.json` in the repository's shared folder, written at SessionStart."""
+
+    session_id: str
+    root: str  # the project root of the checkout it runs in
+    cwd: str
+    source: str  # startup, resume, clear, compact
+    started: float  # epoch seconds, kept across resumes
+    seen: float  # its last SessionStart
 
 
 class FileLock(TypedDict):
@@ -195,6 +224,7 @@ class LogRecord(TypedDict, total=False):
     reason: str
     duration_ms: float
     tool: str
+    checked_as: str  # an extra write tool's call: the built-in tool it was checked as (Write, Bash)
     file: str
     feature: str  # the active feature's id ("" when none is in progress)
     phase: str  # its current phase

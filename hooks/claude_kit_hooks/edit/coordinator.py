@@ -11,7 +11,7 @@ on. Paths outside the project root are left alone, as in agent_first.
 
 from __future__ import annotations
 
-from claude_kit_hooks.contract.layout import ACTIVE_FEATURE, CONFIG_YAML, in_output, output_dir_of
+from claude_kit_hooks.contract.layout import ACTIVE_FEATURE, CONFIG_YAML, output_dir_of
 from claude_kit_hooks.edit.delegation import developer_for, off_switch, short_path, spawn_call
 from claude_kit_hooks.store.jsonfile import read_json
 
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 def active_orchestration(project: Project, cfg: CompiledConfig) -> tuple[str, str, str] | None:
     """(feature name, phase, feature id) while a feature is in progress, ("", "", "") for
     coordinator_mode, else None."""
-    data = read_json(project.paths.abs(in_output(output_dir_of(cfg), ACTIVE_FEATURE)))
+    data = read_json(project.paths.shared_file(ACTIVE_FEATURE))
     if isinstance(data, dict) and data.get("status") == "in_progress":
         # Older `claude-kit feature` versions wrote id/slug/phase: read those too.
         fid = str(data.get("feature_id") or data.get("id") or "")

@@ -17,7 +17,8 @@ from __future__ import annotations
 import os
 import time
 
-from claude_kit_hooks.contract.layout import CONFIG_YAML, LOCKS_FILE, in_output, output_dir_of
+from claude_kit_hooks.contract.layout import CONFIG_YAML, LOCKS_FILE
+from claude_kit_hooks.runtime.project import split_worktree
 from claude_kit_hooks.store.jsonfile import read_json
 
 TYPE_CHECKING = False  # typing costs ~14 ms at a hook's start-up; mypy still reads the branch
@@ -25,18 +26,18 @@ if TYPE_CHECKING:
     from typing import Any
 
     from claude_kit_hooks.contract.layout import KitPaths
-    from claude_kit_hooks.contract.records import CompiledConfig
     from claude_kit_hooks.runtime.hook import Hook
 
 
-def locks_path(paths: KitPaths, cfg: CompiledConfig) -> str:
-    return paths.abs(in_output(output_dir_of(cfg), LOCKS_FILE))
+def locks_path(paths: KitPaths) -> str:
+    """The repository's locks: shared by every checkout and session of it."""
+    return paths.shared_file(LOCKS_FILE)
 
 
 def file_locks(h: Hook) -> None:
     if not h.enabled("file_locks"):
         return
-    path = locks_path(h.paths, h.config)
+    path = locks_path(h.paths)
     try:
         os.stat(path)
     except OSError:
@@ -44,6 +45,8 @@ def file_locks(h: Hook) -> None:
     rel = h.edit_relpath()
     if rel is None:
         return
+    # Locks name files as the project root does: the same file in a worktree under .claude/worktrees/.
+    rel = split_worktree(rel)[1]
     locks = read_json(path, {})
     rec = locks.get(rel) if isinstance(locks, dict) else None
     if not isinstance(rec, dict):
@@ -75,7 +78,7 @@ def release_on_stop(h: Hook) -> None:
     is finished, so the locks it holds are released; it cannot come back as the same holder."""
     if not h.agent_id or not h.enabled("file_locks"):
         return
-    path = locks_path(h.paths, h.config)
+    path = locks_path(h.paths)
     try:
         os.stat(path)
     except OSError:

@@ -152,8 +152,7 @@ def _protected_writes(h: Hook, command: str, powershell: bool) -> tuple[str, str
 
     if not re.search(HINT, command, re.IGNORECASE):
         return None
-    given = h.payload.get("cwd")
-    cwd = given if isinstance(given, str) and os.path.isabs(given) else h.project.root
+    cwd = h.cwd
     output_dir = output_dir_of(h.config)
     root = h.project.root
     for written, how in shell_write_targets(command, cwd, powershell=powershell, root=root):

@@ -52,8 +52,7 @@ def secret_shell(h: Hook) -> None:
 
     powershell = h.tool_name == "PowerShell"
     tokens = lex(command, powershell)
-    given = h.payload.get("cwd")
-    cwd = given if isinstance(given, str) and os.path.isabs(given) else h.project.root
+    cwd = h.cwd
     for kind, word in tokens:  # any word: `cat f`, `< f`, `--env-file=f`, even after `secrets run`
         if kind != "word":
             continue

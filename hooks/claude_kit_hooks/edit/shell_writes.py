@@ -286,8 +286,7 @@ def shell_write_warning(h: Hook) -> None:
     if len(command) > MAX_SHELL_COMMAND:
         h.allow("shell_write_warning", f"command longer than {MAX_SHELL_COMMAND} characters; not inspected")
         return
-    given = h.payload.get("cwd")
-    cwd = given if isinstance(given, str) and os.path.isabs(given) else h.project.root
+    cwd = h.cwd
     found = _domain_writes(h, command, cwd, need_developer=role is None)
     if role is None and h.agent_type:  # a developer or editor (or `claude --agent` as one) may
         found = {d: v for d, v in found.items() if not may_edit(h.config, d, h.agent_type)}

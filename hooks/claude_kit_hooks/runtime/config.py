@@ -54,6 +54,8 @@ def complete(raw: dict[str, Any]) -> CompiledConfig:
         cfg[key] = [r for r in value if _is_rule(r)] if isinstance(value, list) else []
     hooks = raw.get("hooks")
     cfg["hooks"] = hooks if isinstance(hooks, dict) else {}
+    extra = raw.get("extra_tools")
+    cfg["extra_tools"] = [t for t in extra if _is_extra_tool(t)] if isinstance(extra, list) else []
     cfg["output_dir"] = _text(raw.get("output_dir"), DEFAULTS["output_dir"]).rstrip("/")
     cfg["test_lead"] = _text(raw.get("test_lead"), TEST_LEAD)
     secrets = raw.get("secrets")
@@ -96,6 +98,18 @@ def _domain(dom: Any) -> dict[str, Any]:
         "test_planning": bool(dom.get("test_planning", False)),
         "checks": [_check(c) for c in checks if _is_check(c)] if isinstance(checks, list) else [],
     }
+
+
+def _is_extra_tool(tool: Any) -> bool:
+    # The routing reads every key: an entry a hand edit broke is dropped rather than crash each call.
+    from claude_kit_hooks.contract.defaults import EXTRA_TOOL_KINDS
+
+    return (
+        isinstance(tool, dict)
+        and tool.get("kind") in EXTRA_TOOL_KINDS
+        and all(isinstance(tool.get(k), str) and tool[k] for k in ("tool", "field"))
+        and all(tool.get(k) is None or isinstance(tool[k], str) for k in ("regex", "root_field", "workdir"))
+    )
 
 
 def _is_check(check: Any) -> bool:

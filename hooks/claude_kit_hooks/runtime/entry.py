@@ -114,7 +114,7 @@ def run(
 
         summary = record_error(event, project, hook, exc)
         closed = fail_closed is True or (
-            isinstance(fail_closed, tuple) and hook is not None and hook.tool_name in fail_closed
+            isinstance(fail_closed, tuple) and hook is not None and hook.checked_as in fail_closed
         )
         out = failure_answer(event, hook, summary, closed, exc)
     if out:

@@ -94,7 +94,7 @@ def unrecorded(hook: Hook | None, exc: StateWriteError) -> str:
         root = hook.project.root
         if path.startswith(root.rstrip(os.sep) + os.sep):
             shown = os.path.relpath(path, root).replace(os.sep, "/")
-    rel = hook.edit_relpath() if hook is not None and hook.tool_name in EDIT_TOOLS else None
+    rel = hook.edit_relpath() if hook is not None and hook.checked_as in EDIT_TOOLS else None
     if rel and hook is not None and hook.event == "PostToolUse":
         return (
             f"claude-kit could not record the change to {rel}: {exc.reason} (writing {shown}), so the "

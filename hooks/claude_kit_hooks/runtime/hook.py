@@ -77,12 +77,38 @@ class Hook:
         self.spawn_depth: int | None = None  # set by SubagentStart's registration for the briefing
         self._edit_rel: str | None = None
         self._edit_rel_done = False
+        # An extra write tool's call (runtime/extra_tools.py): the built-in tool it is checked as, and
+        # the folder its command runs in.
+        self.acts_as: str | None = None
+        self._cwd: str | None = None
 
     # -- who is calling -------------------------------------------------------------------
     @property
     def is_subagent(self) -> bool:
         # agent_id is present only inside a subagent; agent_type alone marks a --agent main thread.
         return bool(self.agent_id)
+
+    # -- what the call amounts to ---------------------------------------------------------------
+    @property
+    def checked_as(self) -> str:
+        """The tool whose checks this call goes through: its own, or the built-in tool (Write, Bash)
+        an extra write tool's call amounts to."""
+        return self.acts_as or self.tool_name
+
+    def act_as(self, tool: str, tool_input: dict[str, Any], cwd: str) -> None:
+        """Check this call as a `tool` call with `tool_input`, run in `cwd`: the one place an extra
+        write tool's call becomes the Write or Bash call every check reads."""
+        self.acts_as, self.tool_input, self._cwd = tool, tool_input, cwd
+        self._edit_rel_done = False
+
+    @property
+    def cwd(self) -> str:
+        """The folder a shell command runs in: the session's (the payload's `cwd`, when absolute), the
+        project root without one, or the folder an extra tool's call names."""
+        if self._cwd is None:
+            given = self.payload.get("cwd")
+            self._cwd = given if isinstance(given, str) and os.path.isabs(given) else self.project.root
+        return self._cwd
 
     # -- the file an edit tool writes ---------------------------------------------------------
     @property
@@ -177,6 +203,8 @@ class Hook:
         }
         if self.tool_name:
             rec["tool"] = self.tool_name
+        if self.acts_as:  # an extra write tool's call: `claude-kit log` counts it as an edit or a command
+            rec["checked_as"] = self.acts_as
         if isinstance(self.prompt_id, str) and self.prompt_id:
             rec["prompt_id"] = self.prompt_id
         if self.task is not None:

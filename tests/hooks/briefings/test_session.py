@@ -31,7 +31,7 @@ def payload(repo: Path, name: str, session: str | None = None, **fields: Any) ->
 
 
 def write_feature(repo: Path, **fields: Any) -> None:
-    path = repo / ".claude/.output/features/active.json"
+    path = repo / ".git/claude-kit/features/active.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({**FEATURE, **fields}))
 
@@ -114,7 +114,7 @@ def test_after_compaction_the_session_is_told_to_resume(kit: Path) -> None:
 
 def test_a_feature_left_untouched_for_days_is_called_possibly_abandoned(kit: Path) -> None:
     write_feature(kit)
-    active = kit / ".claude/.output/features/active.json"
+    active = kit / ".git/claude-kit/features/active.json"
     assert "may be abandoned" not in run_hook(kit, "session_start", payload(kit, "SessionStart")).context
     three_days_ago = time.time() - 3 * 86400 - 60
     os.utime(active, (three_days_ago, three_days_ago))
@@ -157,7 +157,7 @@ def test_malformed_state_files_never_break_the_context_hooks(
     kit: Path, feature: str, feedback: str, loop: str
 ) -> None:
     session = str(uuid.uuid4())
-    path = kit / ".claude/.output/features/active.json"
+    path = kit / ".git/claude-kit/features/active.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(feature)
     write_state(kit, session, "feedback", feedback)

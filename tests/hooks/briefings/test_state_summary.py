@@ -29,20 +29,19 @@ def as_feature(data: dict[str, Any]) -> ActiveFeature:
     return feature  # type: ignore[no-any-return]
 
 
-def feature_file(paths: KitPaths, output_dir: str = ".claude/.output") -> str:
-    return paths.abs(f"{output_dir}/features/active.json")
+def feature_file(paths: KitPaths) -> str:
+    return paths.shared_file("features/active.json")
 
 
 # -- active feature ------------------------------------------------------------------------------------
-def test_the_active_feature_is_read_from_the_output_dir_of_each_root(tmp_path: Path) -> None:
+def test_the_active_feature_is_the_repositorys_whatever_the_output_dir(tmp_path: Path) -> None:
     one, two = KitPaths(str(tmp_path / "one")), KitPaths(str(tmp_path / "two"))
     write(feature_file(one), FEATURE)
-    write(feature_file(two, "notes"), {**FEATURE, "name": "Other"})
+    write(two.abs(".claude/.output/features/active.json"), {**FEATURE, "name": "Other"})  # where kits were
 
     assert state_summary.active_feature(one, CFG) == FEATURE
-    assert state_summary.active_feature(two, CFG) is None  # not under the default output dir
-    feature = state_summary.active_feature(two, complete({"output_dir": "notes/"}))
-    assert feature is not None and feature["name"] == "Other"
+    assert state_summary.active_feature(one, complete({"output_dir": "notes/"})) == FEATURE
+    assert state_summary.active_feature(two, CFG) is None
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,7 @@ def _write(repo: Path, rel: str, **extra: object) -> dict[str, object]:
 
 
 def _activate(repo: Path, **data: object) -> None:
-    path = repo / ".claude/.output/features/active.json"
+    path = repo / ".git/claude-kit/features/active.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data), encoding="utf-8")
 
@@ -127,7 +127,7 @@ def test_a_feature_started_with_the_cli_activates_it(
     assert ck("feature", "start", "order cancellation", "--type", "medium").exit_code == 0
     reason = run_hook(tmp_repo, "pre_tool_use", _write(tmp_repo, "cmd/api/main_test.go")).reason
     assert reason.startswith('claude-kit: Feature "order cancellation" is in progress (phase: setup)')
-    active = json.loads((tmp_repo / ".claude/.output/features/active.json").read_text())
+    active = json.loads((tmp_repo / ".git/claude-kit/features/active.json").read_text())
     assert f"end the feature ({active['feature_id']}) from their terminal" in reason
 
     assert ck("feature", "mark", active["feature_id"], "--status", "complete").exit_code == 0
@@ -165,7 +165,7 @@ def test_feature_scope_everything_takes_every_file(tmp_repo: Path) -> None:
 @pytest.mark.parametrize("content", ['{"name": "x", "status": "completed"}', "{torn", "[]", ""])
 def test_a_finished_or_unreadable_feature_does_not_activate_it(tmp_repo: Path, content: str) -> None:
     install(tmp_repo)
-    path = tmp_repo / ".claude/.output/features/active.json"
+    path = tmp_repo / ".git/claude-kit/features/active.json"
     path.parent.mkdir(parents=True)
     path.write_text(content)
     result = run_hook(tmp_repo, "pre_tool_use", _write(tmp_repo, "Makefile"))

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from claude_kit import locks
-from tests.conftest import build_file_tree
+from tests.conftest import build_file_tree, git_repo
 from tests.hooks.hookrun import assert_clean, fixture, install, log_records, run_hook
 
-LOCKS = ".claude/.output/locks/locks.json"
+LOCKS = ".git/claude-kit/locks/locks.json"
 PAST = "2000-01-01T00:00:00Z"
 
 
@@ -60,6 +60,17 @@ def test_an_edit_by_another_agent_is_denied_with_holder_expiry_and_next_steps(ki
         "backend-developer",
         "frontend-developer",
     )
+
+
+def test_a_lock_holds_for_the_same_file_in_a_worktree_under_claude_worktrees(kit: Path) -> None:
+    # An `isolation: worktree` agent edits <root>/.claude/worktrees/<name>/notes.txt: the same file.
+    locks.acquire(kit, ["notes.txt"], "backend-developer")
+    build_file_tree(kit, {".claude/worktrees/agent-1/notes.txt": "a\n"})
+    result = run_hook(
+        kit, "pre_tool_use", edit(kit, "frontend-developer", ".claude/worktrees/agent-1/notes.txt")
+    )
+    assert result.permission == "deny"
+    assert "notes.txt is locked by backend-developer until" in result.reason
 
 
 def test_a_lock_is_held_by_the_agent_instance_not_its_type(kit: Path) -> None:
@@ -173,12 +184,10 @@ def test_without_a_locks_file_the_check_opens_nothing(kit: Path) -> None:
     assert [os.path.basename(p) for p in found["opened"]] == ["locks.json"]  # one small JSON read
 
 
-def test_the_locks_file_is_under_each_projects_output_folder(tmp_path: Path) -> None:
+def test_the_locks_file_is_the_repositorys_and_machine_local_outside_git(tmp_path: Path) -> None:
     from claude_kit_hooks.contract.layout import KitPaths
     from claude_kit_hooks.edit.file_locks import locks_path
-    from claude_kit_hooks.runtime.config import complete
 
-    a, b = tmp_path / "a", tmp_path / "b"
-    assert locks_path(KitPaths(str(a)), complete({})) == str(a / LOCKS)
-    custom = complete({"output_dir": "build/out/"})
-    assert locks_path(KitPaths(str(b)), custom) == str(b / "build/out/locks/locks.json")
+    repo, plain = git_repo(tmp_path / "a"), tmp_path / "b"
+    assert locks_path(KitPaths(str(repo))) == str(repo / LOCKS)
+    assert locks_path(KitPaths(str(plain))) == str(plain / ".claude/.claude-kit/local/locks/locks.json")

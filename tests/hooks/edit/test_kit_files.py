@@ -50,6 +50,15 @@ def write(repo: Path, rel: str, *, subagent: bool = False) -> dict[str, Any]:
         (f"{OUT}/locks/locks.json", "the file locks of parallel agents"),
         (".claude", "a folder holding the kit's hooks"),
         (".", "the project root (it holds the kit)"),
+        (
+            ".git/claude-kit/locks/locks.json",
+            "the repository's shared kit state (locks, features, decision log)",
+        ),
+        (
+            ".git/claude-kit/features/active.json",
+            "the repository's shared kit state (locks, features, decision log)",
+        ),
+        (".git", "a folder holding the repository's shared kit state (locks, features, decision log)"),
     ],
 )
 def test_what_is_protected(rel: str, kind: str) -> None:
@@ -99,7 +108,7 @@ SHELL_WRITES = [
     'echo \'{"env": {"CLAUDE_KIT_OFF": "1"}}\' | tee .claude/settings.local.json',
     "cp /tmp/empty.json .claude/settings.json",
     "mv .claude/hooks/stop.py /tmp/",
-    "python3 -c \"open('.claude/.output/features/active.json', 'w').write('{}')\"",
+    "python3 -c \"open('.git/claude-kit/features/active.json', 'w').write('{}')\"",
     "cd .claude && echo x > settings.json",
 ]
 USER_ONLY = [

@@ -82,7 +82,7 @@ def test_without_the_environment_the_session_comes_from_the_flag_or_the_decision
     kit.edit("cmd/main.go")
     blocked(kit.stop())  # writes a decision-log record for SID
     logged = start(cli)
-    assert "(from the most recent session in .claude/.claude-kit/local/log/decisions.jsonl)" in logged.output
+    assert "(from the most recent session in .git/claude-kit/log/decisions.jsonl)" in logged.output
 
     explicit = start(cli, "--session", "other")
     assert "session other (from --session)" in explicit.output
