@@ -54,40 +54,69 @@ ERROR_SPAN_RE = re.compile(
     r"timeout|deadlock|never|invalid|unexpected|exception|already|missing|too many",
     re.I,
 )
+# A section headed "Pitfalls", "Common mistakes"...: each of its bullets names a symptom and its
+# cause ("`pytest | tee log` passes even when pytest fails"), the way a pitfall table's row does.
+PITFALL_HEADING_RE = re.compile(r"pitfall|mistake|gotcha|anti-?pattern|red flag|trap", re.I)
+BULLET_RE = re.compile(r"^(?:[-*+]|\d+\.)\s+")
 MAX_SYMPTOMS = 60
 MAX_SYMPTOM_CHARS = 120
+MAX_PITFALL_CHARS = 240  # a bullet's lead and the symptom it explains
 
 
 def body_symptoms(body: str) -> list[str]:
-    """Headings, symptom-table rows and error-like code spans of a skill body, in order, deduplicated."""
+    """Headings, symptom-table rows, pitfall bullets and error-like code spans of a skill body, in
+    order, deduplicated."""
     out: list[str] = []
-    in_fence = in_table = False
+    in_fence = in_table = in_pitfalls = False
+    bullet: list[str] = []
+
+    def end_bullet() -> None:
+        if bullet:
+            text = " ".join(bullet).replace("**", "").replace("`", "")
+            out.append(text.split(". ", 1)[0][:MAX_PITFALL_CHARS])  # the symptom, not the fix after it
+            bullet.clear()
+
     for line in body.splitlines():
         stripped = line.strip()
         if stripped.startswith("```"):
             in_fence = not in_fence
+            end_bullet()
             continue
         if in_fence:
             continue
         if stripped.startswith("#"):
-            out.append(stripped.lstrip("#").strip())
+            end_bullet()
+            heading = stripped.lstrip("#").strip()
+            in_pitfalls = bool(PITFALL_HEADING_RE.search(heading))
+            out.append(heading[:MAX_SYMPTOM_CHARS])
+        elif in_pitfalls and BULLET_RE.match(stripped):
+            end_bullet()
+            bullet.append(BULLET_RE.sub("", stripped))
+        elif bullet and stripped and line.startswith(" "):
+            bullet.append(stripped)  # the bullet's continuation line
+        else:
+            end_bullet()
         if not stripped.startswith("|"):
             in_table = False
         elif SYMPTOM_TABLE_RE.match(stripped):
             in_table = True
             continue
         elif in_table and not set(stripped) <= set("|-: "):
-            out.append(stripped.strip("|").split("|", 1)[0].replace("`", "").strip())
+            out.append(stripped.strip("|").split("|", 1)[0].replace("`", "").strip()[:MAX_SYMPTOM_CHARS])
         for span in re.findall(r"`([^`\n]+)`", line):
             if len(span.split()) >= 3 and ERROR_SPAN_RE.search(span):
-                out.append(span)
-    return [s[:MAX_SYMPTOM_CHARS] for s in dict.fromkeys(x for x in out if x)][:MAX_SYMPTOMS]
+                out.append(span[:MAX_SYMPTOM_CHARS])
+    end_bullet()
+    return list(dict.fromkeys(x for x in out if x))[:MAX_SYMPTOMS]
 
 
 # The body's vocabulary: its most frequent routing terms (code included: API names are what agents
 # paste), each at least twice, so a word said once in passing does not make a skill match.
 # Indexed at the lowest weight (routing.lexical.Weights.body), stemmed, space-separated.
 MAX_BODY_TERMS = 300
+# A linter rule or error code (G112, E501, TS2322, SC2086) names one problem exactly, so it is
+# indexed even when the body says it once: agents paste it from the tool's output.
+RULE_ID_RE = re.compile(r"^[a-z]{1,4}[0-9]{3,5}$")
 
 
 def body_terms(body: str) -> str:
@@ -95,7 +124,7 @@ def body_terms(body: str) -> str:
     from collections import Counter
 
     counts = Counter(terms(body))
-    return " ".join(t for t, n in counts.most_common(MAX_BODY_TERMS) if n >= 2)
+    return " ".join(t for t, n in counts.most_common(MAX_BODY_TERMS) if n >= 2 or RULE_ID_RE.match(t))
 
 
 def entry_for(text: str, category: str, rel_dir: str) -> dict[str, Any] | None:

@@ -157,6 +157,20 @@ def test_contractions_and_one_letter_words_are_not_terms() -> None:
     assert route_scoring.Router(entries).rank("isn't it wrapped errors")[0].name == "go-error-handling"
 
 
+def test_numbers_spelled_out_are_not_terms() -> None:
+    # "three times" matched a test skill's "three" and ranked it first for a logging bug
+    assert terms("a failure shows up three times, two weeks ago once") == [
+        "failur",
+        "show",
+        "time",
+        "week",
+        "ago",
+    ]
+    assert terms("charged twice") == ["charg", "twic"]
+    # a verb form of a stop word is one too: "uses" stemmed to the term "us"
+    assert terms("it silently uses the default") == ["silent", "default"]
+
+
 def test_quantifiers_are_not_terms() -> None:
     # a trigger holding "too many open files" (load testing) let "many pytest tests" rank it first
     assert terms("share a fixture between many tests with several inputs") == [
@@ -184,6 +198,13 @@ def test_kit_skills_are_ranked_only_for_intents_about_the_kit() -> None:
     assert "writing-library-skills" in {h.name for h in router.rank("flaky test", gateway="kit")}
 
 
+def indexed(text: str, rel_dir: str) -> dict[str, Any]:
+    """The index entry of the SKILL.md `text` in `rel_dir` (<category>/<name>)."""
+    entry = knowledge.entry_for(text, rel_dir.split("/")[0], rel_dir)
+    assert entry is not None
+    return entry
+
+
 def test_symptoms_in_a_skill_body_are_indexed_below_its_triggers() -> None:
     body = (
         "---\nname: pool\ndescription: Use when sizing pools.\ntriggers: [pool size]\n---\n# Pools\n"
@@ -191,8 +212,7 @@ def test_symptoms_in_a_skill_body_are_indexed_below_its_triggers() -> None:
         "| `FATAL: sorry, too many clients already` | pools |\n"
         "Calls fail with `context deadline exceeded while acquiring`.\n```\n## not a heading\n```\n"
     )
-    entry = knowledge.entry_for(body, "backend", "backend/pool")
-    assert entry is not None
+    entry = indexed(body, "backend/pool")
     assert entry["symptoms"] == [
         "Pools", "Diagnosing", "FATAL: sorry, too many clients already",
         "context deadline exceeded while acquiring",
@@ -207,9 +227,11 @@ def test_a_body_word_said_twice_is_indexed_once_is_not() -> None:
         "---\nname: pool\ndescription: Use when sizing pools.\ntriggers: [pool size]\n---\n# Pools\n"
         "Requests hang until the upstream recovers; a hang means no timeout was set. Mention stampede once.\n"
     )
-    entry = knowledge.entry_for(text, "backend", "backend/pool")
-    assert entry is not None
+    entry = indexed(text, "backend/pool")
     assert "hang" in entry["body_terms"].split() and "stamped" not in entry["body_terms"].split()
+    # ... but a rule id or error code said once is: it names one problem exactly
+    coded = indexed(text.replace("Mention stampede once.", "gosec reports G112."), "backend/pool")
+    assert "g112" in coded["body_terms"].split() and "gosec" not in coded["body_terms"].split()
     router = route_scoring.Router([entry, *ENTRIES])
     assert router.rank("requests hang")[0].name == "pool"
     assert router.rank("cache stampede") == [] or router.rank("cache stampede")[0].name != "pool"
@@ -339,3 +361,64 @@ def test_route_outside_an_installed_repo_uses_the_packaged_library(
     data = json.loads(result.output)
     assert "packaged library" in data["index"]
     assert data["results"][0]["name"] == "database-migrations"
+
+
+def test_one_word_family_is_one_term() -> None:
+    # "concurrency" (a skill's heading) and "concurrent" (a bug report) used to be two terms.
+    assert terms("concurrency") == terms("concurrent") == ["concurrent"]
+    assert terms("dependency") == terms("dependent")
+
+
+def test_a_comparative_meets_the_adjective_but_the_comparative_matches_best() -> None:
+    profiling = entry("profiling", "python", "when python code is slow.", ["profile"])
+    bench = entry("benchmarks", "backend", "prove code got faster.", ["benchmark"])
+    fast = entry("test-speed", "testing", "keep the suite fast.", ["suite speed"])
+    router = route_scoring.Router([*ENTRIES, profiling, bench, fast])
+    assert router.rank("the export got 3x slower")[0].name == "profiling"
+    assert [h.name for h in router.rank("is the new encoder faster")][:2] == ["benchmarks", "test-speed"]
+
+
+def test_how_a_bug_report_says_it_meets_how_a_skill_says_it() -> None:
+    # Simultaneity, a hang and a date a day off, each in the words a report uses.
+    race = entry("transactions", "backend", "concurrent writes to one row lose an update.", ["lost update"])
+    pool = entry("timeouts", "backend", "set a timeout on every outbound call.", ["http client timeout"])
+    union = entry("exhaustive-unions", "frontend", "a switch over a union must handle every case.",
+                  ["exhaustive switch", "default return null hides a case"])  # fmt: skip
+    tz = entry("ci-failures", "testing", "a test fails only in ci: locale and timezone.", ["ci only failure"])
+    router = route_scoring.Router([*ENTRIES, race, pool, tz, union])
+    assert router.rank("the badge renders nothing for the new status")[0].name == "exhaustive-unions"
+    assert router.rank("two people save the same invoice at once")[0].name == "transactions"
+    assert router.rank("one of the edits silently disappears")[0].name == "transactions"
+    assert router.rank("calls to the payments api hang for minutes")[0].name == "timeouts"
+    assert router.rank("the rendered date is a day off in the pipeline")[0].name == "ci-failures"
+    prof = entry("profiling", "python", "finding the hot spot.", ["profile python code"])
+    cache = entry("http-caching", "frontend", "cache headers and revalidation.", ["stale page after deploy"])
+    router = route_scoring.Router([*ENTRIES, prof, cache])
+    assert router.rank("cannot tell which function burns the cpu")[0].name == "profiling"
+    assert router.rank("the page shows the old title until a hard refresh")[0].name == "http-caching"
+
+
+def test_a_pitfall_bullet_is_a_symptom_up_to_its_first_sentence() -> None:
+    # A "Pitfalls" list says what goes wrong the way a pitfall table does; its fix (after the first
+    # sentence) is not what an agent describes.
+    body = (
+        "---\nname: ci\ndescription: Use when designing CI.\ntriggers: [ci pipeline]\n---\n# CI\n"
+        "## Steps\n- Cache dependencies. Always.\n## Pitfalls\n\n"
+        "- **No strict mode**: a step without pipefail, so `pytest | tee log` passes when pytest\n"
+        "  fails. Set `shell: bash` at workflow level.\n"
+        "1. Matrix legs upload artifacts with one name.\n\nProse after the list.\n"
+    )
+    ci = indexed(body, "testing/ci")
+    assert ci["symptoms"] == [
+        "CI", "Steps", "Pitfalls",
+        "No strict mode: a step without pipefail, so pytest | tee log passes when pytest fails",
+        "Matrix legs upload artifacts with one name.",
+    ]  # fmt: skip
+    other = entry("ci-debugging", "testing", "a ci run failed.", ["ci failure"])
+    hits = route_scoring.Router([ci, other]).rank("ci stays green though pytest failed, piped through tee")
+    assert hits[0].name == "ci"
+
+
+def test_a_home_path_says_home() -> None:
+    assert terms("the suite rewrote ~/.gitconfig") == ["suit", "rewrot", "home", "gitconfig"]
+    assert "home" not in terms("see a~/b and x/~/y")

@@ -118,8 +118,9 @@ def build_state(entries: Sequence[dict[str, Any]], w: Weights) -> tuple[Any, ...
     return packed, names_w, triggers_w, descs_w, all_w, trigger_terms, choices, owner.tobytes()
 
 
-# Bumped when build_state's output changes shape or meaning for the same index and weights.
-CACHE_FORMAT = 5
+# Bumped when build_state's output changes shape or meaning for the same index and weights (the
+# tokenizer of routing.terms included: a cached state holds its terms).
+CACHE_FORMAT = 6
 
 
 def cache_file(index: str) -> str:

@@ -2,11 +2,11 @@
 """The words of a routing query and of a skill's index entry, made to meet halfway.
 
 Lowercase words, stop words, contractions and one-letter words dropped, a small stemmer
-(``migrations`` -> ``migration``, ``committed`` -> ``commit``), camelCase split, phrasal verbs
-joined (``timed out`` -> ``timeout``); SYNONYMS and
-IMPLIES add the vocabulary a skill author would use for the words a developer types
-(docs/knowledge.md, "How ranking works"). The one definition the CLI (`claude-kit route`, the
-gateways' tables) and the spawn hook (routing.spawn_skills) share; standard library only.
+(``migrations`` -> ``migration``, ``committed`` -> ``commit``, ``concurrency`` -> ``concurrent``),
+camelCase split, phrasal verbs joined (``timed out`` -> ``timeout``); SYNONYMS and IMPLIES add
+the vocabulary a skill author would use for the words a developer types (docs/knowledge.md,
+"How ranking works"). The one definition the CLI (`claude-kit route`, the gateways' tables) and
+the spawn hook (routing.spawn_skills) share; standard library only.
 """
 
 from __future__ import annotations
@@ -22,16 +22,20 @@ if TYPE_CHECKING:
 _TOKEN_RE = re.compile(r"[A-Za-z0-9]+(?:['\u2019][A-Za-z]+)?")
 _TAIL_RE = re.compile(r"['\u2019].*")
 _CAMEL_RE = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
+# Numbers spelled out count like the quantifiers: "three times", "two weeks ago" say how often or
+# how long, not what broke ("twice" stays: "charged twice" names the bug).
 STOPWORDS = frozenset(
     """a an the and or but if then else of in on at to for from by with without into onto over under
     about as is are was were be been being do does did doing done have has had having i me my we our
     you your it its this that these those there here what which who whom whose when where why how
     can could should would will shall may might must not no nor so too very just only also than
-    use used using want need needs needed get gets got make makes made some any all each every
-    other another same such one ones thing things way ways something anything please help let lets
-    before after while again still keep keeps kept ever never up down out off
+    use uses used using want wants wanted need needs needed needing get gets getting got make makes
+    made some any all each every other others another same such one ones thing things way ways
+    something anything please help let lets before after while again still keep keeps keeping kept
+    ever never up down out off
     isn aren wasn weren don doesn didn won wouldn shouldn couldn hasn haven hadn ca
-    they them their theirs us he him his she her hers am many much several few more most lot lots""".split()  # noqa: SIM905
+    they them their theirs us he him his she her hers am many much several few more most lot lots
+    two three four five six seven eight nine ten twelve twenty hundred thousand once""".split()  # noqa: SIM905
 )
 _STEM_CACHE: dict[str, str] = {}
 # A phrasal verb and its closed compound are one word to a reader ("log in" / "login", "timed out" /
@@ -53,9 +57,14 @@ def _join_compound(m: re.Match[str]) -> str:
     return joined if joined in COMPOUNDS else m.group(0)
 
 
+# "~/.gitconfig" is a file in the home directory: the "~" is the word a skill uses ("HOME").
+_HOME_RE = re.compile(r"(?<![\w~/])~/")
+
+
 def compounds(text: str) -> str:
-    """`text` with phrasal verbs written as their compound ("timed out" -> "timeout")."""
-    return _COMPOUND_RE.sub(_join_compound, text)
+    """`text` with phrasal verbs written as their compound ("timed out" -> "timeout") and a "~/"
+    path's home spelled out."""
+    return _COMPOUND_RE.sub(_join_compound, _HOME_RE.sub("home ~/", text))
 
 
 # Developer vocabulary that names one thing in several ways. When every word of one phrase of a
@@ -67,7 +76,7 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("js", "javascript"),
     ("ts", "typescript"),
     ("py", "python"),
-    ("e2e", "end to end"),
+    ("e2e", "end to end", "browser test"),
     ("a11y", "accessibility"),
     ("lcp", "largest contentful paint"),
     ("inp", "interaction to next paint"),
@@ -80,6 +89,7 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("ci", "continuous integration", "build server"),
     # Not "slow": it would pull in every performance skill; the words around it decide.
     ("perf", "performance"),
+    ("bench", "benchmark"),
     ("auth", "authentication", "login"),
     ("login", "signin"),
     ("logout", "signout"),
@@ -92,7 +102,8 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("commit", "push"),
     ("regression", "used to work", "stopped working", "broke", "broken"),
     ("crash", "exception", "panic"),
-    ("concurrent", "parallel"),
+    # "at once" / "at the same time" is how a bug report says two things raced.
+    ("concurrent", "parallel", "simultaneous", "at the same time", "at once"),
     ("repo", "repository"),
     ("k8s", "kubernetes"),
     ("regex", "regular expression"),
@@ -113,6 +124,36 @@ IMPLIES: tuple[tuple[str, str], ...] = (
     ("other customer", "idor"),
     ("someone else", "idor"),
     ("which commit", "regression"),
+    ("which function", "profile"),  # finding where the time goes is what a profiler answers
+    ("which line", "profile"),
+    # A call that hangs is a call without a timeout (or a deadline): the fix lives there.
+    ("hang", "timeout"),
+    ("hung", "timeout"),
+    # Dates a day (or an hour) off are a time zone, whatever the stack.
+    ("day off", "timezone"),
+    ("hour off", "timezone"),
+    ("scroll", "pagination"),
+    # A page right only after a hard refresh served a cached copy.
+    ("hard refresh", "cache"),
+    ("hard reload", "cache"),
+    # What disappears was lost: "lost update", "lost work" are the names skills use.
+    ("disappear", "lost"),
+    ("vanish", "lost"),
+    ("out of order", "race"),
+    # A component that renders nothing returns null: the report's words for the code's.
+    ("renders nothing", "return null"),
+    # A symptom told as a comparison ("3x slower") meets the adjective a skill uses, as a synonym:
+    # a skill that says "faster" itself (a benchmark's) still matches best.
+    ("slower", "slow"),
+    ("faster", "fast"),
+    ("bigger", "big"),
+    ("larger", "large"),
+    ("smaller", "small"),
+    ("longer", "long"),
+    ("higher", "high"),
+    ("lower", "low"),
+    ("older", "old"),
+    ("newer", "new"),
 )
 
 
@@ -122,7 +163,9 @@ def stem(word: str) -> str:
     if cached is not None:
         return cached
     w = word
-    if len(w) > 4 and w.endswith(("ies", "ied")):
+    if len(w) > 6 and w.endswith("ency"):
+        w = w[:-2] + "t"  # concurrency -> concurrent, dependency -> dependent: one word family
+    elif len(w) > 4 and w.endswith(("ies", "ied")):
         w = w[:-3] + "y"  # retries, retried -> retry
     elif len(w) > 5 and w.endswith("ing"):
         w = w[:-3]
