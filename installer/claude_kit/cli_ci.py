@@ -12,7 +12,13 @@ from claude_kit.cli_options import DRY_RUN, TARGET
 
 @click.group()
 def ci() -> None:
-    """Run governed Claude Code sessions on CI and in containers."""
+    """Run governed Claude Code sessions on CI and in containers.
+
+    \b
+    Examples:
+      claude-kit ci init                  # .github/workflows/claude-kit.yml
+      claude-kit ci init --devcontainer   # and .devcontainer/devcontainer.json
+    """
 
 
 @ci.command("init")

@@ -17,6 +17,7 @@ import pytest
 
 from claude_kit.fakeapi import Script, call, say
 from claude_kit.session_runner import SessionResult
+from claude_kit_hooks.contract.layout import KitPaths
 from tests.e2e.kitrepo import BACKEND_CONFIG, LOOP_OFF, decisions, install_kit, run_ok
 
 pytestmark = pytest.mark.e2e
@@ -94,5 +95,5 @@ def test_a_command_uses_the_token_and_the_model_never_sees_it(
     transcript = result.transcript_path.read_text()
     assert "token ok: [REDACTED:API_TOKEN]" in transcript
     assert TOKEN not in transcript and ENCODED not in transcript
-    log = (root / ".claude/.claude-kit/local/log/decisions.jsonl").read_text()
+    log = Path(KitPaths(str(root)).decision_log).read_text()
     assert TOKEN not in log and ENCODED not in log

@@ -17,7 +17,7 @@ import pytest
 from claude_kit.errors import KitError
 from claude_kit.report_data import collect
 from claude_kit.report_html import render
-from claude_kit_hooks.contract.layout import COMPILED_CONFIG, DECISION_LOG, state_file
+from claude_kit_hooks.contract.layout import COMPILED_CONFIG, KitPaths, state_file
 from claude_kit_hooks.contract.records import TASK_EVENT
 
 SID = "5e55a0e1-0000-4000-8000-000000000001"
@@ -49,7 +49,7 @@ def logged(tmp_path: Path) -> tuple[Path, Path]:
     root, home = tmp_path / "repo", tmp_path / "home"
     subprocess.run(["git", "init", "-q", str(root)], check=True)
     _jsonl(
-        root / DECISION_LOG,
+        Path(KitPaths(str(root)).decision_log),
         [
             _rec("00:00", "agent_first", "deny", f"main may not edit. {INJECTED} password=hunter2secret",
                  tool="Edit", file="cmd/api/main.go"),
@@ -126,14 +126,16 @@ def test_a_feature_report_covers_the_records_while_it_was_the_task(logged: tuple
     root, home = logged
     # `claude-kit feature` marks the task in the log; the records after the mark belong to it.
     records = [
-        json.loads(line) for line in (root / DECISION_LOG).read_text().splitlines() if line.startswith("{")
+        json.loads(line)
+        for line in (Path(KitPaths(str(root)).decision_log)).read_text().splitlines()
+        if line.startswith("{")
     ]
     task = {"event": TASK_EVENT, "hook": "feature", "decision": "allow", "session_id": ""}
     records.insert(
         3, {**task, "ts": "2026-12-03T10:00:30Z", "feature": "20261203-100030-api", "phase": "impl"}
     )
     records.insert(7, {**task, "ts": "2026-12-03T10:03:00Z", "feature": "", "phase": ""})
-    _jsonl(root / DECISION_LOG, records)
+    _jsonl(Path(KitPaths(str(root)).decision_log), records)
     report = collect(root, feature="100030-api", home=home)
     [s] = report.sessions
     assert report.title == "claude-kit report: feature 100030-api"

@@ -50,10 +50,11 @@ def permission_deny_rules() -> tuple[str, ...]:
     Bash redirection, and its sandbox turns them into write denies for every shell command.
 
     Of the kit's own folder only what stays put is named (the manifest, the pristine copies, the
-    interpreter cache): the session state and logs are left to the `kit_files` check, and so are the
-    output folder's control files, since the model's own `claude-kit loop`, `feature` and `lock`
-    commands write them, which a sandbox deny would break."""
-    paths = [p for p, _ in _KIT_PATHS if p != f"{KIT_DIR}/"] + [MANIFEST, f"{BASE_DIR}/", PYTHON_CACHE]
+    interpreter cache): the session state and logs, the repository's shared state (`.git/claude-kit/`)
+    and the output folder's control files are left to the `kit_files` check, since the model's own
+    `claude-kit loop`, `feature` and `lock` commands write them, which a sandbox deny would break."""
+    changing = (f"{KIT_DIR}/", f".git/{SHARED_IN_GIT}/")  # state, locks and logs the kit writes as it works
+    paths = [p for p, _ in _KIT_PATHS if p not in changing] + [MANIFEST, f"{BASE_DIR}/", PYTHON_CACHE]
     return tuple(f"Edit(/{p}**)" if p.endswith("/") else f"Edit(/{p})" for p in paths)
 
 
