@@ -4,8 +4,9 @@ Compares, in one run with interleaved rounds (median of N each):
   hook (deny)   `sh -c '<PreToolUse command from the installed settings.json>'`, CLAUDE_PROJECT_DIR
                 set, a main-thread Edit of a domain file on stdin (agent_first denies and logs)
   hook (allow)  the same with the Edit made inside a subagent (allowed and logged)
-  hook (Read)   a Read of the same file: since the secrets check the matcher includes Read and Grep,
-                so every Read pays this (no secrets configured: the hook loads the config and stops)
+  hook (Read)   a Read of the same file: what every Read pays where the team config names secret
+                files (only then does the matcher include Read and Grep; elsewhere a Read starts no
+                hook); here no secret is configured, so the hook loads the config and stops
   hook (spawn)  a main-thread Agent call to backend-developer: the spawn gates allow it and
                 spawn_skills routes its prompt over the library index (updatedInput)
   python        `<the interpreter the launcher resolved> -c pass`   <- the baseline (target <= 1.3x)
