@@ -11,12 +11,13 @@ from claude_kit.payload import payload_root
 
 HERE = Path(__file__).parent
 
-# Each held-out set with the minimum size it was written to: the first set from issue 13, the second
-# and third written later, each by someone who saw neither the router nor the other sets.
+# Each held-out set with the minimum size it was written to: the first set from issue 13, the
+# second, third and fourth written later, each by someone who saw neither the router nor the other sets.
 HELDOUT_SETS = {
     "heldout_intents.yaml": 40,
     "heldout_intents_2.yaml": 80,
     "heldout_intents_3.yaml": 100,
+    "heldout_intents_4.yaml": 120,
 }
 
 
