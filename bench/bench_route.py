@@ -14,7 +14,7 @@ Target: command (warm) 2,000 / 50 <= 2x. Also prints the import time of `claude_
 
 Accuracy, before and after side by side: top-1 / top-3 on the labelled sets in tests/knowledge/
 (symptom_intents.yaml: symptoms as agents meet them; routing_labels.yaml: tasks as developers ask;
-heldout_intents.yaml, heldout_intents_2.yaml and heldout_intents_3.yaml: symptoms written by
+heldout_intents.yaml and heldout_intents_2.yaml to _4.yaml: symptoms written by
 someone else, ranked with a gateway),
 in three columns: the router and library of git revision --baseline (before), that router over this
 checkout's library (what the library's symptom triggers alone change), and this checkout (after).
@@ -78,7 +78,7 @@ def generate(n: int, seed: int = 7) -> list[dict[str, Any]]:
     return out
 
 
-# heldout_intents_2.yaml and _3.yaml: held-out sets written blind by someone else (measured when present).
+# heldout_intents_2.yaml to _4.yaml: held-out sets written blind by someone else (measured when present).
 LABELS = (
     "symptom_intents.yaml",
     "routing_labels.yaml",
@@ -86,6 +86,7 @@ LABELS = (
     "heldout_intents.yaml",
     "heldout_intents_2.yaml",
     "heldout_intents_3.yaml",
+    "heldout_intents_4.yaml",
 )
 BASELINE = "286b3ed"  # main before issue 13's routing work
 # Run by both routers: top-1 / top-3 of each labelled set, over the library given as argv[1].
