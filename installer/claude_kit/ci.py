@@ -32,6 +32,7 @@ PYTHON_VERSION = "3.12"
 NODE_VERSION = "22"
 DEVCONTAINER_IMAGE = f"mcr.microsoft.com/devcontainers/python:{PYTHON_VERSION}"
 LOG_EXPORT = "claude-kit-log.json"  # `claude-kit log --format json`, uploaded with the decision log
+REPORT = "claude-kit-report.html"  # `claude-kit report`, uploaded with them
 _TEMPLATES = Path(__file__).parent / "templates"
 
 
@@ -67,6 +68,7 @@ def workflow_text(cfg: dict[str, Any]) -> str:
         claude_args=ci_session.claude_args_text(cfg),
         decision_log=LOG_FILE,
         log_export=LOG_EXPORT,
+        report=REPORT,
     )
 
 

@@ -1,6 +1,7 @@
 """The session `claude-kit ci init`'s workflow runs, with the real runtime: the same flags (from the
 workflow file), the kit's hooks active, and the structured result the workflow turns into the job's
-verdict; the workflow's own steps (doctor, the log export, the verdict) run as a runner runs them."""
+verdict; the workflow's own steps (doctor, the log export, the report, the verdict) run as a runner
+runs them."""
 
 from __future__ import annotations
 
@@ -65,10 +66,14 @@ def test_the_workflows_headless_session_is_governed_and_yields_the_job_verdict(
     assert exported.returncode == 0, exported.stdout
     records = json.loads((tmp_repo / ci.LOG_EXPORT).read_text())
     assert any(r.get("hook") == "agent_first" and r.get("decision") == "deny" for r in records)
+    reported = run_step(tmp_repo, "Write the session report", {}, tmp_path)
+    assert reported.returncode == 0, reported.stdout
+    page = (tmp_repo / ci.REPORT).read_text()
+    assert session.session_id[:8] in page and "agent_first" in page
     # The artefact: the files the upload step lists are there (hidden ones too: the log is in .git/).
-    upload = steps(tmp_repo)["Upload the decision log"]["with"]
+    upload = steps(tmp_repo)["Upload the decision log and report"]["with"]
     listed = [line for line in upload["path"].splitlines() if line and "${{" not in line]
-    assert listed == [ci.LOG_FILE, ci.LOG_EXPORT] and upload["include-hidden-files"] is True
+    assert listed == [ci.LOG_FILE, ci.LOG_EXPORT, ci.REPORT] and upload["include-hidden-files"] is True
     assert all((tmp_repo / rel).is_file() for rel in listed)
 
     verdict = run_step(tmp_repo, "Verdict", {"RESULT": json.dumps(final["structured_output"])}, tmp_path)
