@@ -60,6 +60,20 @@ def spawn(marker: str, agent: str, task: str) -> Turn:
     return Turn([agent_call(marker, task, subagent_type=agent, background=False)])
 
 
+def review_and_test(what: str) -> tuple[list[Turn], dict[str, list[Turn]]]:
+    """The main thread's spawns of backend-reviewer and backend-tester on `what` (one after the other,
+    in the foreground), and their scripts: each passes with its verdict block."""
+    turns = [
+        spawn("REVIEW", "backend-reviewer", f"review {what}"),
+        spawn("TEST", "backend-tester", f"test {what}"),
+    ]
+    agents = {
+        "REVIEW": [say(verdict("review", "PASS", "ok"))],
+        "TEST": [say(verdict("testing", "PASS", "ok"))],
+    }
+    return turns, agents
+
+
 def main_texts(result: SessionResult) -> list[str]:
     """What the main thread was shown, one text per request to the fake API."""
     return [r.text() for r in result.main_requests()]

@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from claude_kit.fakeapi import Script, Turn, agent_call, call, say
-from tests.e2e.kitrepo import BACKEND_CONFIG, decisions, install_kit, run_ok, verdict
+from claude_kit.fakeapi import Script, Turn, call, say
+from tests.e2e.kitrepo import BACKEND_CONFIG, decisions, install_kit, review_and_test, run_ok, spawn
 
 pytestmark = pytest.mark.e2e
 
@@ -117,14 +117,12 @@ def test_a_subagent_cannot_tamper_either_and_its_real_change_is_still_reviewed(
     install_kit(tmp_repo, config=BACKEND_CONFIG, files=FILES)
     before = kit_files(tmp_repo)
     edit: dict[str, Any] = {"file_path": str(tmp_repo / "cmd/api/main.go"), "content": MAIN_GO + "// dev\n"}
+    checked, checkers = review_and_test("main.go")
     script = Script(
         main=[
-            Turn([agent_call("DEV", "change main.go", subagent_type="backend-developer", background=False)]),
+            spawn("DEV", "backend-developer", "change main.go"),
             say("Done."),
-            Turn(
-                [agent_call("REVIEW", "review main.go", subagent_type="backend-reviewer", background=False)]
-            ),
-            Turn([agent_call("TEST", "test main.go", subagent_type="backend-tester", background=False)]),
+            *checked,
             say("Reviewed and tested."),
         ],
         agents={
@@ -137,8 +135,7 @@ def test_a_subagent_cannot_tamper_either_and_its_real_change_is_still_reviewed(
                 call("Write", edit),
                 say("Changed main.go."),
             ],
-            "REVIEW": [say(verdict("review", "PASS", "ok"))],
-            "TEST": [say(verdict("testing", "PASS", "ok"))],
+            **checkers,
         },
     )
 

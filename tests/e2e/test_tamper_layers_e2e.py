@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from claude_kit.fakeapi import Script, Turn, agent_call, call, say
-from tests.e2e.kitrepo import BACKEND_CONFIG, decisions, install_kit, run_ok, verdict
+from claude_kit.fakeapi import Script, Turn, call, say
+from tests.e2e.kitrepo import BACKEND_CONFIG, decisions, install_kit, review_and_test, run_ok, spawn
 from tests.e2e.test_tamper_e2e import FILES, MAIN_GO, bash, kit_files, write
 
 pytestmark = pytest.mark.e2e
@@ -149,15 +149,13 @@ def test_a_held_state_lock_does_not_let_an_edit_go_unreviewed(
 ) -> None:
     install_kit(tmp_repo, config=BACKEND_CONFIG, files={**FILES, "tools/hold.py": HOLD_LOCKS})
     edited = MAIN_GO + "// unrecorded\n"
+    checked, checkers = review_and_test("main.go")
     script = Script(
         main=[
-            Turn([agent_call("DEV", "change it", subagent_type="backend-developer", background=False)]),
+            spawn("DEV", "backend-developer", "change it"),
             say("Done."),  # the stop: the lock is still held
             bash("touch release.flag && sleep 1"),
-            Turn(
-                [agent_call("REVIEW", "review main.go", subagent_type="backend-reviewer", background=False)]
-            ),
-            Turn([agent_call("TEST", "test main.go", subagent_type="backend-tester", background=False)]),
+            *checked,
             say("Reviewed and tested."),
         ],
         agents={
@@ -166,8 +164,7 @@ def test_a_held_state_lock_does_not_let_an_edit_go_unreviewed(
                 write(tmp_repo, "cmd/api/main.go", edited),  # its PostToolUse cannot record it
                 say("Changed main.go."),
             ],
-            "REVIEW": [say(verdict("review", "PASS", "ok"))],
-            "TEST": [say(verdict("testing", "PASS", "ok"))],
+            **checkers,
         },
     )
 
